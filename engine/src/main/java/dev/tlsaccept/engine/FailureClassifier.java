@@ -1,0 +1,149 @@
+package dev.tlsaccept.engine;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Puts engine failures in OpenSSL's words: the short reason strings that OpenSSL's error queue
+ * would hold for the same client behaviour ({@code no shared cipher}, {@code unsupported protocol},
+ * ...). Engines differ in their messages; the patterns of every supported engine live here.
+ */
+final class FailureClassifier {
+
+	static final String UNEXPECTED_EOF = "unexpected eof while reading";
+
+	static final String HANDSHAKE_TIMED_OUT = "handshake timed out";
+
+	static final String CONNECTION_RESET = "connection reset by peer";
+
+	private static final Pattern RECEIVED_ALERT = Pattern
+		.compile("(?i)received (?:fatal )?alert:? ?([a-z_]+)");
+
+	private FailureClassifier() {
+	}
+
+	/**
+	 * The alert the peer sent, when the engine's message says so.
+	 * @param failure the engine's exception
+	 * @return the received alert or {@code null}
+	 */
+	static @Nullable TlsAlert receivedAlert(SSLException failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String message = cause.getMessage();
+			if (message != null) {
+				Matcher matcher = RECEIVED_ALERT.matcher(message);
+				if (matcher.find()) {
+					return TlsAlert.fatal(matcher.group(1).toLowerCase(Locale.ROOT), TlsAlert.Direction.RECEIVED);
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * OpenSSL's reason for a protocol failure.
+	 * @param failure the engine's exception
+	 * @param alert the alert sent or received, if known
+	 * @return a short reason
+	 */
+	static String reason(SSLException failure, @Nullable TlsAlert alert) {
+		if (alert != null && alert.direction() == TlsAlert.Direction.RECEIVED) {
+			return alert.openSslReason();
+		}
+		String message = allMessages(failure);
+		String lower = message.toLowerCase(Locale.ROOT);
+		if (lower.contains("no cipher suites in common") || lower.contains("no_shared_cipher")
+				|| lower.contains("no shared cipher")) {
+			return "no shared cipher";
+		}
+		if ((lower.contains("protocol") && (lower.contains("not enabled") || lower.contains("not accepted")
+				|| lower.contains("no appropriate protocol") || lower.contains("not supported")))
+				|| lower.contains("unsupported_protocol") || lower.contains("unsupported protocol")) {
+			return "unsupported protocol";
+		}
+		if (lower.contains("empty client certificate chain") || lower.contains("empty server certificate chain")
+				|| lower.contains("peer_did_not_return_a_certificate")) {
+			return "peer did not return a certificate";
+		}
+		if (isCertificateFailure(failure) || lower.contains("certificate_verify_failed")) {
+			return "certificate verify failed";
+		}
+		if (lower.contains("unsupported or unrecognized ssl message") || lower.contains("wrong_version_number")) {
+			return "wrong version number";
+		}
+		if (lower.contains("record_overflow") || lower.contains("too big") || lower.contains("record overflow")) {
+			return "packet length too long";
+		}
+		if (lower.contains("bad record mac") || lower.contains("bad_record_mac")) {
+			return "bad record mac";
+		}
+		if (alert != null) {
+			return alert.name().replace('_', ' ');
+		}
+		String first = failure.getMessage();
+		return (first != null) ? first : failure.getClass().getSimpleName();
+	}
+
+	/**
+	 * OpenSSL's reason for a transport failure during the handshake.
+	 * @param failure the I/O exception
+	 * @return a short reason
+	 */
+	static String ioReason(IOException failure) {
+		if (failure instanceof SocketTimeoutException) {
+			return HANDSHAKE_TIMED_OUT;
+		}
+		if (failure instanceof EOFException) {
+			return UNEXPECTED_EOF;
+		}
+		String message = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
+		if (message.contains("connection reset")) {
+			return CONNECTION_RESET;
+		}
+		if (message.contains("broken pipe")) {
+			return "broken pipe";
+		}
+		return (failure.getMessage() != null) ? failure.getMessage() : failure.getClass().getSimpleName();
+	}
+
+	/**
+	 * Whether a failure comes from verifying the peer's certificate.
+	 * @param failure the engine's exception
+	 * @return {@code true} for certificate path and validity failures
+	 */
+	static boolean isCertificateFailure(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof CertificateException || cause instanceof CertPathBuilderException
+					|| cause instanceof CertPathValidatorException) {
+				return true;
+			}
+			String message = cause.getMessage();
+			if (message != null && (message.contains("PKIX path") || message.contains("certification path"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	static String allMessages(Throwable failure) {
+		StringBuilder messages = new StringBuilder();
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null) {
+				messages.append(cause.getMessage()).append(" | ");
+			}
+		}
+		return messages.toString();
+	}
+
+}

@@ -1,0 +1,108 @@
+package dev.tlsaccept.engine;
+
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link TlsEngineContext} over a JSSE provider's {@link SSLContext}: shared by the engines that
+ * are JSSE providers (SunJSSE, BCJSSE). Providers are passed explicitly, never registered.
+ */
+abstract class JsseEngineContext implements TlsEngineContext {
+
+	private static final char[] IN_MEMORY_PASSWORD = "tlsaccept".toCharArray();
+
+	private final SSLContext sslContext;
+
+	private final SSLParameters parameters;
+
+	private final String provider;
+
+	JsseEngineContext(TlsConfig config, Provider jsseProvider, @Nullable Provider keyStoreProvider,
+			String keyManagerAlgorithm) throws GeneralSecurityException {
+		this.sslContext = SSLContext.getInstance("TLS", jsseProvider);
+		KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(keyManagerAlgorithm, jsseProvider);
+		keyManagers.init(config.keyMaterial().toKeyStore(IN_MEMORY_PASSWORD), IN_MEMORY_PASSWORD);
+		TrustManager[] trustManagers = null;
+		if (config.trustMaterial() != null) {
+			TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX", jsseProvider);
+			KeyStore trustStore = config.trustMaterial().toKeyStore();
+			factory.init(trustStore);
+			trustManagers = factory.getTrustManagers();
+		}
+		this.sslContext.init(keyManagers.getKeyManagers(), trustManagers, new SecureRandom());
+		this.parameters = parameters(config, this.sslContext.getSupportedSSLParameters(), jsseProvider.getName());
+		this.provider = jsseProvider.getName() + " " + jsseProvider.getVersionStr();
+	}
+
+	private static SSLParameters parameters(TlsConfig config, SSLParameters supported, String engineName) {
+		List<String> supportedProtocols = Arrays.asList(supported.getProtocols());
+		for (String protocol : config.protocols()) {
+			if (!supportedProtocols.contains(protocol)) {
+				throw new IllegalArgumentException("Protocol '" + protocol + "' is not supported by " + engineName
+						+ ": use one of " + String.join(", ", supportedProtocols));
+			}
+		}
+		List<String> supportedSuites = Arrays.asList(supported.getCipherSuites());
+		List<String> suites = new ArrayList<>();
+		for (String suite : config.cipherSuites()) {
+			if (supportedSuites.contains(suite)) {
+				suites.add(suite);
+			}
+			else if (config.cipherSuites() != TlsConfig.DEFAULT_CIPHER_SUITES) {
+				throw new IllegalArgumentException("Cipher suite '" + suite + "' is not supported by " + engineName
+						+ ": use IANA names such as TLS_AES_128_GCM_SHA256");
+			}
+		}
+		SSLParameters parameters = new SSLParameters(suites.toArray(String[]::new),
+				config.protocols().toArray(String[]::new));
+		parameters.setUseCipherSuitesOrder(true);
+		parameters.setNeedClientAuth(config.clientAuth() == ClientAuth.NEED);
+		if (config.clientAuth() == ClientAuth.WANT) {
+			parameters.setWantClientAuth(true);
+		}
+		if (!config.applicationProtocols().isEmpty()) {
+			parameters.setApplicationProtocols(config.applicationProtocols().toArray(String[]::new));
+		}
+		return parameters;
+	}
+
+	@Override
+	public String provider() {
+		return this.provider;
+	}
+
+	@Override
+	public SSLEngine newEngine(@Nullable InetSocketAddress peer) {
+		SSLEngine engine = (peer != null) ? this.sslContext.createSSLEngine(peer.getHostString(), peer.getPort())
+				: this.sslContext.createSSLEngine();
+		engine.setUseClientMode(false);
+		engine.setSSLParameters(this.parameters);
+		return engine;
+	}
+
+	@Override
+	public List<String> enabledProtocols() {
+		return List.of(this.parameters.getProtocols());
+	}
+
+	@Override
+	public List<String> enabledCipherSuites() {
+		return List.of(this.parameters.getCipherSuites());
+	}
+
+}

@@ -1,0 +1,822 @@
+package dev.tlsaccept.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server side of one TLS connection, under the contract of OpenSSL's {@code SSL_accept()}:
+ * {@link #accept()} returns {@code 1} when the handshake is complete, {@code 0} when the peer shut
+ * it down, {@code -1} otherwise, and an {@link SslError} that says why, exactly as
+ * {@code SSL_get_error()} would.
+ *
+ * <ul>
+ * <li>Over a blocking BIO, {@code accept()} returns only when the handshake has finished or
+ * failed, bounded by the handshake timeout; it never returns {@code WANT_*}.</li>
+ * <li>Over a non-blocking channel or a {@link BioPair}, it returns {@code -1 WANT_READ} or
+ * {@code -1 WANT_WRITE} when the BIO cannot make progress; satisfy the need and call it again.
+ * A caller that waits longer than {@link #deadlineNanos()} calls {@link #timeOut()}.</li>
+ * <li>After {@code 1}, {@code accept()} returns the same {@code 1} at once; after a failure, the
+ * same failure.</li>
+ * </ul>
+ *
+ * <p>{@link #read}, {@link #write} and {@link #shutdown()} mirror {@code SSL_read},
+ * {@code SSL_write} and {@code SSL_shutdown} for the data phase. Writes over a non-blocking BIO
+ * may be partial (as with {@code SSL_MODE_ENABLE_PARTIAL_WRITE}).
+ *
+ * <p>One state machine over {@link SSLEngine} serves every BIO. Not thread-safe, like an
+ * {@code SSL*}: one thread at a time drives it; {@link #close()} may be called from any thread.
+ * The acceptor owns its transport: {@code close()} closes the socket or channel.
+ */
+public final class TlsAcceptor implements AutoCloseable {
+
+	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+	private static final int INITIAL_NET_IN = 4096;
+
+	private enum State {
+
+		NEW, HANDSHAKING, ESTABLISHED, FAILED, CLOSED
+
+	}
+
+	private final TlsEngineContext context;
+
+	private final SSLEngine engine;
+
+	private final Bio bio;
+
+	private final TlsConfig config;
+
+	private final InboundRecords records = new InboundRecords();
+
+	private volatile State state = State.NEW;
+
+	/** Bytes from the network not yet consumed by the engine; kept in write mode. */
+	private ByteBuffer netIn = ByteBuffer.allocate(INITIAL_NET_IN);
+
+	/** Stream offset of {@code netIn}'s index 0. */
+	private long netInBase;
+
+	/** Bytes produced by the engine not yet written to the BIO; kept in write mode. */
+	private ByteBuffer netOut = EMPTY;
+
+	/** Application bytes unwrapped but not yet returned by {@link #read}; kept in write mode. */
+	private ByteBuffer appIn = EMPTY;
+
+	private boolean producedOutput;
+
+	private boolean handshakeFinished;
+
+	private boolean peerClosedDuringHandshake;
+
+	private boolean inboundClosed;
+
+	private boolean outboundClosed;
+
+	private boolean released;
+
+	private Instant startedAt = Instant.EPOCH;
+
+	private long startNanos;
+
+	private long deadlineNanos = Long.MAX_VALUE;
+
+	private int wantReadTurns;
+
+	private int wantWriteTurns;
+
+	private @Nullable AcceptResult finished;
+
+	TlsAcceptor(TlsEngineContext context, TlsConfig config, Bio bio) {
+		this.context = context;
+		this.config = config;
+		this.bio = bio;
+		this.engine = context.newEngine(bio.remoteAddress());
+	}
+
+	/**
+	 * Drive the server side of the handshake, as {@code SSL_accept()} does.
+	 * @return the result: {@code 1 NONE} once complete; {@code -1 WANT_READ/WANT_WRITE} when a
+	 * non-blocking BIO cannot make progress; {@code 0} or {@code -1} with the reason otherwise
+	 */
+	public AcceptResult accept() {
+		AcceptResult done = this.finished;
+		if (done != null) {
+			return done;
+		}
+		if (this.state == State.CLOSED) {
+			return failure(-1, SslError.SYSCALL, null, null, "acceptor closed");
+		}
+		if (this.state == State.NEW) {
+			start();
+		}
+		try {
+			return handshake();
+		}
+		catch (SSLException ex) {
+			return engineFailure(ex);
+		}
+		catch (SocketTimeoutException ex) {
+			return failure(-1, SslError.SYSCALL, null, null, FailureClassifier.HANDSHAKE_TIMED_OUT);
+		}
+		catch (IOException ex) {
+			return failure(-1, SslError.SYSCALL, null, ex.getMessage(), FailureClassifier.ioReason(ex));
+		}
+		catch (RuntimeException ex) {
+			// an engine that throws something else than SSLException is still a protocol failure
+			return failure(-1, SslError.SSL, null, ex.toString(), ex.getClass().getSimpleName());
+		}
+	}
+
+	/**
+	 * End a pending handshake whose deadline passed: {@code -1 SYSCALL}, "handshake timed out".
+	 * A selector loop calls it when {@link #deadlineNanos()} is reached; a finished handshake keeps
+	 * its result.
+	 * @return the result of the handshake
+	 */
+	public AcceptResult timeOut() {
+		AcceptResult done = this.finished;
+		if (done != null) {
+			return done;
+		}
+		if (this.state == State.NEW) {
+			start();
+		}
+		return failure(-1, SslError.SYSCALL, null, null, FailureClassifier.HANDSHAKE_TIMED_OUT);
+	}
+
+	/**
+	 * When the handshake times out, in {@link System#nanoTime()} terms; {@code Long.MAX_VALUE}
+	 * before the first {@link #accept()} call.
+	 * @return the deadline
+	 */
+	public long deadlineNanos() {
+		return this.deadlineNanos;
+	}
+
+	private void start() {
+		this.state = State.HANDSHAKING;
+		this.startedAt = this.config.clock().instant();
+		this.startNanos = System.nanoTime();
+		long timeout = this.config.handshakeTimeout().toNanos();
+		this.deadlineNanos = this.startNanos + timeout;
+		try {
+			this.engine.beginHandshake();
+		}
+		catch (SSLException ex) {
+			// reported by the first wrap or unwrap
+		}
+	}
+
+	private AcceptResult handshake() throws IOException {
+		while (true) {
+			if (System.nanoTime() - this.deadlineNanos >= 0) {
+				return failure(-1, SslError.SYSCALL, null, null, FailureClassifier.HANDSHAKE_TIMED_OUT);
+			}
+			if (!flush()) {
+				return wantWrite();
+			}
+			HandshakeStatus status = this.engine.getHandshakeStatus();
+			if (this.handshakeFinished && status == HandshakeStatus.NOT_HANDSHAKING) {
+				return success();
+			}
+			switch (status) {
+				case NEED_TASK -> runTasks();
+				case NEED_WRAP -> wrapHandshake();
+				case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+					if (!unwrapHandshake()) {
+						AcceptResult waiting = readHandshake();
+						if (waiting != null) {
+							return waiting;
+						}
+					}
+				}
+				case FINISHED, NOT_HANDSHAKING -> this.handshakeFinished = true;
+			}
+		}
+	}
+
+	private void runTasks() {
+		Runnable task;
+		while ((task = this.engine.getDelegatedTask()) != null) {
+			task.run();
+		}
+	}
+
+	private void wrapHandshake() throws SSLException {
+		ensureNetOut();
+		SSLEngineResult result = this.engine.wrap(EMPTY, this.netOut);
+		if (result.bytesProduced() > 0) {
+			this.producedOutput = true;
+		}
+		switch (result.getStatus()) {
+			case BUFFER_OVERFLOW -> {
+				if (this.netOut.position() == 0) {
+					this.netOut = grow(this.netOut, this.engine.getSession().getPacketBufferSize());
+				}
+			}
+			case CLOSED -> {
+				if (result.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING || !this.handshakeFinished) {
+					throw new SSLException("engine closed during the handshake");
+				}
+			}
+			default -> {
+			}
+		}
+		if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+			this.handshakeFinished = true;
+		}
+	}
+
+	/**
+	 * Unwrap buffered network bytes.
+	 * @return {@code true} when the engine made progress, {@code false} when it needs more input
+	 */
+	private boolean unwrapHandshake() throws SSLException {
+		if (this.netIn.position() == 0) {
+			return false;
+		}
+		ensureAppIn(256);
+		this.netIn.flip();
+		SSLEngineResult result;
+		try {
+			result = this.engine.unwrap(this.netIn, this.appIn);
+		}
+		finally {
+			this.netInBase += this.netIn.position();
+			this.netIn.compact();
+		}
+		if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+			this.handshakeFinished = true;
+		}
+		switch (result.getStatus()) {
+			case BUFFER_UNDERFLOW -> {
+				if (!this.netIn.hasRemaining()) {
+					this.netIn = grow(this.netIn, this.engine.getSession().getPacketBufferSize());
+				}
+				return false;
+			}
+			case BUFFER_OVERFLOW -> {
+				this.appIn = grow(this.appIn, this.engine.getSession().getApplicationBufferSize());
+				return true;
+			}
+			case CLOSED -> {
+				this.peerClosedDuringHandshake = true;
+				return false;
+			}
+			default -> {
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Read more bytes for the handshake.
+	 * @return {@code null} when bytes arrived, else the result to return
+	 */
+	private @Nullable AcceptResult readHandshake() throws IOException {
+		if (this.peerClosedDuringHandshake) {
+			TlsAlert alert = this.records.receivedAlert();
+			return failure(0, SslError.ZERO_RETURN,
+					(alert != null) ? alert : TlsAlert.of(0, TlsAlert.Level.WARNING, TlsAlert.Direction.RECEIVED),
+					null, "peer sent close_notify during the handshake");
+		}
+		if (!this.netIn.hasRemaining()) {
+			this.netIn = grow(this.netIn, this.netIn.capacity() * 2);
+		}
+		int from = this.netIn.position();
+		long remainingMillis = Math.max(1,
+				TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos - System.nanoTime()));
+		int count = this.bio.read(this.netIn, remainingMillis);
+		if (count == 0) {
+			return wantRead();
+		}
+		if (count < 0) {
+			return failure(0, SslError.SYSCALL, null, null, FailureClassifier.UNEXPECTED_EOF);
+		}
+		InboundRecords.Verdict verdict = this.records.scan(this.netIn, from, from + count, this.netInBase + from,
+				!this.producedOutput);
+		return switch (verdict) {
+			case NONE -> null;
+			case HTTP_REQUEST -> failure(-1, SslError.SSL, null, null, "http request");
+			case HTTPS_PROXY_REQUEST -> failure(-1, SslError.SSL, null, null, "https proxy request");
+			case OVERSIZED_RECORD -> {
+				TlsAlert overflow = TlsAlert.of(22, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
+				sendPlaintextAlert(overflow);
+				yield failure(-1, SslError.SSL, overflow, null, "packet length too long");
+			}
+			case CLOSE_NOTIFY -> {
+				// the engine processes what came before the alert, never the alert itself
+				this.netIn.position((int) (this.records.stopOffset() - this.netInBase));
+				this.peerClosedDuringHandshake = true;
+				yield null;
+			}
+		};
+	}
+
+	private void sendPlaintextAlert(TlsAlert alert) {
+		ensureNetOut();
+		this.netOut.put(new byte[] { InboundRecords.CONTENT_ALERT, 3, 3, 0, 2,
+				(byte) ((alert.level() == TlsAlert.Level.WARNING) ? 1 : 2), (byte) alert.number() });
+		flushQuietly();
+	}
+
+	private AcceptResult engineFailure(SSLException failure) {
+		String protocol = handshakeProtocol();
+		TlsAlert received = this.records.receivedAlert();
+		if (received == null) {
+			received = FailureClassifier.receivedAlert(failure);
+		}
+		TlsAlert alert = received;
+		if (received == null) {
+			alert = drainAlert(failure, protocol);
+		}
+		return failure(-1, SslError.SSL, alert, failure.getMessage(), FailureClassifier.reason(failure, alert));
+	}
+
+	/** Let the engine produce the alert it queued for a failure, send it, and tell which it was. */
+	private @Nullable TlsAlert drainAlert(SSLException failure, @Nullable String protocol) {
+		ensureNetOut();
+		int start = this.netOut.position();
+		try {
+			for (int i = 0; i < 4; i++) {
+				SSLEngineResult result = this.engine.wrap(EMPTY, this.netOut);
+				if (result.bytesProduced() == 0) {
+					break;
+				}
+			}
+		}
+		catch (SSLException | RuntimeException ex) {
+			// the engine has nothing more to say
+		}
+		ByteBuffer produced = this.netOut.duplicate();
+		produced.flip();
+		produced.position(start);
+		TlsAlert alert = null;
+		if (produced.hasRemaining()) {
+			alert = InboundRecords.plaintextAlert(produced, TlsAlert.Direction.SENT);
+			if (alert == null && InboundRecords.hasEncryptedAlert(produced)) {
+				alert = this.context.sentAlert(failure, protocol);
+			}
+		}
+		flushQuietly();
+		return alert;
+	}
+
+	private @Nullable String handshakeProtocol() {
+		try {
+			SSLSession session = this.engine.getHandshakeSession();
+			if (session != null && session.getProtocol() != null && !session.getProtocol().startsWith("NONE")) {
+				return session.getProtocol();
+			}
+		}
+		catch (RuntimeException ex) {
+			// no session yet
+		}
+		return null;
+	}
+
+	private AcceptResult wantRead() {
+		if (this.bio.isBlocking()) {
+			throw new IllegalStateException("a blocking BIO must not report WANT_READ");
+		}
+		this.wantReadTurns++;
+		return AcceptResult.retry(SslError.WANT_READ, this.startedAt, elapsed(), this.wantReadTurns,
+				this.wantWriteTurns);
+	}
+
+	private AcceptResult wantWrite() {
+		this.wantWriteTurns++;
+		return AcceptResult.retry(SslError.WANT_WRITE, this.startedAt, elapsed(), this.wantReadTurns,
+				this.wantWriteTurns);
+	}
+
+	private AcceptResult success() {
+		SSLSession session = this.engine.getSession();
+		String serverName = null;
+		if (session instanceof ExtendedSSLSession extended) {
+			for (SNIServerName name : extended.getRequestedServerNames()) {
+				if (name instanceof SNIHostName host) {
+					serverName = host.getAsciiName();
+				}
+			}
+		}
+		String alpn = this.engine.getApplicationProtocol();
+		List<X509Certificate> peers = new ArrayList<>();
+		try {
+			for (Certificate certificate : session.getPeerCertificates()) {
+				if (certificate instanceof X509Certificate x509) {
+					peers.add(x509);
+				}
+			}
+		}
+		catch (SSLPeerUnverifiedException ex) {
+			// no client certificate
+		}
+		AcceptResult result = new AcceptResult(1, SslError.NONE, this.startedAt, elapsed(), this.wantReadTurns,
+				this.wantWriteTurns, session.getProtocol(), session.getCipherSuite(), serverName,
+				(alpn == null || alpn.isEmpty()) ? null : alpn, peers, null, null, null);
+		this.finished = result;
+		this.state = State.ESTABLISHED;
+		return result;
+	}
+
+	private AcceptResult failure(int code, SslError error, @Nullable TlsAlert alert, @Nullable String engineMessage,
+			String reason) {
+		String serverName = null;
+		try {
+			SSLSession session = this.engine.getHandshakeSession();
+			if (session instanceof ExtendedSSLSession extended) {
+				for (SNIServerName name : extended.getRequestedServerNames()) {
+					if (name instanceof SNIHostName host) {
+						serverName = host.getAsciiName();
+					}
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			// no handshake session
+		}
+		AcceptResult result = new AcceptResult(code, error, this.startedAt, elapsed(), this.wantReadTurns,
+				this.wantWriteTurns, handshakeProtocol(), null, serverName, null, List.of(), alert, engineMessage,
+				reason);
+		this.finished = result;
+		if (this.state != State.CLOSED) {
+			this.state = State.FAILED;
+		}
+		release();
+		return result;
+	}
+
+	private Duration elapsed() {
+		return Duration.ofNanos(System.nanoTime() - this.startNanos);
+	}
+
+	// ---- data phase -------------------------------------------------------------------
+
+	/**
+	 * Read application data, as {@code SSL_read()} does.
+	 * @param dst the buffer to fill, in write mode
+	 * @return the number of bytes read ({@code > 0}); {@code -1 WANT_READ/WANT_WRITE}; {@code 0
+	 * ZERO_RETURN} once the peer sent close_notify; {@code 0 SYSCALL} on EOF without close_notify;
+	 * {@code -1 SSL} or {@code -1 SYSCALL} on failure
+	 */
+	public IoResult read(ByteBuffer dst) {
+		IoResult notReady = requireEstablished();
+		if (notReady != null) {
+			return notReady;
+		}
+		if (!dst.hasRemaining()) {
+			return IoResult.bytes(0);
+		}
+		try {
+			while (true) {
+				if (this.appIn.position() > 0) {
+					return IoResult.bytes(drainAppIn(dst));
+				}
+				if (this.inboundClosed) {
+					return IoResult.ZERO_RETURN;
+				}
+				if (!flush()) {
+					return IoResult.WANT_WRITE;
+				}
+				if (!unwrapData()) {
+					if (!this.netIn.hasRemaining()) {
+						this.netIn = grow(this.netIn, this.netIn.capacity() * 2);
+					}
+					int count = this.bio.read(this.netIn, 0);
+					if (count == 0) {
+						return IoResult.WANT_READ;
+					}
+					if (count < 0) {
+						return new IoResult(0, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
+					}
+				}
+			}
+		}
+		catch (SSLException ex) {
+			drainAlert(ex, null);
+			this.state = State.FAILED;
+			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, FailureClassifier.receivedAlert(ex)));
+		}
+		catch (IOException ex) {
+			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
+		}
+	}
+
+	/**
+	 * Read application data into an array.
+	 * @param bytes the array
+	 * @param offset where to start
+	 * @param length at most how many bytes
+	 * @return as {@link #read(ByteBuffer)}
+	 */
+	public IoResult read(byte[] bytes, int offset, int length) {
+		return read(ByteBuffer.wrap(bytes, offset, length));
+	}
+
+	private int drainAppIn(ByteBuffer dst) {
+		this.appIn.flip();
+		int count = Math.min(dst.remaining(), this.appIn.remaining());
+		ByteBuffer slice = this.appIn.duplicate();
+		slice.limit(slice.position() + count);
+		dst.put(slice);
+		this.appIn.position(this.appIn.position() + count);
+		this.appIn.compact();
+		return count;
+	}
+
+	/**
+	 * Unwrap one record of the data phase.
+	 * @return {@code true} on progress, {@code false} when more input is needed
+	 */
+	private boolean unwrapData() throws SSLException {
+		if (this.netIn.position() == 0) {
+			return false;
+		}
+		ensureAppIn(this.engine.getSession().getApplicationBufferSize());
+		this.netIn.flip();
+		SSLEngineResult result;
+		try {
+			result = this.engine.unwrap(this.netIn, this.appIn);
+		}
+		finally {
+			this.netIn.compact();
+		}
+		switch (result.getStatus()) {
+			case BUFFER_UNDERFLOW -> {
+				if (!this.netIn.hasRemaining()) {
+					this.netIn = grow(this.netIn, this.engine.getSession().getPacketBufferSize());
+				}
+				return false;
+			}
+			case BUFFER_OVERFLOW -> {
+				this.appIn = grow(this.appIn, this.appIn.capacity() + this.engine.getSession().getApplicationBufferSize());
+				return true;
+			}
+			case CLOSED -> {
+				this.inboundClosed = true;
+				return true;
+			}
+			default -> {
+			}
+		}
+		// post-handshake messages: TLS 1.3 KeyUpdate answers, TLS 1.2 renegotiation refusal
+		HandshakeStatus status = result.getHandshakeStatus();
+		while (status == HandshakeStatus.NEED_TASK || status == HandshakeStatus.NEED_WRAP) {
+			if (status == HandshakeStatus.NEED_TASK) {
+				runTasks();
+			}
+			else {
+				ensureNetOut();
+				SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.netOut);
+				if (wrapped.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+					break;
+				}
+			}
+			status = this.engine.getHandshakeStatus();
+		}
+		return true;
+	}
+
+	/**
+	 * Write application data, as {@code SSL_write()} does.
+	 * @param src the bytes to write, in read mode; its position advances by the count written
+	 * @return the number of bytes written (all of them over a blocking BIO, possibly fewer over a
+	 * non-blocking one); {@code -1 WANT_WRITE} when nothing could be written; {@code -1 SSL} or
+	 * {@code -1 SYSCALL} on failure
+	 */
+	public IoResult write(ByteBuffer src) {
+		IoResult notReady = requireEstablished();
+		if (notReady != null) {
+			return notReady;
+		}
+		if (this.outboundClosed) {
+			return new IoResult(-1, SslError.SSL, "protocol is shutdown");
+		}
+		try {
+			if (!flush()) {
+				return IoResult.WANT_WRITE;
+			}
+			int written = 0;
+			while (src.hasRemaining()) {
+				ensureNetOut();
+				SSLEngineResult result = this.engine.wrap(src, this.netOut);
+				written += result.bytesConsumed();
+				if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+					return new IoResult(-1, SslError.SSL, "protocol is shutdown");
+				}
+				if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && this.netOut.position() == 0) {
+					this.netOut = grow(this.netOut, this.engine.getSession().getPacketBufferSize());
+				}
+				if (!flush()) {
+					return (written > 0) ? IoResult.bytes(written) : IoResult.WANT_WRITE;
+				}
+			}
+			return IoResult.bytes(written);
+		}
+		catch (SSLException ex) {
+			this.state = State.FAILED;
+			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, null));
+		}
+		catch (IOException ex) {
+			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
+		}
+	}
+
+	/**
+	 * Write application data from an array.
+	 * @param bytes the array
+	 * @param offset where to start
+	 * @param length how many bytes
+	 * @return as {@link #write(ByteBuffer)}
+	 */
+	public IoResult write(byte[] bytes, int offset, int length) {
+		return write(ByteBuffer.wrap(bytes, offset, length));
+	}
+
+	/**
+	 * Shut the TLS connection down, as {@code SSL_shutdown()} does: the first call sends
+	 * close_notify and returns {@code 0}, or {@code 1} when the peer's close_notify was already
+	 * received; a later call waits for the peer's close_notify and returns {@code 1}.
+	 * @return {@code 1}, {@code 0}, or {@code -1} with {@code WANT_READ/WANT_WRITE} or a failure
+	 */
+	public IoResult shutdown() {
+		if (this.state != State.ESTABLISHED) {
+			return new IoResult(-1, SslError.SSL, "shutdown while in init");
+		}
+		try {
+			boolean firstCall = !this.outboundClosed;
+			if (firstCall) {
+				this.outboundClosed = true;
+				this.engine.closeOutbound();
+				ensureNetOut();
+				while (!this.engine.isOutboundDone()) {
+					SSLEngineResult result = this.engine.wrap(EMPTY, this.netOut);
+					if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+						if (!flush()) {
+							return IoResult.WANT_WRITE;
+						}
+					}
+					else if (result.bytesProduced() == 0) {
+						break;
+					}
+				}
+			}
+			if (!flush()) {
+				return IoResult.WANT_WRITE;
+			}
+			if (this.inboundClosed) {
+				return new IoResult(1, SslError.NONE, null);
+			}
+			if (firstCall) {
+				return new IoResult(0, SslError.NONE, null);
+			}
+			while (!this.inboundClosed) {
+				this.appIn.clear();
+				if (!unwrapData()) {
+					int count = this.bio.read(this.netIn, 0);
+					if (count == 0) {
+						return IoResult.WANT_READ;
+					}
+					if (count < 0) {
+						return new IoResult(-1, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
+					}
+				}
+			}
+			return new IoResult(1, SslError.NONE, null);
+		}
+		catch (SSLException ex) {
+			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, null));
+		}
+		catch (IOException ex) {
+			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
+		}
+	}
+
+	private @Nullable IoResult requireEstablished() {
+		return switch (this.state) {
+			case ESTABLISHED -> null;
+			case NEW, HANDSHAKING -> new IoResult(-1, SslError.SSL, "handshake not complete: call accept() first");
+			case FAILED, CLOSED -> new IoResult(-1, SslError.SSL, "connection failed or closed");
+		};
+	}
+
+	// ---- buffers and BIO -------------------------------------------------------------
+
+	/**
+	 * Write pending output to the BIO.
+	 * @return {@code true} when nothing is pending any more
+	 */
+	private boolean flush() throws IOException {
+		if (this.netOut.position() == 0) {
+			return true;
+		}
+		this.netOut.flip();
+		try {
+			while (this.netOut.hasRemaining()) {
+				if (this.bio.write(this.netOut) == 0) {
+					return false;
+				}
+			}
+			return true;
+		}
+		finally {
+			this.netOut.compact();
+		}
+	}
+
+	private void flushQuietly() {
+		try {
+			flush();
+		}
+		catch (IOException ex) {
+			// the peer may already be gone: the alert is best effort, as in OpenSSL
+		}
+	}
+
+	private void ensureNetOut() {
+		if (this.netOut.capacity() == 0) {
+			this.netOut = ByteBuffer.allocate(this.engine.getSession().getPacketBufferSize());
+		}
+	}
+
+	private void ensureAppIn(int capacity) {
+		if (this.appIn.capacity() < capacity) {
+			this.appIn = grow(this.appIn, capacity);
+		}
+	}
+
+	private static ByteBuffer grow(ByteBuffer buffer, int capacity) {
+		ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, buffer.capacity() + 1));
+		buffer.flip();
+		bigger.put(buffer);
+		return bigger;
+	}
+
+	// ---- lifecycle -------------------------------------------------------------------
+
+	/**
+	 * The BIO mode this acceptor runs in.
+	 * @return the mode
+	 */
+	public BioMode mode() {
+		return this.bio.mode();
+	}
+
+	/**
+	 * The peer's address, when the BIO knows it.
+	 * @return the address or {@code null}
+	 */
+	public @Nullable InetSocketAddress peerAddress() {
+		return this.bio.remoteAddress();
+	}
+
+	/**
+	 * The result of the finished handshake.
+	 * @return the result, or {@code null} while the handshake is pending
+	 */
+	public @Nullable AcceptResult result() {
+		return this.finished;
+	}
+
+	/**
+	 * Release the engine and close the transport. Does not send close_notify: call
+	 * {@link #shutdown()} first for an orderly close. Idempotent, callable from any thread.
+	 */
+	@Override
+	public void close() {
+		this.state = State.CLOSED;
+		release();
+		this.bio.close();
+	}
+
+	private synchronized void release() {
+		if (!this.released) {
+			this.released = true;
+			this.context.release(this.engine);
+		}
+	}
+
+}

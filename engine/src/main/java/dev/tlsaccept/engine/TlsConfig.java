@@ -1,0 +1,257 @@
+package dev.tlsaccept.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import dev.tlsaccept.keys.KeyMaterial;
+import dev.tlsaccept.keys.TrustMaterial;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of a TLS server: key material, protocols, suites, client authentication,
+ * ALPN, handshake timeout and engine. Build one with {@link #builder(KeyMaterial)}.
+ */
+public final class TlsConfig {
+
+	/** Protocols enabled unless configured: TLS 1.3 and 1.2, nothing older. */
+	public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+	/**
+	 * Cipher suites enabled unless configured: TLS 1.3 AEAD suites and TLS 1.2 ECDHE with AEAD
+	 * only (forward secrecy, no CBC, no RSA key exchange, no SHA-1). Suites the engine does not
+	 * support are left out.
+	 */
+	public static final List<String> DEFAULT_CIPHER_SUITES = List.of("TLS_AES_128_GCM_SHA256",
+			"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+			"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+			"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+			"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+	/** Handshake timeout unless configured. */
+	public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+	private final KeyMaterial keyMaterial;
+
+	private final @Nullable TrustMaterial trustMaterial;
+
+	private final List<String> protocols;
+
+	private final List<String> cipherSuites;
+
+	private final ClientAuth clientAuth;
+
+	private final List<String> applicationProtocols;
+
+	private final Duration handshakeTimeout;
+
+	private final String engine;
+
+	private final Clock clock;
+
+	private TlsConfig(Builder builder) {
+		this.keyMaterial = builder.keyMaterial;
+		this.trustMaterial = builder.trustMaterial;
+		this.protocols = List.copyOf(builder.protocols);
+		this.cipherSuites = List.copyOf(builder.cipherSuites);
+		this.clientAuth = builder.clientAuth;
+		this.applicationProtocols = List.copyOf(builder.applicationProtocols);
+		this.handshakeTimeout = builder.handshakeTimeout;
+		this.engine = builder.engine;
+		this.clock = builder.clock;
+	}
+
+	/**
+	 * Start building a configuration around the server's key material.
+	 * @param keyMaterial the server certificate chain and private key
+	 * @return a builder with secure defaults
+	 */
+	public static Builder builder(KeyMaterial keyMaterial) {
+		return new Builder(keyMaterial);
+	}
+
+	/**
+	 * A builder initialized with this configuration's values.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this.keyMaterial).trustMaterial(this.trustMaterial)
+			.protocols(this.protocols)
+			.cipherSuites(this.cipherSuites)
+			.clientAuth(this.clientAuth)
+			.applicationProtocols(this.applicationProtocols)
+			.handshakeTimeout(this.handshakeTimeout)
+			.engine(this.engine)
+			.clock(this.clock);
+	}
+
+	public KeyMaterial keyMaterial() {
+		return this.keyMaterial;
+	}
+
+	public @Nullable TrustMaterial trustMaterial() {
+		return this.trustMaterial;
+	}
+
+	public List<String> protocols() {
+		return this.protocols;
+	}
+
+	public List<String> cipherSuites() {
+		return this.cipherSuites;
+	}
+
+	public ClientAuth clientAuth() {
+		return this.clientAuth;
+	}
+
+	public List<String> applicationProtocols() {
+		return this.applicationProtocols;
+	}
+
+	public Duration handshakeTimeout() {
+		return this.handshakeTimeout;
+	}
+
+	public String engine() {
+		return this.engine;
+	}
+
+	public Clock clock() {
+		return this.clock;
+	}
+
+	@Override
+	public String toString() {
+		return "TlsConfig[engine=" + this.engine + ", key=" + this.keyMaterial.source() + ", protocols="
+				+ this.protocols + ", clientAuth=" + this.clientAuth + ", handshakeTimeout=" + this.handshakeTimeout
+				+ "]";
+	}
+
+	/**
+	 * Builds a {@link TlsConfig}.
+	 */
+	public static final class Builder {
+
+		private final KeyMaterial keyMaterial;
+
+		private @Nullable TrustMaterial trustMaterial;
+
+		private List<String> protocols = DEFAULT_PROTOCOLS;
+
+		private List<String> cipherSuites = DEFAULT_CIPHER_SUITES;
+
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		private List<String> applicationProtocols = List.of();
+
+		private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+
+		private String engine = JdkTlsEngine.NAME;
+
+		private Clock clock = Clock.systemUTC();
+
+		private Builder(KeyMaterial keyMaterial) {
+			this.keyMaterial = Objects.requireNonNull(keyMaterial,
+					"keyMaterial must not be null: load one with KeyMaterials or SelfSignedCertificate");
+		}
+
+		/**
+		 * Certificates trusted to sign client certificates; required unless client auth is NONE.
+		 * @param trustMaterial the trust anchors, or {@code null}
+		 * @return this builder
+		 */
+		public Builder trustMaterial(@Nullable TrustMaterial trustMaterial) {
+			this.trustMaterial = trustMaterial;
+			return this;
+		}
+
+		/**
+		 * Protocols to enable, e.g. {@code TLSv1.3}, {@code TLSv1.2}.
+		 * @param protocols the protocols, not empty
+		 * @return this builder
+		 */
+		public Builder protocols(List<String> protocols) {
+			requireNotEmpty(protocols, "protocols");
+			this.protocols = protocols;
+			return this;
+		}
+
+		/**
+		 * Cipher suites to enable, in IANA names ({@code TLS_AES_128_GCM_SHA256}).
+		 * @param cipherSuites the suites, not empty
+		 * @return this builder
+		 */
+		public Builder cipherSuites(List<String> cipherSuites) {
+			requireNotEmpty(cipherSuites, "cipherSuites");
+			this.cipherSuites = cipherSuites;
+			return this;
+		}
+
+		public Builder clientAuth(ClientAuth clientAuth) {
+			this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth must not be null");
+			return this;
+		}
+
+		/**
+		 * ALPN protocols the server accepts, in order of preference; empty disables ALPN.
+		 * @param applicationProtocols the protocol names, e.g. {@code h2}
+		 * @return this builder
+		 */
+		public Builder applicationProtocols(List<String> applicationProtocols) {
+			this.applicationProtocols = Objects.requireNonNull(applicationProtocols,
+					"applicationProtocols must not be null: use an empty list to disable ALPN");
+			return this;
+		}
+
+		/**
+		 * How long a handshake may take before it fails with {@code -1 SYSCALL}.
+		 * @param handshakeTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder handshakeTimeout(Duration handshakeTimeout) {
+			if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+				throw new IllegalArgumentException("handshakeTimeout must be positive, was " + handshakeTimeout);
+			}
+			this.handshakeTimeout = handshakeTimeout;
+			return this;
+		}
+
+		/**
+		 * The engine name: {@code jdk}, {@code bouncy-castle} or {@code openssl}.
+		 * @param engine the engine name
+		 * @return this builder
+		 */
+		public Builder engine(String engine) {
+			this.engine = Objects.requireNonNull(engine, "engine must not be null");
+			return this;
+		}
+
+		/**
+		 * The clock that timestamps results.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "clock must not be null");
+			return this;
+		}
+
+		public TlsConfig build() {
+			if (this.clientAuth != ClientAuth.NONE && this.trustMaterial == null) {
+				throw new IllegalStateException("client auth " + this.clientAuth
+						+ " needs trust material: configure the certificates that sign client certificates");
+			}
+			return new TlsConfig(this);
+		}
+
+		private static void requireNotEmpty(List<String> values, String name) {
+			if (values == null || values.isEmpty()) {
+				throw new IllegalArgumentException(name + " must not be empty");
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,65 @@
+package dev.tlsaccept.engine;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An engine's server context: configured once, creates one server-mode {@link SSLEngine} per
+ * connection. Keeps the per-provider quirks in one place.
+ */
+public interface TlsEngineContext extends AutoCloseable {
+
+	/**
+	 * The provider and its version as the engine reports it, e.g. {@code SunJSSE 17}.
+	 * @return a description of the TLS implementation
+	 */
+	String provider();
+
+	/**
+	 * A new server-mode engine with the configured protocols, suites, client auth and ALPN.
+	 * @param peer the peer's address, if known (a hint for session caching)
+	 * @return a new engine, not yet handshaking
+	 */
+	SSLEngine newEngine(@Nullable InetSocketAddress peer);
+
+	/**
+	 * Release what an engine holds (native memory for reference-counted engines). Called once per
+	 * engine on every path: success, failure, timeout and close.
+	 * @param engine an engine from {@link #newEngine}
+	 */
+	default void release(SSLEngine engine) {
+	}
+
+	/**
+	 * The alert the engine sent for a failure, when it cannot be read off the wire because it was
+	 * encrypted. Engines that expose the alert return it; others infer it from their messages.
+	 * @param failure the engine's exception
+	 * @param protocol the protocol negotiated so far, if known
+	 * @return the alert sent, or {@code null} when unknown
+	 */
+	default @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
+		return null;
+	}
+
+	/**
+	 * Protocols enabled on each engine.
+	 * @return protocol names
+	 */
+	List<String> enabledProtocols();
+
+	/**
+	 * Cipher suites enabled on each engine.
+	 * @return suite names
+	 */
+	List<String> enabledCipherSuites();
+
+	@Override
+	default void close() {
+	}
+
+}
