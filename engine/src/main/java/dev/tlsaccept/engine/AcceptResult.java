@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.tlsaccept.clienthello.ClientHelloSummary;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,14 +38,27 @@ import org.jspecify.annotations.Nullable;
  * @param alert the alert sent or received when the handshake failed, if any was observed
  * @param engineMessage the engine's own message for a failure
  * @param reason a short human reason, in OpenSSL's words where OpenSSL has one
+ * @param clientHello what the client offered, read off the wire before the engine saw it (also
+ * for failed handshakes; partial, with a parse error, when the hello was cut short)
  */
 public record AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
 		int wantWriteTurns, @Nullable String protocol, @Nullable String cipherSuite, @Nullable String serverName,
 		@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
-		@Nullable String engineMessage, @Nullable String reason) {
+		@Nullable String engineMessage, @Nullable String reason, @Nullable ClientHelloSummary clientHello) {
 
 	public AcceptResult {
 		peerCertificates = List.copyOf(peerCertificates);
+	}
+
+	/**
+	 * A result without a ClientHello summary (a connection refused before any byte was read).
+	 */
+	public AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
+			int wantWriteTurns, @Nullable String protocol, @Nullable String cipherSuite, @Nullable String serverName,
+			@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
+			@Nullable String engineMessage, @Nullable String reason) {
+		this(code, error, startedAt, duration, wantReadTurns, wantWriteTurns, protocol, cipherSuite, serverName,
+				applicationProtocol, peerCertificates, alert, engineMessage, reason, null);
 	}
 
 	/**

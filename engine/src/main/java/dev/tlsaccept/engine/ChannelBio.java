@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The non-blocking BIO: a {@link SocketChannel} in non-blocking mode. A read or write that cannot
  * make progress returns {@code 0}, which the state machine turns into {@code WANT_READ} or
- * {@code WANT_WRITE}.
+ * {@code WANT_WRITE}. After the handshake the owner may switch the channel to blocking mode; the
+ * BIO then reports itself blocking.
  */
 final class ChannelBio implements Bio {
 
@@ -36,7 +37,8 @@ final class ChannelBio implements Bio {
 
 	@Override
 	public boolean isBlocking() {
-		return false;
+		// a listener switches the channel back to blocking mode for the data phase
+		return this.channel.isBlocking();
 	}
 
 	@Override

@@ -37,8 +37,11 @@ final class InboundRecords {
 		/** A record header announces more than {@link #MAX_RECORD_LENGTH} bytes. */
 		OVERSIZED_RECORD,
 
-		/** A plaintext close_notify alert: bytes from {@link #stopOffset()} on must not reach the engine. */
-		CLOSE_NOTIFY
+		/**
+		 * A plaintext close_notify or fatal alert from the client: bytes from {@link #stopOffset()}
+		 * on must not reach the engine; see {@link #receivedAlert()}.
+		 */
+		PEER_ALERT
 
 	}
 
@@ -141,13 +144,10 @@ final class InboundRecords {
 		int level = this.alertBody[0] & 0xff;
 		int description = this.alertBody[1] & 0xff;
 		TlsAlert.Level alertLevel = (level == 1) ? TlsAlert.Level.WARNING : TlsAlert.Level.FATAL;
-		if (description == 0) {
-			this.receivedAlert = TlsAlert.of(0, alertLevel, TlsAlert.Direction.RECEIVED);
-			this.stopOffset = this.recordStart;
-			this.verdict = Verdict.CLOSE_NOTIFY;
-		}
-		else if (alertLevel == TlsAlert.Level.FATAL && this.receivedAlert == null) {
+		if (description == 0 || alertLevel == TlsAlert.Level.FATAL) {
 			this.receivedAlert = TlsAlert.of(description, alertLevel, TlsAlert.Direction.RECEIVED);
+			this.stopOffset = this.recordStart;
+			this.verdict = Verdict.PEER_ALERT;
 		}
 	}
 

@@ -4,6 +4,9 @@ import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.Security;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
@@ -32,23 +35,29 @@ public final class JdkTlsEngine implements TlsEngine {
 
 	private static final class Context extends JsseEngineContext {
 
+		private static final Pattern ALERT_PREFIX = Pattern.compile("\\(([a-z_]+)\\) ");
+
 		Context(TlsConfig config, Provider provider) throws GeneralSecurityException {
 			super(config, provider, null, "PKIX");
 		}
 
 		/**
-		 * SunJSSE does not expose the alert it sends; in TLS 1.3 it is encrypted, so infer it from
-		 * the diagnostics SunJSSE attaches to the alerts it raises.
+		 * SunJSSE does not expose the alert it sends, and in TLS 1.3 it is encrypted. Since JDK 21
+		 * its messages start with the alert name, {@code (certificate_required) ...}; before, infer
+		 * the alert from the diagnostics SunJSSE 17 attaches to the alerts it raises.
 		 */
 		@Override
 		public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
 			String message = String.valueOf(failure.getMessage());
-			if (message.startsWith("Received fatal alert")) {
+			Matcher prefixed = ALERT_PREFIX.matcher(message);
+			if (prefixed.lookingAt()) {
+				return TlsAlert.fatal(prefixed.group(1), TlsAlert.Direction.SENT);
+			}
+			if (message.contains("Received fatal alert")) {
 				return null;
 			}
-			if (message.contains("Empty client certificate chain") || message.contains("Empty server certificate chain")) {
-				return TlsAlert.fatal("TLSv1.2".equals(protocol) ? "bad_certificate" : "certificate_required",
-						TlsAlert.Direction.SENT);
+			if (message.contains("Empty client certificate chain")) {
+				return TlsAlert.fatal("bad_certificate", TlsAlert.Direction.SENT);
 			}
 			if (FailureClassifier.isCertificateFailure(failure)) {
 				return TlsAlert.fatal("certificate_unknown", TlsAlert.Direction.SENT);

@@ -22,6 +22,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
+import dev.tlsaccept.clienthello.ClientHelloCollector;
+import dev.tlsaccept.clienthello.ClientHelloSummary;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,8 +46,10 @@ import org.jspecify.annotations.Nullable;
  * {@code SSL_write} and {@code SSL_shutdown} for the data phase. Writes over a non-blocking BIO
  * may be partial (as with {@code SSL_MODE_ENABLE_PARTIAL_WRITE}).
  *
- * <p>One state machine over {@link SSLEngine} serves every BIO. Not thread-safe, like an
- * {@code SSL*}: one thread at a time drives it; {@link #close()} may be called from any thread.
+ * <p>One state machine over {@link SSLEngine} serves every BIO. Like an {@code SSL*}, one thread
+ * drives the handshake; once established, one thread may read while another writes (full duplex:
+ * {@code read} and {@code write} take separate locks, as {@code SSLEngine}'s unwrap and wrap do).
+ * {@link #close()} may be called from any thread.
  * The acceptor owns its transport: {@code close()} closes the socket or channel.
  */
 public final class TlsAcceptor implements AutoCloseable {
@@ -70,6 +74,10 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private final InboundRecords records = new InboundRecords();
 
+	private final ClientHelloCollector clientHello = new ClientHelloCollector();
+
+	private boolean clientHelloFed;
+
 	private volatile State state = State.NEW;
 
 	/** Bytes from the network not yet consumed by the engine; kept in write mode. */
@@ -90,9 +98,15 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private boolean peerClosedDuringHandshake;
 
-	private boolean inboundClosed;
+	private volatile boolean inboundClosed;
 
-	private boolean outboundClosed;
+	private volatile boolean outboundClosed;
+
+	/** Guards {@code netIn} and {@code appIn} in the data phase; taken before {@link #writeLock}. */
+	private final Object readLock = new Object();
+
+	/** Guards {@code netOut} and BIO writes in the data phase. */
+	private final Object writeLock = new Object();
 
 	private boolean released;
 
@@ -298,6 +312,9 @@ public final class TlsAcceptor implements AutoCloseable {
 	private @Nullable AcceptResult readHandshake() throws IOException {
 		if (this.peerClosedDuringHandshake) {
 			TlsAlert alert = this.records.receivedAlert();
+			if (alert != null && alert.number() != 0) {
+				return failure(-1, SslError.SSL, alert, null, alert.openSslReason());
+			}
 			return failure(0, SslError.ZERO_RETURN,
 					(alert != null) ? alert : TlsAlert.of(0, TlsAlert.Level.WARNING, TlsAlert.Direction.RECEIVED),
 					null, "peer sent close_notify during the handshake");
@@ -315,6 +332,10 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (count < 0) {
 			return failure(0, SslError.SYSCALL, null, null, FailureClassifier.UNEXPECTED_EOF);
 		}
+		if (this.clientHello.summary() == null) {
+			this.clientHello.feed(this.netIn.array(), this.netIn.arrayOffset() + from, count);
+			this.clientHelloFed = true;
+		}
 		InboundRecords.Verdict verdict = this.records.scan(this.netIn, from, from + count, this.netInBase + from,
 				!this.producedOutput);
 		return switch (verdict) {
@@ -326,7 +347,7 @@ public final class TlsAcceptor implements AutoCloseable {
 				sendPlaintextAlert(overflow);
 				yield failure(-1, SslError.SSL, overflow, null, "packet length too long");
 			}
-			case CLOSE_NOTIFY -> {
+			case PEER_ALERT -> {
 				// the engine processes what came before the alert, never the alert itself
 				this.netIn.position((int) (this.records.stopOffset() - this.netInBase));
 				this.peerClosedDuringHandshake = true;
@@ -436,7 +457,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 		AcceptResult result = new AcceptResult(1, SslError.NONE, this.startedAt, elapsed(), this.wantReadTurns,
 				this.wantWriteTurns, session.getProtocol(), session.getCipherSuite(), serverName,
-				(alpn == null || alpn.isEmpty()) ? null : alpn, peers, null, null, null);
+				(alpn == null || alpn.isEmpty()) ? null : alpn, peers, null, null, null, clientHelloSummary());
 		this.finished = result;
 		this.state = State.ESTABLISHED;
 		return result;
@@ -458,15 +479,27 @@ public final class TlsAcceptor implements AutoCloseable {
 		catch (RuntimeException ex) {
 			// no handshake session
 		}
+		ClientHelloSummary offered = clientHelloSummary();
+		if (serverName == null && offered != null) {
+			serverName = offered.serverName();
+		}
 		AcceptResult result = new AcceptResult(code, error, this.startedAt, elapsed(), this.wantReadTurns,
 				this.wantWriteTurns, handshakeProtocol(), null, serverName, null, List.of(), alert, engineMessage,
-				reason);
+				reason, offered);
 		this.finished = result;
 		if (this.state != State.CLOSED) {
 			this.state = State.FAILED;
 		}
 		release();
 		return result;
+	}
+
+	private @Nullable ClientHelloSummary clientHelloSummary() {
+		ClientHelloSummary summary = this.clientHello.summary();
+		if (summary == null && this.clientHelloFed) {
+			summary = this.clientHello.summarizeSoFar();
+		}
+		return summary;
 	}
 
 	private Duration elapsed() {
@@ -490,6 +523,12 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (!dst.hasRemaining()) {
 			return IoResult.bytes(0);
 		}
+		synchronized (this.readLock) {
+			return readLocked(dst);
+		}
+	}
+
+	private IoResult readLocked(ByteBuffer dst) {
 		try {
 			while (true) {
 				if (this.appIn.position() > 0) {
@@ -498,7 +537,7 @@ public final class TlsAcceptor implements AutoCloseable {
 				if (this.inboundClosed) {
 					return IoResult.ZERO_RETURN;
 				}
-				if (!flush()) {
+				if (!flushLocked()) {
 					return IoResult.WANT_WRITE;
 				}
 				if (!unwrapData()) {
@@ -516,7 +555,9 @@ public final class TlsAcceptor implements AutoCloseable {
 			}
 		}
 		catch (SSLException ex) {
-			drainAlert(ex, null);
+			synchronized (this.writeLock) {
+				drainAlert(ex, null);
+			}
 			this.state = State.FAILED;
 			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, FailureClassifier.receivedAlert(ex)));
 		}
@@ -589,10 +630,12 @@ public final class TlsAcceptor implements AutoCloseable {
 				runTasks();
 			}
 			else {
-				ensureNetOut();
-				SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.netOut);
-				if (wrapped.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-					break;
+				synchronized (this.writeLock) {
+					ensureNetOut();
+					SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.netOut);
+					if (wrapped.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || wrapped.bytesProduced() == 0) {
+						break;
+					}
 				}
 			}
 			status = this.engine.getHandshakeStatus();
@@ -615,6 +658,12 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (this.outboundClosed) {
 			return new IoResult(-1, SslError.SSL, "protocol is shutdown");
 		}
+		synchronized (this.writeLock) {
+			return writeLocked(src);
+		}
+	}
+
+	private IoResult writeLocked(ByteBuffer src) {
 		try {
 			if (!flush()) {
 				return IoResult.WANT_WRITE;
@@ -667,25 +716,28 @@ public final class TlsAcceptor implements AutoCloseable {
 			return new IoResult(-1, SslError.SSL, "shutdown while in init");
 		}
 		try {
-			boolean firstCall = !this.outboundClosed;
-			if (firstCall) {
-				this.outboundClosed = true;
-				this.engine.closeOutbound();
-				ensureNetOut();
-				while (!this.engine.isOutboundDone()) {
-					SSLEngineResult result = this.engine.wrap(EMPTY, this.netOut);
-					if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-						if (!flush()) {
-							return IoResult.WANT_WRITE;
+			boolean firstCall;
+			synchronized (this.writeLock) {
+				firstCall = !this.outboundClosed;
+				if (firstCall) {
+					this.outboundClosed = true;
+					this.engine.closeOutbound();
+					ensureNetOut();
+					while (!this.engine.isOutboundDone()) {
+						SSLEngineResult result = this.engine.wrap(EMPTY, this.netOut);
+						if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+							if (!flush()) {
+								return IoResult.WANT_WRITE;
+							}
+						}
+						else if (result.bytesProduced() == 0) {
+							break;
 						}
 					}
-					else if (result.bytesProduced() == 0) {
-						break;
-					}
 				}
-			}
-			if (!flush()) {
-				return IoResult.WANT_WRITE;
+				if (!flush()) {
+					return IoResult.WANT_WRITE;
+				}
 			}
 			if (this.inboundClosed) {
 				return new IoResult(1, SslError.NONE, null);
@@ -693,19 +745,9 @@ public final class TlsAcceptor implements AutoCloseable {
 			if (firstCall) {
 				return new IoResult(0, SslError.NONE, null);
 			}
-			while (!this.inboundClosed) {
-				this.appIn.clear();
-				if (!unwrapData()) {
-					int count = this.bio.read(this.netIn, 0);
-					if (count == 0) {
-						return IoResult.WANT_READ;
-					}
-					if (count < 0) {
-						return new IoResult(-1, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
-					}
-				}
+			synchronized (this.readLock) {
+				return awaitPeerCloseNotify();
 			}
-			return new IoResult(1, SslError.NONE, null);
 		}
 		catch (SSLException ex) {
 			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, null));
@@ -713,6 +755,26 @@ public final class TlsAcceptor implements AutoCloseable {
 		catch (IOException ex) {
 			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
 		}
+	}
+
+	/** The second {@code SSL_shutdown()}: read, discarding data, until the peer's close_notify. */
+	private IoResult awaitPeerCloseNotify() throws IOException {
+		while (!this.inboundClosed) {
+			this.appIn.clear();
+			if (!unwrapData()) {
+				if (!this.netIn.hasRemaining()) {
+					this.netIn = grow(this.netIn, this.netIn.capacity() * 2);
+				}
+				int count = this.bio.read(this.netIn, 0);
+				if (count == 0) {
+					return IoResult.WANT_READ;
+				}
+				if (count < 0) {
+					return new IoResult(-1, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
+				}
+			}
+		}
+		return new IoResult(1, SslError.NONE, null);
 	}
 
 	private @Nullable IoResult requireEstablished() {
@@ -744,6 +806,12 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 		finally {
 			this.netOut.compact();
+		}
+	}
+
+	private boolean flushLocked() throws IOException {
+		synchronized (this.writeLock) {
+			return flush();
 		}
 	}
 

@@ -38,6 +38,9 @@ class PairHandshakeTests {
 		assertThat(result.error()).isEqualTo(SslError.NONE);
 		assertThat(result.protocol()).isEqualTo(protocol);
 		assertThat(result.wantReadTurns()).isPositive();
+		assertThat(result.clientHello()).isNotNull();
+		assertThat(result.clientHello().serverName()).isEqualTo("localhost");
+		assertThat(result.clientHello().ja4()).startsWith("TLSv1.3".equals(protocol) ? "t13d" : "t12d");
 		assertThat(acceptor.accept()).isSameAs(result);
 		// data phase both ways
 		ByteBuffer clientNet = ByteBuffer.allocate(client.getSession().getPacketBufferSize());

@@ -1,0 +1,48 @@
+package dev.tlsaccept.record;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Objects;
+
+import dev.tlsaccept.engine.AcceptResult;
+import dev.tlsaccept.engine.BioMode;
+import dev.tlsaccept.server.HandshakeEvent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One finished handshake as kept by a {@link HandshakeRepository}.
+ *
+ * @param id an identifier unique within the repository, for look-up
+ * @param time when the handshake finished (was recorded)
+ * @param listener the name of the listener that accepted the connection
+ * @param engine the engine name, e.g. {@code jdk}
+ * @param bioMode the BIO mode the handshake ran in
+ * @param peer the peer's address, if known
+ * @param result the finished result: code, error, alert, reason, protocol, cipher suite...
+ */
+public record HandshakeRecord(String id, Instant time, String listener, String engine, BioMode bioMode,
+		@Nullable InetSocketAddress peer, AcceptResult result) {
+
+	public HandshakeRecord {
+		Objects.requireNonNull(id, "id must not be null");
+		Objects.requireNonNull(time, "time must not be null");
+		Objects.requireNonNull(listener, "listener must not be null");
+		Objects.requireNonNull(engine, "engine must not be null");
+		Objects.requireNonNull(bioMode, "bioMode must not be null");
+		Objects.requireNonNull(result, "result must not be null");
+	}
+
+	/**
+	 * A record of a finished handshake reported by a server.
+	 * @param event the event, as a {@link dev.tlsaccept.server.HandshakeObserver} receives it
+	 * @param id an identifier unique within the repository
+	 * @param time when the handshake was recorded
+	 * @return the record
+	 */
+	public static HandshakeRecord of(HandshakeEvent event, String id, Instant time) {
+		Objects.requireNonNull(event, "event must not be null");
+		return new HandshakeRecord(id, time, event.listener(), event.engine(), event.bioMode(), event.peer(),
+				event.result());
+	}
+
+}

@@ -1,0 +1,267 @@
+package dev.tlsaccept.server;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import dev.tlsaccept.engine.AcceptResult;
+import dev.tlsaccept.engine.BioMode;
+import dev.tlsaccept.engine.TlsAcceptor;
+import dev.tlsaccept.engine.TlsServerContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code blocking} mode: one acceptor thread on a {@link ServerSocket}; each handshake runs
+ * {@link TlsAcceptor#accept()} over the blocking socket on a bounded pool of handshake threads,
+ * so a pending handshake holds one thread until it finishes or times out.
+ */
+final class BlockingListener implements Listener {
+
+	private static final long JOIN_MILLIS = 10_000;
+
+	private final ServerCore core;
+
+	private final ServerThreads threads;
+
+	private final ServerSocket serverSocket;
+
+	private final Set<Handshake> pending = ConcurrentHashMap.newKeySet();
+
+	private @Nullable ExecutorService handshakes;
+
+	private @Nullable Thread acceptorThread;
+
+	private volatile boolean stopping;
+
+	private BlockingListener(ServerCore core, ServerThreads threads, ServerSocket serverSocket) {
+		this.core = core;
+		this.threads = threads;
+		this.serverSocket = serverSocket;
+	}
+
+	static BlockingListener bind(ServerCore core, ServerThreads threads, InetSocketAddress address, int backlog)
+			throws IOException {
+		ServerSocket serverSocket = new ServerSocket();
+		try {
+			serverSocket.setReuseAddress(true);
+			serverSocket.bind(address, backlog);
+			return new BlockingListener(core, threads, serverSocket);
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(serverSocket);
+			throw ex;
+		}
+	}
+
+	@Override
+	public InetSocketAddress localAddress() {
+		return (InetSocketAddress) this.serverSocket.getLocalSocketAddress();
+	}
+
+	@Override
+	public void start() {
+		this.handshakes = this.threads.newPool("handshake", this.core.settings().maxPendingHandshakes());
+		Thread thread = this.threads.newThread("acceptor", this::acceptLoop);
+		this.acceptorThread = thread;
+		try {
+			thread.start();
+		}
+		catch (RuntimeException | Error ex) {
+			this.acceptorThread = null;
+			stop();
+			throw ex;
+		}
+	}
+
+	private void acceptLoop() {
+		while (!this.stopping) {
+			Socket socket;
+			try {
+				socket = this.serverSocket.accept();
+			}
+			catch (IOException ex) {
+				if (this.stopping || this.serverSocket.isClosed()) {
+					return;
+				}
+				acceptFailed(ex);
+				continue;
+			}
+			try {
+				dispatch(socket);
+			}
+			catch (RuntimeException ex) {
+				ServerCore.logger.log(Level.ERROR, "TLS listener '" + this.core.name() + "' failed to dispatch a connection", ex);
+				closeQuietly(socket);
+			}
+		}
+	}
+
+	private void acceptFailed(IOException ex) {
+		// e.g. too many open files: do not spin, let connections close
+		ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.core.name() + "' failed to accept a connection: " + ex);
+		try {
+			TimeUnit.MILLISECONDS.sleep(50);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void dispatch(Socket socket) {
+		InetSocketAddress peer = peerOf(socket);
+		if (!this.core.admit(peer)) {
+			closeQuietly(socket);
+			return;
+		}
+		Handshake handshake = new Handshake(socket, this.core.context(), peer);
+		this.pending.add(handshake);
+		ExecutorService pool = this.handshakes;
+		try {
+			if (pool == null) {
+				throw new RejectedExecutionException("not started");
+			}
+			pool.execute(handshake);
+		}
+		catch (RejectedExecutionException ex) {
+			handshake.cut();
+			handshake.run();
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.stopping = true;
+		closeQuietly(this.serverSocket);
+		Thread thread = this.acceptorThread;
+		if (thread != null && thread != Thread.currentThread()) {
+			join(thread);
+		}
+		for (Handshake handshake : new ArrayList<>(this.pending)) {
+			handshake.cut();
+		}
+		ExecutorService pool = this.handshakes;
+		if (pool != null && !ServerThreads.shutdown(pool, JOIN_MILLIS)) {
+			ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.core.name() + "': handshake threads did not end");
+		}
+	}
+
+	private void join(Thread thread) {
+		try {
+			thread.join(JOIN_MILLIS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (thread.isAlive()) {
+			ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.core.name() + "': " + thread.getName() + " did not end");
+		}
+	}
+
+	private static AcceptorConnection.Transport socketTransport(Socket socket) {
+		return new AcceptorConnection.Transport() {
+
+			@Override
+			public void shutdownInput() throws IOException {
+				socket.shutdownInput();
+			}
+
+			@Override
+			public void close() throws IOException {
+				socket.close();
+			}
+
+		};
+	}
+
+	static @Nullable InetSocketAddress peerOf(Socket socket) {
+		SocketAddress address = socket.getRemoteSocketAddress();
+		return (address instanceof InetSocketAddress inet) ? inet : null;
+	}
+
+	static void closeQuietly(@Nullable AutoCloseable closeable) {
+		if (closeable != null) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				// closing: nothing left to report
+			}
+		}
+	}
+
+	/**
+	 * One pending handshake over a blocking socket, run on a handshake thread.
+	 */
+	private final class Handshake implements Runnable {
+
+		private final Socket socket;
+
+		private final TlsServerContext context;
+
+		private final @Nullable InetSocketAddress peer;
+
+		private volatile boolean cut;
+
+		Handshake(Socket socket, TlsServerContext context, @Nullable InetSocketAddress peer) {
+			this.socket = socket;
+			this.context = context;
+			this.peer = peer;
+		}
+
+		/** End the handshake from another thread: closing the socket fails its blocked read. */
+		void cut() {
+			this.cut = true;
+			closeQuietly(this.socket);
+		}
+
+		@Override
+		public void run() {
+			TlsAcceptor acceptor = null;
+			AcceptResult result;
+			try {
+				acceptor = this.context.newBlockingAcceptor(this.socket);
+				result = acceptor.accept();
+			}
+			catch (RuntimeException ex) {
+				result = Results.syscall(this.context.config().clock().instant(),
+						"cannot start the handshake: " + ex.getMessage());
+			}
+			if (this.cut && !result.isSuccess()) {
+				result = Results.relabel(result, ServerCore.CUT_REASON);
+			}
+			BlockingListener.this.pending.remove(this);
+			BlockingListener.this.core.handshakeFinished(this.context, BioMode.BLOCKING, this.peer, result);
+			if (!result.isSuccess() || acceptor == null) {
+				closeQuietly(acceptor);
+				closeQuietly(this.socket);
+				return;
+			}
+			if (BlockingListener.this.core.hasHandler()) {
+				BlockingListener.this.core
+					.handOff(new AcceptorConnection(BlockingListener.this.core, result, acceptor, socketTransport(this.socket)));
+			}
+			else {
+				// a handshake probe: close_notify, then close
+				try {
+					acceptor.shutdown();
+				}
+				finally {
+					acceptor.close();
+					BlockingListener.this.core.closedWithoutHandler();
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.tlsaccept.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+
+import dev.tlsaccept.engine.AcceptResult;
+import dev.tlsaccept.engine.TlsAcceptor;
+import dev.tlsaccept.engine.TlsServerContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A pending handshake in {@code non-blocking} mode: the acceptor reads and writes the
+ * non-blocking channel itself and says {@code WANT_READ} or {@code WANT_WRITE}.
+ */
+final class ChannelHandshake extends PendingHandshake {
+
+	ChannelHandshake(ServerCore core, TlsServerContext context, SocketChannel channel, @Nullable InetSocketAddress peer) {
+		this(core, context, channel, context.newNonBlockingAcceptor(channel), peer);
+	}
+
+	private ChannelHandshake(ServerCore core, TlsServerContext context, SocketChannel channel, TlsAcceptor acceptor,
+			@Nullable InetSocketAddress peer) {
+		super(core, context, channel, acceptor, peer);
+	}
+
+	@Override
+	void drive() {
+		AcceptResult result = this.acceptor.accept();
+		if (result.isFinished()) {
+			finish(result);
+		}
+		else {
+			interest(result, false);
+		}
+	}
+
+	@Override
+	void established(AcceptResult result) {
+		if (this.core.hasHandler() && switchToBlocking()) {
+			this.core.handOff(new AcceptorConnection(this.core, result, this.acceptor, channelTransport()));
+			return;
+		}
+		// a handshake probe (or a channel that cannot block): close_notify if the socket takes it, close
+		try {
+			this.acceptor.shutdown();
+		}
+		finally {
+			this.acceptor.close();
+			this.core.closedWithoutHandler();
+		}
+	}
+
+	private AcceptorConnection.Transport channelTransport() {
+		SocketChannel channel = this.channel;
+		return new AcceptorConnection.Transport() {
+
+			@Override
+			public void shutdownInput() throws IOException {
+				channel.shutdownInput();
+			}
+
+			@Override
+			public void close() throws IOException {
+				channel.close();
+			}
+
+		};
+	}
+
+	@Override
+	void failed() {
+		this.acceptor.close();
+	}
+
+}

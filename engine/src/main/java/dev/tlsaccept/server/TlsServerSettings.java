@@ -1,0 +1,292 @@
+package dev.tlsaccept.server;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+import dev.tlsaccept.engine.BioMode;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of a {@link TlsServer}: where it listens, how it runs handshakes, and its
+ * limits. TLS settings (key material, protocols, handshake timeout) live in the
+ * {@link dev.tlsaccept.engine.TlsServerContext}.
+ *
+ * <pre class="code">
+ * TlsServerSettings settings = TlsServerSettings.builder("edge").port(8443).bioMode(BioMode.NON_BLOCKING).build();
+ * </pre>
+ */
+public final class TlsServerSettings {
+
+	/** Open connections (established and pending) allowed unless configured. */
+	public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+	/** Pending handshakes allowed unless configured. */
+	public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 1_000;
+
+	/** How long established connections may take to finish on stop, unless configured. */
+	public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+	private final String name;
+
+	private final @Nullable InetAddress address;
+
+	private final int port;
+
+	private final BioMode bioMode;
+
+	private final int maxConnections;
+
+	private final int maxPendingHandshakes;
+
+	private final Duration shutdownTimeout;
+
+	private final @Nullable Executor workerExecutor;
+
+	private final int selectorThreads;
+
+	private TlsServerSettings(Builder builder) {
+		this.name = builder.name;
+		this.address = builder.address;
+		this.port = builder.port;
+		this.bioMode = builder.bioMode;
+		this.maxConnections = builder.maxConnections;
+		this.maxPendingHandshakes = builder.maxPendingHandshakes;
+		this.shutdownTimeout = builder.shutdownTimeout;
+		this.workerExecutor = builder.workerExecutor;
+		this.selectorThreads = builder.selectorThreads;
+	}
+
+	/**
+	 * Start building the settings of a listener.
+	 * @param name the listener name, e.g. {@code edge}: used in thread names, logs and events
+	 * @return a builder with the defaults
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/**
+	 * The listener name.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * The address to listen on.
+	 * @return the address, or {@code null} for all interfaces
+	 */
+	public @Nullable InetAddress address() {
+		return this.address;
+	}
+
+	/**
+	 * The port to listen on.
+	 * @return the port, {@code 0} for an ephemeral one
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * How handshakes are run; {@link BioMode#NON_BLOCKING} unless configured.
+	 * @return the BIO mode
+	 */
+	public BioMode bioMode() {
+		return this.bioMode;
+	}
+
+	/**
+	 * How many connections may be open at once, pending handshakes and established connections
+	 * together; further ones are closed at once.
+	 * @return the limit, {@value #DEFAULT_MAX_CONNECTIONS} unless configured
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * How many handshakes may be in progress at once; further connections are closed at once.
+	 * @return the limit, {@value #DEFAULT_MAX_PENDING_HANDSHAKES} unless configured
+	 */
+	public int maxPendingHandshakes() {
+		return this.maxPendingHandshakes;
+	}
+
+	/**
+	 * How long {@link TlsServer#stop()} lets established connections finish before closing them.
+	 * @return the timeout, 30 seconds unless configured
+	 */
+	public Duration shutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	/**
+	 * Where connection handlers run.
+	 * @return the executor, or {@code null} for a bounded pool of platform threads the server
+	 * creates, named {@code tlsaccept-<name>-worker-N}
+	 */
+	public @Nullable Executor workerExecutor() {
+		return this.workerExecutor;
+	}
+
+	/**
+	 * How many selector threads run pending handshakes in {@code non-blocking} and {@code pair}
+	 * modes.
+	 * @return the count, {@code 1} unless configured
+	 */
+	public int selectorThreads() {
+		return this.selectorThreads;
+	}
+
+	@Override
+	public String toString() {
+		return "TlsServerSettings[name=" + this.name + ", address="
+				+ ((this.address != null) ? this.address.getHostAddress() : "*") + ", port=" + this.port
+				+ ", bioMode=" + this.bioMode.configName() + ", maxConnections=" + this.maxConnections
+				+ ", maxPendingHandshakes=" + this.maxPendingHandshakes + ", shutdownTimeout=" + this.shutdownTimeout
+				+ ", selectorThreads=" + this.selectorThreads + "]";
+	}
+
+	/**
+	 * Builds {@link TlsServerSettings}; every setting is checked as it is set.
+	 */
+	public static final class Builder {
+
+		private final String name;
+
+		private @Nullable InetAddress address;
+
+		private int port;
+
+		private BioMode bioMode = BioMode.NON_BLOCKING;
+
+		private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+
+		private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
+
+		private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+		private @Nullable Executor workerExecutor;
+
+		private int selectorThreads = 1;
+
+		private Builder(String name) {
+			Objects.requireNonNull(name, "name must not be null: give the listener a name such as 'edge'");
+			if (name.isBlank()) {
+				throw new IllegalArgumentException("name must not be blank: give the listener a name such as 'edge'");
+			}
+			this.name = name;
+		}
+
+		/**
+		 * The address to listen on.
+		 * @param address the address, or {@code null} for all interfaces (the default)
+		 * @return this builder
+		 */
+		public Builder address(@Nullable InetAddress address) {
+			this.address = address;
+			return this;
+		}
+
+		/**
+		 * The port to listen on.
+		 * @param port {@code 0} to {@code 65535}; {@code 0} (the default) for an ephemeral port
+		 * @return this builder
+		 */
+		public Builder port(int port) {
+			if (port < 0 || port > 65535) {
+				throw new IllegalArgumentException("port must be between 0 and 65535 (0 for an ephemeral port), was " + port);
+			}
+			this.port = port;
+			return this;
+		}
+
+		/**
+		 * How handshakes are run.
+		 * @param bioMode the mode; {@link BioMode#NON_BLOCKING} by default
+		 * @return this builder
+		 */
+		public Builder bioMode(BioMode bioMode) {
+			this.bioMode = Objects.requireNonNull(bioMode, "bioMode must not be null: use blocking, non-blocking or pair");
+			return this;
+		}
+
+		/**
+		 * How many connections may be open at once, pending and established together.
+		 * @param maxConnections at least 1; {@value TlsServerSettings#DEFAULT_MAX_CONNECTIONS} by default
+		 * @return this builder
+		 */
+		public Builder maxConnections(int maxConnections) {
+			this.maxConnections = positive("maxConnections", maxConnections);
+			return this;
+		}
+
+		/**
+		 * How many handshakes may be in progress at once.
+		 * @param maxPendingHandshakes at least 1; {@value TlsServerSettings#DEFAULT_MAX_PENDING_HANDSHAKES} by
+		 * default
+		 * @return this builder
+		 */
+		public Builder maxPendingHandshakes(int maxPendingHandshakes) {
+			this.maxPendingHandshakes = positive("maxPendingHandshakes", maxPendingHandshakes);
+			return this;
+		}
+
+		/**
+		 * How long established connections may take to finish on stop.
+		 * @param shutdownTimeout zero or more; 30 seconds by default
+		 * @return this builder
+		 */
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			Objects.requireNonNull(shutdownTimeout, "shutdownTimeout must not be null");
+			if (shutdownTimeout.isNegative()) {
+				throw new IllegalArgumentException("shutdownTimeout must not be negative, was " + shutdownTimeout);
+			}
+			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
+		/**
+		 * Where connection handlers run. The server does not shut a given executor down.
+		 * @param workerExecutor the executor, or {@code null} (the default) for a bounded pool of
+		 * platform threads the server creates and stops
+		 * @return this builder
+		 */
+		public Builder workerExecutor(@Nullable Executor workerExecutor) {
+			this.workerExecutor = workerExecutor;
+			return this;
+		}
+
+		/**
+		 * How many selector threads run pending handshakes in {@code non-blocking} and {@code pair}
+		 * modes; ignored in {@code blocking} mode.
+		 * @param selectorThreads at least 1; {@code 1} by default
+		 * @return this builder
+		 */
+		public Builder selectorThreads(int selectorThreads) {
+			this.selectorThreads = positive("selectorThreads", selectorThreads);
+			return this;
+		}
+
+		/**
+		 * Build the settings.
+		 * @return immutable settings
+		 */
+		public TlsServerSettings build() {
+			return new TlsServerSettings(this);
+		}
+
+		private static int positive(String setting, int value) {
+			if (value < 1) {
+				throw new IllegalArgumentException(setting + " must be at least 1, was " + value);
+			}
+			return value;
+		}
+
+	}
+
+}

@@ -1,0 +1,84 @@
+package dev.tlsaccept.server;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.tlsaccept.engine.BioMode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What 1,000 pending half-handshakes (a record header, then silence) cost in threads: nothing in
+ * {@code non-blocking} and {@code pair} modes, one thread each in {@code blocking} mode.
+ */
+class PendingHandshakeThreadsTests {
+
+	private static final int PENDING = 1_000;
+
+	@Test
+	void nonBlockingModeKeepsThreadCountConstantWithThousandPendingHandshakes() throws Exception {
+		Measurement measurement = measure(BioMode.NON_BLOCKING);
+		assertThat(measurement.during()).isEqualTo(measurement.before()).isEqualTo(1);
+	}
+
+	@Test
+	void pairModeKeepsThreadCountConstantWithThousandPendingHandshakes() throws Exception {
+		Measurement measurement = measure(BioMode.PAIR);
+		assertThat(measurement.during()).isEqualTo(measurement.before()).isEqualTo(1);
+	}
+
+	@Test
+	void blockingModeHoldsOneThreadPerPendingHandshake() throws Exception {
+		Measurement measurement = measure(BioMode.BLOCKING);
+		assertThat(measurement.before()).isEqualTo(1);
+		assertThat(measurement.during()).isEqualTo(1 + PENDING);
+	}
+
+	private Measurement measure(BioMode mode) throws IOException {
+		String name = ServerFixtures.uniqueName("thousand-" + mode.configName());
+		String prefix = "tlsaccept-" + name + "-";
+		EventRecorder events = new EventRecorder();
+		TlsServer server = new TlsServer(
+				TlsServerSettings.builder(name).address(ServerFixtures.LOOPBACK).bioMode(mode).build(),
+				ServerFixtures.context(Duration.ofSeconds(60)), events, null);
+		server.start();
+		List<Socket> clients = new ArrayList<>();
+		try {
+			int before = ServerFixtures.threadsNamed(prefix).size();
+			int allBefore = ServerFixtures.countThreads((thread) -> thread.startsWith("tlsaccept-"));
+			for (int i = 0; i < PENDING; i++) {
+				Socket client = ServerFixtures.raw(server);
+				clients.add(client);
+				client.getOutputStream().write(new byte[] { 0x16, 0x03, 0x01 });
+			}
+			ServerFixtures.await(Duration.ofSeconds(30), PENDING + " pending handshakes",
+					() -> server.stats().pendingHandshakes() == PENDING);
+			int during = ServerFixtures.threadsNamed(prefix).size();
+			int allDuring = ServerFixtures.countThreads((thread) -> thread.startsWith("tlsaccept-"));
+			System.out.printf("THREADS %s: %d pending handshakes: %s* threads %d -> %d (all tlsaccept-* %d -> %d)%n",
+					mode.configName(), PENDING, prefix, before, during, allBefore, allDuring);
+			assertThat(server.stats().refusedMaxPendingHandshakes()).isZero();
+			assertThat(events.events()).isEmpty();
+			server.stop();
+			assertThat(events.awaitCount(PENDING)).allSatisfy(
+					(event) -> assertThat(event.result().reason()).isEqualTo("handshake cut: listener stopping"));
+			assertThat(server.stats().openConnections()).isZero();
+			ServerFixtures.awaitNoThreads(name);
+			return new Measurement(before, during);
+		}
+		finally {
+			server.stop();
+			for (Socket client : clients) {
+				client.close();
+			}
+		}
+	}
+
+	private record Measurement(int before, int during) {
+	}
+
+}
