@@ -39,7 +39,8 @@ class PairHandshakeTests {
 		assertThat(result.protocol()).isEqualTo(protocol);
 		assertThat(result.wantReadTurns()).isPositive();
 		assertThat(result.clientHello()).isNotNull();
-		assertThat(result.clientHello().serverName()).isEqualTo("localhost");
+		assertThat(result.serverName()).isEqualTo("device.tlsaccept.test");
+		assertThat(result.clientHello().serverName()).isEqualTo("device.tlsaccept.test");
 		assertThat(result.clientHello().ja4()).startsWith("TLSv1.3".equals(protocol) ? "t13d" : "t12d");
 		assertThat(acceptor.accept()).isSameAs(result);
 		// data phase both ways
@@ -110,7 +111,10 @@ class PairHandshakeTests {
 		context.init(null, tmf.getTrustManagers(), null);
 		SSLEngine client = context.createSSLEngine("localhost", 443);
 		client.setUseClientMode(true);
-		client.setEnabledProtocols(new String[] { protocol });
+		javax.net.ssl.SSLParameters parameters = client.getSSLParameters();
+		parameters.setProtocols(new String[] { protocol });
+		parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName("device.tlsaccept.test")));
+		client.setSSLParameters(parameters);
 		client.beginHandshake();
 		return client;
 	}

@@ -1,0 +1,580 @@
+package dev.tlsaccept.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of tlsaccept: named TLS listeners and the handshake history.
+ *
+ * <pre class="code">
+ * tlsaccept:
+ *   listeners:
+ *     edge:
+ *       port: 8443
+ *       ssl-bundle: server
+ * </pre>
+ */
+@ConfigurationProperties("tlsaccept")
+public class TlsAcceptProperties {
+
+	/**
+	 * Prefix of every property of this class.
+	 */
+	public static final String PREFIX = "tlsaccept";
+
+	/**
+	 * Listeners by name; each one binds its own port. No listener is started unless one is named
+	 * here.
+	 */
+	private final Map<String, Listener> listeners = new LinkedHashMap<>();
+
+	/**
+	 * History of recent handshakes.
+	 */
+	private final Handshakes handshakes = new Handshakes();
+
+	public Map<String, Listener> getListeners() {
+		return this.listeners;
+	}
+
+	public Handshakes getHandshakes() {
+		return this.handshakes;
+	}
+
+	/**
+	 * The name of a listener's property, for messages: {@code tlsaccept.listeners.edge.port}.
+	 * @param listener the listener name
+	 * @param property the property path below the listener, e.g. {@code key-store.password}
+	 * @return the full property name
+	 */
+	static String propertyName(String listener, String property) {
+		return PREFIX + ".listeners." + listener + "." + property;
+	}
+
+	/**
+	 * One TLS listener, {@code tlsaccept.listeners.<name>.*}.
+	 *
+	 * <p>The configuration processor does not describe the values of a map, so this class also
+	 * carries {@code @ConfigurationProperties("tlsaccept.listeners.*")}: that documents every
+	 * listener property (description, type, default) in the generated metadata. The annotation is
+	 * for metadata only: a {@code Listener} is bound as a value of {@link #getListeners()}, never as
+	 * a bean of its own.
+	 */
+	@ConfigurationProperties("tlsaccept.listeners.*")
+	public static class Listener {
+
+		/**
+		 * Whether to start this listener.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Address to listen on, an IP address or a host name. Listens on every interface when not
+		 * set.
+		 */
+		private @Nullable String address;
+
+		/**
+		 * Port to listen on; 0 for an ephemeral port. The bound port is published as the
+		 * 'local.tlsaccept.<name>.port' property and in a TlsListenerStartedEvent.
+		 */
+		private int port = 8443;
+
+		/**
+		 * TLS engine that runs the handshakes: jdk, bouncy-castle or openssl (the last two need
+		 * their optional dependencies).
+		 */
+		private String engine = "jdk";
+
+		/**
+		 * How handshakes are run: blocking (one thread per pending handshake), non-blocking (a
+		 * selector: a pending handshake holds no thread) or pair (socket bytes pumped through an
+		 * in-memory BIO pair).
+		 */
+		private BioMode bioMode = BioMode.NON_BLOCKING;
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) that holds the key material and, if any,
+		 * the trusted certificates for client authentication. Takes precedence over key-store and
+		 * trust-store. An update of the bundle applies to new handshakes.
+		 */
+		private @Nullable String sslBundle;
+
+		/**
+		 * Inline key material: a key store file, or PEM certificate chain and private key files.
+		 * When neither this nor ssl-bundle is set, a self-signed certificate is generated at
+		 * startup (for development only).
+		 */
+		private final KeyStore keyStore = new KeyStore();
+
+		/**
+		 * Inline trusted certificates for client authentication: a trust store file or a PEM
+		 * file.
+		 */
+		private final TrustStore trustStore = new TrustStore();
+
+		/**
+		 * Protocols to enable, e.g. TLSv1.3, TLSv1.2. Defaults to the SSL bundle's enabled
+		 * protocols if set, else TLSv1.3 and TLSv1.2.
+		 */
+		private @Nullable List<String> protocols;
+
+		/**
+		 * Cipher suites to enable, in IANA names (TLS_AES_128_GCM_SHA256). Defaults to the SSL
+		 * bundle's ciphers if set, else TLS 1.3 AEAD suites and TLS 1.2 ECDHE AEAD suites.
+		 */
+		private @Nullable List<String> cipherSuites;
+
+		/**
+		 * Whether to ask the client for a certificate: none, want or need. 'want' and 'need'
+		 * require trusted certificates (trust-store or the SSL bundle's trust store).
+		 */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		/**
+		 * ALPN protocols accepted, in order of preference, e.g. h2. ALPN is disabled when empty.
+		 */
+		private List<String> applicationProtocols = new ArrayList<>();
+
+		/**
+		 * How long a handshake may take before it fails with '-1 SYSCALL'.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Maximum number of open connections, pending handshakes and established connections
+		 * together; further connections are closed at once and recorded.
+		 */
+		private int maxConnections = 10000;
+
+		/**
+		 * Maximum number of handshakes in progress at once; further connections are closed at
+		 * once and recorded.
+		 */
+		private int maxPendingHandshakes = 1000;
+
+		/**
+		 * How long established connections may take to finish when the application stops,
+		 * before they are closed with close_notify. Also bounded by
+		 * 'spring.lifecycle.timeout-per-shutdown-phase'.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Number of selector threads that run pending handshakes in non-blocking and pair
+		 * modes.
+		 */
+		private int selectorThreads = 1;
+
+		/**
+		 * Name of the TlsConnectionHandler bean that serves this listener's established
+		 * connections. Needed only when several such beans exist and none is primary; with no
+		 * handler bean at all, the listener completes the handshake and closes (a handshake
+		 * probe).
+		 */
+		private @Nullable String handler;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(@Nullable String address) {
+			this.address = address;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public String getEngine() {
+			return this.engine;
+		}
+
+		public void setEngine(String engine) {
+			this.engine = engine;
+		}
+
+		public BioMode getBioMode() {
+			return this.bioMode;
+		}
+
+		public void setBioMode(BioMode bioMode) {
+			this.bioMode = bioMode;
+		}
+
+		public @Nullable String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(@Nullable String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
+
+		public KeyStore getKeyStore() {
+			return this.keyStore;
+		}
+
+		public TrustStore getTrustStore() {
+			return this.trustStore;
+		}
+
+		public @Nullable List<String> getProtocols() {
+			return this.protocols;
+		}
+
+		public void setProtocols(@Nullable List<String> protocols) {
+			this.protocols = protocols;
+		}
+
+		public @Nullable List<String> getCipherSuites() {
+			return this.cipherSuites;
+		}
+
+		public void setCipherSuites(@Nullable List<String> cipherSuites) {
+			this.cipherSuites = cipherSuites;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+		public List<String> getApplicationProtocols() {
+			return this.applicationProtocols;
+		}
+
+		public void setApplicationProtocols(List<String> applicationProtocols) {
+			this.applicationProtocols = applicationProtocols;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public int getMaxPendingHandshakes() {
+			return this.maxPendingHandshakes;
+		}
+
+		public void setMaxPendingHandshakes(int maxPendingHandshakes) {
+			this.maxPendingHandshakes = maxPendingHandshakes;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public int getSelectorThreads() {
+			return this.selectorThreads;
+		}
+
+		public void setSelectorThreads(int selectorThreads) {
+			this.selectorThreads = selectorThreads;
+		}
+
+		public @Nullable String getHandler() {
+			return this.handler;
+		}
+
+		public void setHandler(@Nullable String handler) {
+			this.handler = handler;
+		}
+
+	}
+
+	/**
+	 * Inline key material of a listener: a key store file, or PEM certificate chain and private
+	 * key files.
+	 */
+	public static class KeyStore {
+
+		/**
+		 * Location of a key store file (PKCS12, JKS or BCFKS), e.g. file:/etc/tls/server.p12.
+		 */
+		private @Nullable String location;
+
+		/**
+		 * Type of the key store: PKCS12, JKS or BCFKS. Guessed from the file extension when not
+		 * set (.jks, .bcfks, else PKCS12).
+		 */
+		private @Nullable String type;
+
+		/**
+		 * Password of the key store.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Password of the key entry in the key store. Defaults to the key store password.
+		 */
+		private @Nullable String keyPassword;
+
+		/**
+		 * Alias of the key entry in the key store. Needed only when the store holds several key
+		 * entries.
+		 */
+		private @Nullable String alias;
+
+		/**
+		 * Location of a PEM file with the certificate chain, leaf first. Used with private-key
+		 * instead of a key store; may be the same file as private-key.
+		 */
+		private @Nullable String certificate;
+
+		/**
+		 * Location of a PEM file with the private key: PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1.
+		 */
+		private @Nullable String privateKey;
+
+		/**
+		 * Password of an encrypted PEM private key.
+		 */
+		private @Nullable String privateKeyPassword;
+
+		public @Nullable String getLocation() {
+			return this.location;
+		}
+
+		public void setLocation(@Nullable String location) {
+			this.location = location;
+		}
+
+		public @Nullable String getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable String type) {
+			this.type = type;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public @Nullable String getKeyPassword() {
+			return this.keyPassword;
+		}
+
+		public void setKeyPassword(@Nullable String keyPassword) {
+			this.keyPassword = keyPassword;
+		}
+
+		public @Nullable String getAlias() {
+			return this.alias;
+		}
+
+		public void setAlias(@Nullable String alias) {
+			this.alias = alias;
+		}
+
+		public @Nullable String getCertificate() {
+			return this.certificate;
+		}
+
+		public void setCertificate(@Nullable String certificate) {
+			this.certificate = certificate;
+		}
+
+		public @Nullable String getPrivateKey() {
+			return this.privateKey;
+		}
+
+		public void setPrivateKey(@Nullable String privateKey) {
+			this.privateKey = privateKey;
+		}
+
+		public @Nullable String getPrivateKeyPassword() {
+			return this.privateKeyPassword;
+		}
+
+		public void setPrivateKeyPassword(@Nullable String privateKeyPassword) {
+			this.privateKeyPassword = privateKeyPassword;
+		}
+
+		boolean isConfigured() {
+			return this.location != null || this.certificate != null || this.privateKey != null;
+		}
+
+	}
+
+	/**
+	 * Inline trusted certificates of a listener, for client authentication: a trust store file
+	 * or a PEM file.
+	 */
+	public static class TrustStore {
+
+		/**
+		 * Location of a trust store file (PKCS12, JKS or BCFKS) with the certificates that sign
+		 * client certificates.
+		 */
+		private @Nullable String location;
+
+		/**
+		 * Type of the trust store: PKCS12, JKS or BCFKS. Guessed from the file extension when not
+		 * set.
+		 */
+		private @Nullable String type;
+
+		/**
+		 * Password of the trust store.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Location of a PEM file with the certificates that sign client certificates.
+		 */
+		private @Nullable String certificate;
+
+		public @Nullable String getLocation() {
+			return this.location;
+		}
+
+		public void setLocation(@Nullable String location) {
+			this.location = location;
+		}
+
+		public @Nullable String getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable String type) {
+			this.type = type;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public @Nullable String getCertificate() {
+			return this.certificate;
+		}
+
+		public void setCertificate(@Nullable String certificate) {
+			this.certificate = certificate;
+		}
+
+		boolean isConfigured() {
+			return this.location != null || this.certificate != null;
+		}
+
+	}
+
+	/**
+	 * History of recent handshakes.
+	 */
+	public static class Handshakes {
+
+		/**
+		 * Number of recent handshakes kept in memory, newest first; the oldest is forgotten
+		 * first.
+		 */
+		private int capacity = 500;
+
+		public int getCapacity() {
+			return this.capacity;
+		}
+
+		public void setCapacity(int capacity) {
+			this.capacity = capacity;
+		}
+
+	}
+
+	/**
+	 * How a listener runs handshakes ('blocking', 'non-blocking' or 'pair' in YAML).
+	 */
+	public enum BioMode {
+
+		/** A blocking socket: one thread per pending handshake, bounded by the handshake timeout. */
+		BLOCKING(dev.tlsaccept.engine.BioMode.BLOCKING),
+
+		/** A non-blocking socket channel and a selector: a pending handshake holds no thread. */
+		NON_BLOCKING(dev.tlsaccept.engine.BioMode.NON_BLOCKING),
+
+		/** Socket bytes pumped through an in-memory BIO pair. */
+		PAIR(dev.tlsaccept.engine.BioMode.PAIR);
+
+		private final dev.tlsaccept.engine.BioMode engineMode;
+
+		BioMode(dev.tlsaccept.engine.BioMode engineMode) {
+			this.engineMode = engineMode;
+		}
+
+		dev.tlsaccept.engine.BioMode toEngineMode() {
+			return this.engineMode;
+		}
+
+	}
+
+	/**
+	 * Whether a listener asks clients for a certificate ('none', 'want' or 'need' in YAML).
+	 */
+	public enum ClientAuth {
+
+		/** Do not ask for a client certificate. */
+		NONE(dev.tlsaccept.engine.ClientAuth.NONE),
+
+		/** Ask for a client certificate; accept a client without one. */
+		WANT(dev.tlsaccept.engine.ClientAuth.WANT),
+
+		/** Require a trusted client certificate. */
+		NEED(dev.tlsaccept.engine.ClientAuth.NEED);
+
+		private final dev.tlsaccept.engine.ClientAuth engineClientAuth;
+
+		ClientAuth(dev.tlsaccept.engine.ClientAuth engineClientAuth) {
+			this.engineClientAuth = engineClientAuth;
+		}
+
+		dev.tlsaccept.engine.ClientAuth toEngineClientAuth() {
+			return this.engineClientAuth;
+		}
+
+	}
+
+}

@@ -1,0 +1,327 @@
+package dev.tlsaccept.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import dev.tlsaccept.autoconfigure.TlsAcceptProperties.Listener;
+import dev.tlsaccept.engine.TlsConfig;
+import dev.tlsaccept.engine.TlsEngines;
+import dev.tlsaccept.engine.TlsServerContext;
+import dev.tlsaccept.server.HandshakeObserver;
+import dev.tlsaccept.server.TlsConnectionHandler;
+import dev.tlsaccept.server.TlsServer;
+import dev.tlsaccept.server.TlsServerSettings;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+
+/**
+ * Creates the {@link TlsListener} of a configured listener: key material, TLS context, server
+ * settings, handler and worker executor, with every failure reported as a
+ * {@link TlsListenerStartupException} naming the property to fix. Used as the factory bean of the
+ * listener bean definitions.
+ */
+final class TlsListenerFactory {
+
+	static final String BEAN_NAME = "tlsListenerFactory";
+
+	private static final Log logger = LogFactory.getLog(TlsListenerFactory.class);
+
+	private final TlsAcceptProperties properties;
+
+	private final ObjectProvider<SslBundles> sslBundles;
+
+	private final ObjectProvider<TlsListenerCustomizer> customizers;
+
+	private final ObjectProvider<TlsConnectionHandler> handlers;
+
+	private final ListableBeanFactory beanFactory;
+
+	private final HandshakeObserver observer;
+
+	private final Clock clock;
+
+	private final Environment environment;
+
+	private final ApplicationEventPublisher eventPublisher;
+
+	private final ResourceLoader resourceLoader;
+
+	TlsListenerFactory(TlsAcceptProperties properties, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<TlsListenerCustomizer> customizers, ObjectProvider<TlsConnectionHandler> handlers,
+			ListableBeanFactory beanFactory, HandshakeObserver observer, Clock clock, Environment environment,
+			ApplicationEventPublisher eventPublisher, ResourceLoader resourceLoader) {
+		this.properties = properties;
+		this.sslBundles = sslBundles;
+		this.customizers = customizers;
+		this.handlers = handlers;
+		this.beanFactory = beanFactory;
+		this.observer = observer;
+		this.clock = clock;
+		this.environment = environment;
+		this.eventPublisher = eventPublisher;
+		this.resourceLoader = resourceLoader;
+	}
+
+	/**
+	 * Create the listener of that name, not started.
+	 * @param name a key of {@code tlsaccept.listeners}
+	 * @return the listener
+	 * @throws TlsListenerStartupException when the configuration cannot work
+	 */
+	TlsListener create(String name) {
+		Listener listener = this.properties.getListeners().get(name);
+		if (listener == null) {
+			throw new IllegalStateException("No listener '" + name + "' in tlsaccept.listeners");
+		}
+		checkEngine(name, listener);
+		InetAddress address = address(name, listener);
+		TlsServerContext context;
+		String bundleName = listener.getSslBundle();
+		SslBundles bundles = null;
+		ListenerKeyMaterial keys;
+		if (bundleName != null) {
+			bundles = sslBundles(name);
+			keys = ListenerKeyMaterial.fromBundle(name, bundleName, bundle(name, bundles, bundleName));
+		}
+		else {
+			keys = ListenerKeyMaterial.fromProperties(name, listener, this.resourceLoader);
+		}
+		context = context(name, listener, keys);
+		TlsServerSettings settings = settings(name, listener, address);
+		Executor executor = workerExecutor(name, listener);
+		TlsConnectionHandler handler = handler(name, listener);
+		TlsListener tlsListener = new TlsListener(name, context,
+				(current) -> new TlsServer(settings, current, this.observer, handler), keys.source(), bundleName,
+				this.eventPublisher,
+				(this.environment instanceof ConfigurableEnvironment configurable) ? configurable : null,
+				(executor instanceof AutoCloseable closeable) ? closeable : null);
+		if (bundles != null && bundleName != null) {
+			bundles.addBundleUpdateHandler(bundleName, (updated) -> rotate(tlsListener, listener, bundleName, updated));
+		}
+		return tlsListener;
+	}
+
+	private void rotate(TlsListener tlsListener, Listener listener, String bundleName, SslBundle bundle) {
+		String name = tlsListener.getName();
+		try {
+			ListenerKeyMaterial keys = ListenerKeyMaterial.fromBundle(name, bundleName, bundle);
+			tlsListener.updateContext(context(name, listener, keys));
+		}
+		catch (RuntimeException ex) {
+			logger.error("TLS listener '" + name + "' keeps its current key material: the update of SSL bundle '"
+					+ bundleName + "' cannot be used", ex);
+		}
+	}
+
+	private void checkEngine(String name, Listener listener) {
+		List<String> engines = TlsEngines.names();
+		if (!engines.contains(listener.getEngine())) {
+			String property = TlsAcceptProperties.propertyName(name, "engine");
+			throw new TlsListenerStartupException(name, property,
+					"TLS listener '" + name + "' names an unknown TLS engine '" + listener.getEngine()
+							+ "'. Engines available: " + String.join(", ", engines) + ".",
+					"Set " + property + " to one of " + String.join(", ", engines)
+							+ " ('bouncy-castle' and 'openssl' need their optional dependencies on the class path).",
+					null);
+		}
+	}
+
+	private @Nullable InetAddress address(String name, Listener listener) {
+		String address = listener.getAddress();
+		if (address == null || address.isBlank()) {
+			return null;
+		}
+		try {
+			return InetAddress.getByName(address.trim());
+		}
+		catch (UnknownHostException ex) {
+			String property = TlsAcceptProperties.propertyName(name, "address");
+			throw new TlsListenerStartupException(name, property,
+					"TLS listener '" + name + "' cannot listen on '" + address + "': the host name does not resolve.",
+					"Set " + property + " to an IP address or host name of this host, or remove it to listen on every interface.",
+					ex);
+		}
+	}
+
+	private SslBundles sslBundles(String name) {
+		SslBundles bundles = this.sslBundles.getIfAvailable();
+		if (bundles == null) {
+			String property = TlsAcceptProperties.propertyName(name, "ssl-bundle");
+			throw new TlsListenerStartupException(name, property,
+					"TLS listener '" + name + "' names an SSL bundle, but the application has no SslBundles bean.",
+					"Keep SslAutoConfiguration enabled, or configure " + TlsAcceptProperties.propertyName(name, "key-store.*")
+							+ " instead of " + property + ".",
+					null);
+		}
+		return bundles;
+	}
+
+	private SslBundle bundle(String name, SslBundles bundles, String bundleName) {
+		try {
+			return bundles.getBundle(bundleName);
+		}
+		catch (NoSuchSslBundleException ex) {
+			String property = TlsAcceptProperties.propertyName(name, "ssl-bundle");
+			List<String> known = bundles.getBundleNames();
+			throw new TlsListenerStartupException(name, property,
+					"TLS listener '" + name + "' uses SSL bundle '" + bundleName + "', which does not exist. "
+							+ (known.isEmpty() ? "No SSL bundle is configured." : "SSL bundles: " + String.join(", ", known) + "."),
+					"Configure the bundle under spring.ssl.bundle.pem." + bundleName + " or spring.ssl.bundle.jks."
+							+ bundleName + ", or set " + property + " to the name of an existing bundle.",
+					ex);
+		}
+	}
+
+	private TlsServerContext context(String name, Listener listener, ListenerKeyMaterial keys) {
+		TlsConfig config;
+		try {
+			TlsConfig.Builder builder = TlsConfig.builder(keys.key())
+				.trustMaterial(keys.trust())
+				.clientAuth(listener.getClientAuth().toEngineClientAuth())
+				.applicationProtocols(List.copyOf(listener.getApplicationProtocols()))
+				.handshakeTimeout(listener.getHandshakeTimeout())
+				.engine(listener.getEngine())
+				.clock(this.clock);
+			List<String> protocols = (listener.getProtocols() != null) ? listener.getProtocols() : keys.protocols();
+			if (protocols != null) {
+				builder.protocols(List.copyOf(protocols));
+			}
+			List<String> suites = (listener.getCipherSuites() != null) ? listener.getCipherSuites() : keys.cipherSuites();
+			if (suites != null) {
+				builder.cipherSuites(List.copyOf(suites));
+			}
+			this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
+			config = builder.build();
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			throw configFailure(name, listener, ex);
+		}
+		try {
+			return TlsServerContext.create(config);
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			throw configFailure(name, listener, ex);
+		}
+	}
+
+	private TlsListenerStartupException configFailure(String name, Listener listener, RuntimeException ex) {
+		String message = String.valueOf(ex.getMessage());
+		String property;
+		String action;
+		if (message.startsWith("Protocol '")) {
+			property = "protocols";
+			action = "Set " + TlsAcceptProperties.propertyName(name, property)
+					+ " to protocols the engine supports, e.g. [TLSv1.3, TLSv1.2], or remove it for the default.";
+		}
+		else if (message.startsWith("Cipher suite '")) {
+			property = "cipher-suites";
+			action = "Set " + TlsAcceptProperties.propertyName(name, property)
+					+ " to IANA names the engine supports, e.g. TLS_AES_128_GCM_SHA256, or remove it for the default.";
+		}
+		else if (message.startsWith("Unknown TLS engine") || message.contains("is not available")) {
+			property = "engine";
+			action = "Set " + TlsAcceptProperties.propertyName(name, property)
+					+ " to an available engine (jdk is always available), or add the engine's dependencies.";
+		}
+		else if (message.startsWith("client auth")) {
+			property = "client-auth";
+			action = "Configure " + TlsAcceptProperties.propertyName(name, "trust-store.*")
+					+ " (or an SSL bundle with a trust store) with the certificates that sign client certificates, or set "
+					+ TlsAcceptProperties.propertyName(name, property) + " to none.";
+		}
+		else if (message.startsWith("handshakeTimeout")) {
+			property = "handshake-timeout";
+			action = "Set " + TlsAcceptProperties.propertyName(name, property) + " to a positive duration, e.g. 10s.";
+		}
+		else if (message.contains("key material")) {
+			property = (listener.getSslBundle() != null) ? "ssl-bundle" : "key-store.location";
+			action = "Check the key material: the engine '" + listener.getEngine() + "' must support its key type.";
+		}
+		else {
+			property = "engine";
+			action = "Check the TLS settings of listener '" + name + "' (engine, protocols, cipher-suites, client-auth).";
+		}
+		return new TlsListenerStartupException(name, TlsAcceptProperties.propertyName(name, property),
+				"TLS listener '" + name + "' cannot be configured: " + message, action, ex);
+	}
+
+	private TlsServerSettings settings(String name, Listener listener, @Nullable InetAddress address) {
+		TlsServerSettings.Builder builder = TlsServerSettings.builder(name);
+		setting(name, "port", () -> builder.port(listener.getPort()));
+		setting(name, "max-connections", () -> builder.maxConnections(listener.getMaxConnections()));
+		setting(name, "max-pending-handshakes", () -> builder.maxPendingHandshakes(listener.getMaxPendingHandshakes()));
+		setting(name, "shutdown-timeout", () -> builder.shutdownTimeout(listener.getShutdownTimeout()));
+		setting(name, "selector-threads", () -> builder.selectorThreads(listener.getSelectorThreads()));
+		return builder.address(address).bioMode(listener.getBioMode().toEngineMode()).build();
+	}
+
+	private void setting(String name, String property, Runnable apply) {
+		try {
+			apply.run();
+		}
+		catch (IllegalArgumentException ex) {
+			String fullName = TlsAcceptProperties.propertyName(name, property);
+			throw new TlsListenerStartupException(name, fullName,
+					"TLS listener '" + name + "' has an invalid " + property + ": " + ex.getMessage(),
+					"Fix " + fullName + ".", ex);
+		}
+	}
+
+	private @Nullable Executor workerExecutor(String name, Listener listener) {
+		if (!Threading.VIRTUAL.isActive(this.environment)) {
+			return null;
+		}
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("tlsaccept-" + name + "-");
+		executor.setVirtualThreads(true);
+		executor.setConcurrencyLimit(listener.getMaxConnections());
+		return executor;
+	}
+
+	private @Nullable TlsConnectionHandler handler(String name, Listener listener) {
+		String[] names = this.beanFactory.getBeanNamesForType(TlsConnectionHandler.class);
+		String handlerName = listener.getHandler();
+		if (handlerName != null) {
+			if (!Arrays.asList(names).contains(handlerName)) {
+				String property = TlsAcceptProperties.propertyName(name, "handler");
+				throw new TlsListenerStartupException(name, property,
+						"TLS listener '" + name + "' names the handler bean '" + handlerName
+								+ "', but no TlsConnectionHandler bean has that name. Handler beans: "
+								+ (names.length == 0 ? "none" : String.join(", ", names)) + ".",
+						"Set " + property + " to the name of a TlsConnectionHandler bean, or remove it.", null);
+			}
+			return this.beanFactory.getBean(handlerName, TlsConnectionHandler.class);
+		}
+		TlsConnectionHandler handler = this.handlers.getIfUnique();
+		if (handler == null && names.length > 1) {
+			String property = TlsAcceptProperties.propertyName(name, "handler");
+			throw new TlsListenerStartupException(name, property,
+					"TLS listener '" + name + "' cannot choose between the TlsConnectionHandler beans "
+							+ String.join(", ", names) + ".",
+					"Set " + property + " to one of " + String.join(", ", names)
+							+ ", or mark one handler bean @Primary.",
+					null);
+		}
+		if (handler == null) {
+			logger.debug("TLS listener '" + name + "' has no TlsConnectionHandler: it completes handshakes and closes");
+		}
+		return handler;
+	}
+
+}

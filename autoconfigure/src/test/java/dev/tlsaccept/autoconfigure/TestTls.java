@@ -1,0 +1,117 @@
+package dev.tlsaccept.autoconfigure;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import dev.tlsaccept.keys.KeyMaterial;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+
+/**
+ * Test support: a trust-all JDK client, and key material written as PEM or PKCS12 files.
+ */
+final class TestTls {
+
+	private TestTls() {
+	}
+
+	/**
+	 * A connected client socket that has completed its handshake, trusting any certificate.
+	 * @param port the port on 127.0.0.1
+	 * @param protocol the protocol to offer, e.g. TLSv1.3
+	 * @return the socket
+	 */
+	static SSLSocket connect(int port, String protocol) throws Exception {
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, new TrustManager[] { new TrustAll() }, new SecureRandom());
+		SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+		socket.setSoTimeout(10_000);
+		socket.setEnabledProtocols(new String[] { protocol });
+		socket.startHandshake();
+		return socket;
+	}
+
+	/**
+	 * The leaf certificate a listener presents in a fresh handshake.
+	 * @param port the port on 127.0.0.1
+	 * @return the certificate
+	 */
+	static X509Certificate serverCertificate(int port) throws Exception {
+		try (SSLSocket socket = connect(port, "TLSv1.3")) {
+			return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+		}
+	}
+
+	/**
+	 * Send a line and read one line back.
+	 * @param socket a connected socket
+	 * @param line the line to send
+	 * @return the line read
+	 */
+	static String exchange(SSLSocket socket, String line) throws IOException {
+		OutputStream out = socket.getOutputStream();
+		out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+		out.flush();
+		return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+	}
+
+	static Path writeCertificatePem(KeyMaterial material, Path file) throws IOException {
+		Files.writeString(file, pem(material.leaf()));
+		return file;
+	}
+
+	/** PKCS#8 ("PRIVATE KEY"): SEC1 as BC writes it has no curve parameters, which Spring cannot read. */
+	static Path writeKeyPem(KeyMaterial material, Path file) throws IOException {
+		Files.writeString(file, pem(new JcaPKCS8Generator(material.privateKey(), null).generate()));
+		return file;
+	}
+
+	static Path writePkcs12(KeyMaterial material, Path file, String password) throws Exception {
+		KeyStore store = material.toKeyStore(password.toCharArray());
+		try (OutputStream out = Files.newOutputStream(file)) {
+			store.store(out, password.toCharArray());
+		}
+		return file;
+	}
+
+	private static String pem(Object object) throws IOException {
+		Writer text = new StringWriter();
+		try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+			writer.writeObject(object);
+		}
+		return text.toString();
+	}
+
+	static final class TrustAll implements X509TrustManager {
+
+		@Override
+		public void checkClientTrusted(X509Certificate[] chain, String authType) {
+		}
+
+		@Override
+		public void checkServerTrusted(X509Certificate[] chain, String authType) {
+		}
+
+		@Override
+		public X509Certificate[] getAcceptedIssuers() {
+			return new X509Certificate[0];
+		}
+
+	}
+
+}
