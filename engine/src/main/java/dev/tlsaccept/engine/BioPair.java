@@ -75,6 +75,9 @@ public final class BioPair {
 	 * @throws IllegalStateException after {@link #endOfInput()}
 	 */
 	public synchronized int writeFromNetwork(ByteBuffer src) {
+		if (!src.hasRemaining()) {
+			return 0;
+		}
 		if (this.inputEnded) {
 			throw new IllegalStateException("endOfInput() was called: no more bytes can come from the network");
 		}

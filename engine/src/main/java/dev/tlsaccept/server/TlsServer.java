@@ -144,7 +144,8 @@ public final class TlsServer implements AutoCloseable {
 				InetSocketAddress bound = started.localAddress();
 				this.localAddress = bound;
 				this.state = State.RUNNING;
-				ServerCore.logger.log(Level.INFO,
+				// debug: the application (or the Spring layer) logs the one info line per listener
+				ServerCore.logger.log(Level.DEBUG,
 						() -> "TLS listener '" + this.settings.name() + "' started on " + text(bound.getAddress()) + ":"
 								+ bound.getPort() + " (" + this.settings.bioMode().configName() + ", engine "
 								+ this.context.engineName() + ")");
