@@ -554,6 +554,11 @@ public final class TlsAcceptor implements AutoCloseable {
 				}
 			}
 		}
+		catch (RenegotiationRefusedException ex) {
+			this.state = State.FAILED;
+			this.inboundClosed = true;
+			return new IoResult(-1, SslError.SSL, "no renegotiation");
+		}
 		catch (SSLException ex) {
 			synchronized (this.writeLock) {
 				drainAlert(ex, null);
@@ -623,8 +628,13 @@ public final class TlsAcceptor implements AutoCloseable {
 			default -> {
 			}
 		}
-		// post-handshake messages: TLS 1.3 KeyUpdate answers, TLS 1.2 renegotiation refusal
+		// post-handshake messages: TLS 1.3 KeyUpdate is answered; a TLS 1.2 ClientHello on an
+		// established connection (client-initiated renegotiation) is refused
 		HandshakeStatus status = result.getHandshakeStatus();
+		if (status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED
+				&& !"TLSv1.3".equals(this.engine.getSession().getProtocol())) {
+			throw new RenegotiationRefusedException();
+		}
 		while (status == HandshakeStatus.NEED_TASK || status == HandshakeStatus.NEED_WRAP) {
 			if (status == HandshakeStatus.NEED_TASK) {
 				runTasks();
@@ -783,6 +793,15 @@ public final class TlsAcceptor implements AutoCloseable {
 			case NEW, HANDSHAKING -> new IoResult(-1, SslError.SSL, "handshake not complete: call accept() first");
 			case FAILED, CLOSED -> new IoResult(-1, SslError.SSL, "connection failed or closed");
 		};
+	}
+
+	/** A TLS 1.2 client tried to renegotiate: refused, as OpenSSL does with SSL_OP_NO_RENEGOTIATION. */
+	private static final class RenegotiationRefusedException extends SSLException {
+
+		RenegotiationRefusedException() {
+			super("no renegotiation");
+		}
+
 	}
 
 	// ---- buffers and BIO -------------------------------------------------------------

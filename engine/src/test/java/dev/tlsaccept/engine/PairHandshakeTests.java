@@ -58,6 +58,25 @@ class PairHandshakeTests {
 	}
 
 	@Test
+	void readRefusesClientInitiatedRenegotiationOnTls12() throws Exception {
+		TlsServerContext context = TlsServerContext.create(TlsConfig.builder(KEY).build());
+		BioPair pair = BioPair.create();
+		TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
+		SSLEngine client = clientEngine("TLSv1.2");
+		assertThat(drive(acceptor, pair, client).isSuccess()).isTrue();
+		client.beginHandshake();
+		ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+		client.wrap(ByteBuffer.allocate(0), hello);
+		hello.flip();
+		pair.writeFromNetwork(hello);
+		IoResult read = acceptor.read(ByteBuffer.allocate(1024));
+		assertThat(read.code()).isEqualTo(-1);
+		assertThat(read.error()).isEqualTo(SslError.SSL);
+		assertThat(read.reason()).isEqualTo("no renegotiation");
+		assertThat(acceptor.write(ByteBuffer.wrap(new byte[] { 1 })).error()).isEqualTo(SslError.SSL);
+	}
+
+	@Test
 	void acceptReturnsWantReadWhenPairIsEmpty() {
 		TlsServerContext context = TlsServerContext.create(TlsConfig.builder(KEY).build());
 		BioPair pair = BioPair.create();
