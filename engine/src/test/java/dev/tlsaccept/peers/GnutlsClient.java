@@ -17,17 +17,17 @@ import java.util.Objects;
  * {@code assumeTrue(GnutlsClient.isAvailable())}.
  *
  * <p>Same run discipline as {@link OpenSslClient}: stdin is an open pipe; wait for
- * {@code - Handshake was completed} or exit; for TLS 1.3 wait {@link #postHandshakeWait(Duration)}
- * more for a post-handshake rejection (gnutls-cli prints nothing when a session ticket arrives, so
- * this wait always runs in full for TLS 1.3 unless the process exits); send data; close stdin
- * (gnutls-cli then sends close_notify and reads until the server closes); kill at the timeout.
+ * {@code - Handshake was completed} or exit; for TLS 1.3 wait until a session ticket arrived
+ * (logged on stderr thanks to {@code -d 4}), the process exits (alert), or
+ * {@link #postHandshakeWait(Duration)} (default 1 s) passes; send data; close stdin (gnutls-cli
+ * then sends close_notify and reads until the server closes); kill at the timeout.
  * Server certificate verification never aborts unless {@link #caFile(Path)} is given
  * ({@code --insecure} otherwise).
  */
 public final class GnutlsClient {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_POST_HANDSHAKE_WAIT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_POST_HANDSHAKE_WAIT = Duration.ofSeconds(1);
     public static final String TLS13 = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
     public static final String TLS12 = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
 
@@ -180,6 +180,10 @@ public final class GnutlsClient {
             cmd.add("--x509keyfile");
             cmd.add(key.toString());
         }
+        // debug level 4 logs "NEW SESSION TICKET (4) was received" on stderr as it happens: the
+        // signal that a TLS 1.3 server accepted the client (stdout is unaffected)
+        cmd.add("-d");
+        cmd.add("4");
         cmd.addAll(extraArgs);
         return List.copyOf(cmd);
     }
@@ -197,7 +201,8 @@ public final class GnutlsClient {
             if (done && p.isAlive()) {
                 GnutlsResult now = new GnutlsResult(cmd, 0, false, p.output().stdout(), "", Duration.ZERO);
                 if (now.protocol().orElse("").equals("TLSv1.3")) {
-                    p.await(o -> false, OpenSslClient.min(deadline, Instant.now().plus(postHandshakeWait)));
+                    p.await(o -> o.stderr().contains(GnutlsResult.SESSION_TICKET_RECEIVED),
+                            OpenSslClient.min(deadline, Instant.now().plus(postHandshakeWait)));
                 }
                 if (send != null && p.isAlive()) {
                     try {

@@ -43,6 +43,8 @@ class GnutlsClientTests {
             assertThat(r.receivedAlert()).isEmpty();
             assertThat(r.exitCode()).isZero();
             assertThat(r.command()).containsSequence("--alpn", "h2", "--alpn", "http/1.1");
+            // s_server sends tickets: the TLS 1.3 post-handshake wait ended on that signal
+            assertThat(r.stderr()).contains(GnutlsResult.SESSION_TICKET_RECEIVED);
             assertThat(s.awaitOutput("ALPN protocols advertised by the client: h2, http/1.1", Duration.ofSeconds(2)))
                     .isTrue();
         }

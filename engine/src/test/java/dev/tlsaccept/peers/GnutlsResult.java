@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *   <li>stdout {@code *** Received alert [70]: Error in protocol version};</li>
  *   <li>stderr {@code *** Fatal error: A TLS fatal alert has been received.} (or another reason),
  *       {@code *** Handshake has failed}, {@code *** Server has terminated the connection abnormally.};</li>
+ *   <li>stderr (debug level 4) {@code |<4>| HSK[...]: NEW SESSION TICKET (4) was received}: the server accepted;</li>
  *   <li>stdout after {@code - Simple Client Mode:}: the application data, followed by
  *       {@code - Peer has closed the GnuTLS connection} when the server closed.</li>
  * </ul>
@@ -27,6 +28,7 @@ public record GnutlsResult(List<String> command, int exitCode, boolean timedOut,
                            Duration elapsed) {
 
     static final String HANDSHAKE_COMPLETED = "- Handshake was completed";
+    static final String SESSION_TICKET_RECEIVED = "NEW SESSION TICKET (4) was received";
     private static final String SIMPLE_MODE = "- Simple Client Mode:\n\n";
     private static final String PEER_CLOSED = "- Peer has closed the GnuTLS connection\n";
 

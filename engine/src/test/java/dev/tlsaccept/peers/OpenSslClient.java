@@ -43,7 +43,7 @@ import java.util.Objects;
 public final class OpenSslClient {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_POST_HANDSHAKE_WAIT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_POST_HANDSHAKE_WAIT = Duration.ofSeconds(1);
 
     private String executable = "openssl";
     private String host = "127.0.0.1";
@@ -191,7 +191,7 @@ public final class OpenSslClient {
         return this;
     }
 
-    /** TLS 1.3: how long to wait for a post-handshake rejection when no session ticket arrives (default 500 ms). */
+    /** TLS 1.3: how long to wait for a post-handshake rejection when no session ticket arrives (default 1 s). */
     public OpenSslClient postHandshakeWait(Duration wait) {
         this.postHandshakeWait = Objects.requireNonNull(wait);
         return this;

@@ -45,6 +45,7 @@ public record OpenSslResult(List<String> command, int exitCode, boolean timedOut
             Pattern.compile("(?m)^SSL3 alert (read|write):(fatal|warning):([^\\n]*)$");
     private static final Pattern ERROR_LINE =
             Pattern.compile("(?m)^[0-9A-F]+:error:[0-9A-F]+:([^:\\n]*):([^:\\n]*):([^:\\n]*):");
+    private static final String TICKET_HEADER = "---\nPost-Handshake New Session Ticket arrived:\n";
     private static final Pattern TICKET_BLOCK = Pattern.compile(
             "---\\nPost-Handshake New Session Ticket arrived:\\nSSL-Session:\\n(?:    [^\\n]*\\n|\\n)*---\\n");
 
@@ -157,6 +158,11 @@ public record OpenSslResult(List<String> command, int exitCode, boolean timedOut
         }
         String rest = stdout.substring(start);
         rest = TICKET_BLOCK.matcher(rest).replaceAll("");
+        // a ticket dump still being written (output read while s_client runs): not data
+        int partial = rest.indexOf(TICKET_HEADER);
+        if (partial >= 0) {
+            rest = rest.substring(0, partial);
+        }
         rest = rest.replace("read R BLOCK\n", "");
         if (rest.endsWith("closed\n")) {
             rest = rest.substring(0, rest.length() - "closed\n".length());

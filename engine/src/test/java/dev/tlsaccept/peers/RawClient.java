@@ -193,8 +193,7 @@ public final class RawClient {
                 return r.result();
             }
             byte[] pending = r.drainAvailable();
-            s.setSoLinger(true, 0);
-            s.close();
+            s.setSoLinger(true, 0); // the close at the end of this try sends RST instead of FIN
             return new RawResult(pending, false, false, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.KeyManager;
@@ -86,6 +87,7 @@ public final class TestPki {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
     private static final Object LOCK = new Object();
     private static Material shared;
+    private static BouncyCastleProvider bcProvider;
 
     private final Path dir;
     private final Identity ca;
@@ -292,41 +294,43 @@ public final class TestPki {
     // ---------------------------------------------------------------- generation
 
     private static Material generate() {
+        // The two slow steps on a cold JVM (constructing the provider registers hundreds of
+        // algorithms; RSA-2048 searches primes) run in parallel with the EC work.
+        CompletableFuture<BouncyCastleProvider> provider = CompletableFuture.supplyAsync(TestPki::provider);
+        CompletableFuture<KeyPair> rsa = CompletableFuture.supplyAsync(TestPki::rsa2048);
         try {
-            BouncyCastleProvider bc = new BouncyCastleProvider();
+            KeyPair caKeys = ec();
+            KeyPair otherCaKeys = ec();
+            KeyPair serverKeys = ec();
+            KeyPair clientKeys = ec();
+            KeyPair untrustedKeys = ec();
+            KeyPair expiredKeys = ec();
+            BouncyCastleProvider bc = provider.join();
             Instant now = Instant.now();
             Instant notBefore = now.minus(Duration.ofHours(1));
             Instant notAfter = now.plus(Duration.ofDays(30));
 
-            KeyPair caKeys = ec();
             X500Name caName = new X500Name("CN=tlsaccept test CA,O=tlsaccept");
             Entry ca = new Entry("ca", caCert(bc, caName, caKeys, notBefore, notAfter), caKeys.getPrivate());
 
-            KeyPair otherCaKeys = ec();
             X500Name otherCaName = new X500Name("CN=untrusted test CA,O=elsewhere");
             Entry untrustedCa = new Entry("untrusted-ca",
                     caCert(bc, otherCaName, otherCaKeys, notBefore, notAfter), otherCaKeys.getPrivate());
 
-            KeyPair serverKeys = ec();
             Entry server = new Entry("server", leaf(bc, ca, new X500Name("CN=localhost"), serverKeys.getPublic(),
                     notBefore, notAfter, true, false), serverKeys.getPrivate());
 
-            KeyPairGenerator rsaGen = KeyPairGenerator.getInstance("RSA");
-            rsaGen.initialize(2048);
-            KeyPair rsaKeys = rsaGen.generateKeyPair();
+            KeyPair rsaKeys = rsa.join();
             Entry serverRsa = new Entry("server-rsa", leaf(bc, ca, new X500Name("CN=localhost"), rsaKeys.getPublic(),
                     notBefore, notAfter, true, true), rsaKeys.getPrivate());
 
-            KeyPair clientKeys = ec();
             Entry client = new Entry("client", leaf(bc, ca, new X500Name("CN=test client,O=tlsaccept"),
                     clientKeys.getPublic(), notBefore, notAfter, false, false), clientKeys.getPrivate());
 
-            KeyPair untrustedKeys = ec();
             Entry untrustedClient = new Entry("untrusted-client", leaf(bc, untrustedCa,
                     new X500Name("CN=untrusted client,O=elsewhere"), untrustedKeys.getPublic(),
                     notBefore, notAfter, false, false), untrustedKeys.getPrivate());
 
-            KeyPair expiredKeys = ec();
             Entry expiredClient = new Entry("expired-client", leaf(bc, ca,
                     new X500Name("CN=expired client,O=tlsaccept"), expiredKeys.getPublic(),
                     now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)), false, false),
@@ -335,6 +339,24 @@ public final class TestPki {
             return new Material(ca, server, serverRsa, client, untrustedCa, untrustedClient, expiredClient);
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot generate test PKI", e);
+        }
+    }
+
+    private static synchronized BouncyCastleProvider provider() {
+        // one private instance per JVM, passed to setProvider only: never Security.addProvider
+        if (bcProvider == null) {
+            bcProvider = new BouncyCastleProvider();
+        }
+        return bcProvider;
+    }
+
+    private static KeyPair rsa2048() {
+        try {
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+            gen.initialize(2048);
+            return gen.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
