@@ -40,12 +40,21 @@ public class TlsAcceptProperties {
 	 */
 	private final Handshakes handshakes = new Handshakes();
 
+	/**
+	 * The tlsaccept health contributor.
+	 */
+	private final Health health = new Health();
+
 	public Map<String, Listener> getListeners() {
 		return this.listeners;
 	}
 
 	public Handshakes getHandshakes() {
 		return this.handshakes;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -521,6 +530,28 @@ public class TlsAcceptProperties {
 
 		public void setCapacity(int capacity) {
 			this.capacity = capacity;
+		}
+
+	}
+
+	/**
+	 * The tlsaccept health contributor.
+	 */
+	public static class Health {
+
+		/**
+		 * How long before its expiry a listener's certificate is listed under
+		 * 'expiringCertificates' in the tlsaccept health details. The status stays UP until the
+		 * certificate is no longer valid.
+		 */
+		private Duration certificateWarningThreshold = Duration.ofDays(14);
+
+		public Duration getCertificateWarningThreshold() {
+			return this.certificateWarningThreshold;
+		}
+
+		public void setCertificateWarningThreshold(Duration certificateWarningThreshold) {
+			this.certificateWarningThreshold = certificateWarningThreshold;
 		}
 
 	}

@@ -30,6 +30,9 @@ final class FailureClassifier {
 	private static final Pattern RECEIVED_ALERT = Pattern
 		.compile("(?i)received (?:fatal )?alert:? ?([a-z_]+)");
 
+	/** BoringSSL's reason for a received alert: {@code SSLV3_ALERT_HANDSHAKE_FAILURE}. */
+	private static final Pattern BORINGSSL_RECEIVED_ALERT = Pattern.compile("(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)");
+
 	private FailureClassifier() {
 	}
 
@@ -45,6 +48,14 @@ final class FailureClassifier {
 				Matcher matcher = RECEIVED_ALERT.matcher(message);
 				if (matcher.find()) {
 					return TlsAlert.fatal(matcher.group(1).toLowerCase(Locale.ROOT), TlsAlert.Direction.RECEIVED);
+				}
+				Matcher boringSsl = BORINGSSL_RECEIVED_ALERT.matcher(message);
+				if (boringSsl.find()) {
+					TlsAlert alert = TlsAlert.fatal(boringSsl.group(1).toLowerCase(Locale.ROOT),
+							TlsAlert.Direction.RECEIVED);
+					if (alert != null) {
+						return alert;
+					}
 				}
 			}
 		}
@@ -64,16 +75,19 @@ final class FailureClassifier {
 		String message = allMessages(failure);
 		String lower = message.toLowerCase(Locale.ROOT);
 		if (lower.contains("no cipher suites in common") || lower.contains("no_shared_cipher")
-				|| lower.contains("no shared cipher")) {
+				|| lower.contains("no shared cipher") || lower.contains("no selectable cipher suite")
+				|| lower.contains("wrong_curve")) {
 			return "no shared cipher";
 		}
 		if ((lower.contains("protocol") && (lower.contains("not enabled") || lower.contains("not accepted")
 				|| lower.contains("no appropriate protocol") || lower.contains("not supported")))
-				|| lower.contains("unsupported_protocol") || lower.contains("unsupported protocol")) {
+				|| lower.contains("unsupported_protocol") || lower.contains("unsupported protocol")
+				|| lower.contains("protocol_version(70)")) {
 			return "unsupported protocol";
 		}
 		if (lower.contains("empty client certificate chain") || lower.contains("empty server certificate chain")
-				|| lower.contains("peer_did_not_return_a_certificate")) {
+				|| lower.contains("peer_did_not_return_a_certificate") || lower.contains("certificate_required(116)")
+				|| (lower.contains("handshake_failure(40)") && raisedIn(failure, "notifyClientCertificate"))) {
 			return "peer did not return a certificate";
 		}
 		if (isCertificateFailure(failure) || lower.contains("certificate_verify_failed")) {
@@ -131,6 +145,23 @@ final class FailureClassifier {
 			String message = cause.getMessage();
 			if (message != null && (message.contains("PKIX path") || message.contains("certification path"))) {
 				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a failure was raised in a method of that name: Bouncy Castle raises the same bare
+	 * {@code handshake_failure(40)} for different causes, its stack tells them apart.
+	 */
+	private static boolean raisedIn(Throwable failure, String method) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			StackTraceElement[] stack = cause.getStackTrace();
+			if (stack.length > 0 && method.equals(stack[0].getMethodName())) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
 			}
 		}
 		return false;

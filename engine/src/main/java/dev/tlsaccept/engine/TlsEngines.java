@@ -1,6 +1,7 @@
 package dev.tlsaccept.engine;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,14 +44,17 @@ public final class TlsEngines {
 		Map<String, TlsEngine> engines = new LinkedHashMap<>();
 		JdkTlsEngine jdk = new JdkTlsEngine();
 		engines.put(jdk.name(), jdk);
-		ServiceLoader<TlsEngine> loader = ServiceLoader.load(TlsEngine.class, classLoader);
-		for (ServiceLoader.Provider<TlsEngine> provider : loader.stream().toList()) {
+		Iterator<TlsEngine> loader = ServiceLoader.load(TlsEngine.class, classLoader).iterator();
+		while (true) {
 			try {
-				TlsEngine engine = provider.get();
+				if (!loader.hasNext()) {
+					break;
+				}
+				TlsEngine engine = loader.next();
 				engines.putIfAbsent(engine.name(), engine);
 			}
 			catch (ServiceConfigurationError | LinkageError ex) {
-				// an engine whose optional dependencies are absent: it is simply not offered
+				// an engine whose dependencies are absent (e.g. bctls): it is simply not offered
 			}
 		}
 		return engines;

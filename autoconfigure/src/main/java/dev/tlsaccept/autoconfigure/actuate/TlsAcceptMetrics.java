@@ -1,0 +1,97 @@
+package dev.tlsaccept.autoconfigure.actuate;
+
+import java.util.Locale;
+
+import dev.tlsaccept.autoconfigure.TlsListener;
+import dev.tlsaccept.autoconfigure.TlsListeners;
+import dev.tlsaccept.engine.AcceptResult;
+import dev.tlsaccept.engine.TlsAlert;
+import dev.tlsaccept.server.HandshakeEvent;
+import dev.tlsaccept.server.HandshakeObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Micrometer metrics of tlsaccept, with low-cardinality tags only (never the peer, SNI or a
+ * fingerprint):
+ * <ul>
+ * <li>{@value #HANDSHAKES} timer, tagged {@code listener}, {@code outcome} ({@code success} /
+ * {@code failure}), {@code error} ({@code NONE}, {@code SSL}, {@code SYSCALL},
+ * {@code ZERO_RETURN}) and {@code protocol} (negotiated, {@code none} when the handshake
+ * failed);</li>
+ * <li>{@value #ALERTS} counter, tagged {@code listener}, {@code alert} (RFC 8446 name) and
+ * {@code direction} ({@code sent} / {@code received});</li>
+ * <li>{@value #ACTIVE_CONNECTIONS} and {@value #PENDING_HANDSHAKES} gauges, tagged
+ * {@code listener}.</li>
+ * </ul>
+ */
+public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
+
+	/** Timer of finished handshakes. */
+	public static final String HANDSHAKES = "tlsaccept.handshakes";
+
+	/** Counter of alerts sent or received during handshakes. */
+	public static final String ALERTS = "tlsaccept.alerts";
+
+	/** Gauge of open connections (pending handshakes and established connections). */
+	public static final String ACTIVE_CONNECTIONS = "tlsaccept.connections.active";
+
+	/** Gauge of handshakes in progress. */
+	public static final String PENDING_HANDSHAKES = "tlsaccept.handshakes.pending";
+
+	private final MeterRegistry registry;
+
+	private final TlsListeners listeners;
+
+	/**
+	 * Create the metrics.
+	 * @param registry where handshakes are recorded
+	 * @param listeners the listeners to gauge when bound
+	 */
+	public TlsAcceptMetrics(MeterRegistry registry, TlsListeners listeners) {
+		this.registry = registry;
+		this.listeners = listeners;
+	}
+
+	@Override
+	public void handshakeFinished(HandshakeEvent event) {
+		AcceptResult result = event.result();
+		String protocol = (result.protocol() != null) ? result.protocol() : "none";
+		Timer.builder(HANDSHAKES)
+			.description("Finished TLS handshakes of tlsaccept listeners")
+			.tags(Tags.of("listener", event.listener(), "outcome", result.isSuccess() ? "success" : "failure", "error",
+					result.error().name(), "protocol", protocol))
+			.register(this.registry)
+			.record(result.duration());
+		TlsAlert alert = result.alert();
+		if (alert != null) {
+			Counter.builder(ALERTS)
+				.description("TLS alerts sent or received during handshakes of tlsaccept listeners")
+				.tags(Tags.of("listener", event.listener(), "alert", alert.name(), "direction",
+						alert.direction().name().toLowerCase(Locale.ROOT)))
+				.register(this.registry)
+				.increment();
+		}
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (TlsListener listener : this.listeners.all()) {
+			Gauge.builder(ACTIVE_CONNECTIONS, listener, (each) -> each.getStats().openConnections())
+				.description("Open connections of a tlsaccept listener: pending handshakes and established connections")
+				.tag("listener", listener.getName())
+				.strongReference(true)
+				.register(registry);
+			Gauge.builder(PENDING_HANDSHAKES, listener, (each) -> each.getStats().pendingHandshakes())
+				.description("TLS handshakes in progress on a tlsaccept listener")
+				.tag("listener", listener.getName())
+				.strongReference(true)
+				.register(registry);
+		}
+	}
+
+}

@@ -1,0 +1,340 @@
+package dev.tlsaccept.autoconfigure.actuate;
+
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import dev.tlsaccept.clienthello.ClientHelloSummary;
+import dev.tlsaccept.engine.AcceptResult;
+import dev.tlsaccept.engine.TlsAlert;
+import dev.tlsaccept.record.HandshakeRecord;
+import dev.tlsaccept.record.HandshakeRepository;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * {@code /actuator/tlshandshakes}: the recent handshakes of every listener, newest first, from the
+ * {@link HandshakeRepository}, with a summary (counts by code, error, alert and protocol, duration
+ * percentiles); one handshake in full by id; {@code DELETE} forgets them all.
+ *
+ * <p>Peer addresses, SNI host names and client-certificate subjects and issuers are personal
+ * data: they are shown as {@code management.endpoint.tlshandshakes.show-values} allows
+ * ({@code never} by default), {@code ******} otherwise. No certificate or key is ever shown.
+ */
+@Endpoint(id = "tlshandshakes")
+public class TlsHandshakesEndpoint {
+
+	private final HandshakeRepository repository;
+
+	private final ShowValues showValues;
+
+	private final Clock clock;
+
+	/**
+	 * Create an endpoint.
+	 * @param repository where the handshakes are recorded
+	 * @param showValues whether personal data is shown
+	 * @param clock gives "now" for the validity of client certificates
+	 */
+	TlsHandshakesEndpoint(HandshakeRepository repository, ShowValues showValues, Clock clock) {
+		this.repository = Objects.requireNonNull(repository, "repository must not be null");
+		this.showValues = showValues;
+		this.clock = clock;
+	}
+
+	/**
+	 * The recent handshakes that match every filter given, newest first, and their summary.
+	 * @param securityContext the caller
+	 * @param listener only this listener's handshakes
+	 * @param outcome {@code success} or {@code failure}
+	 * @param error only handshakes that ended with this error, e.g. {@code SYSCALL}
+	 * @param limit at most this many handshakes (the summary covers every match)
+	 * @return the handshakes and their summary
+	 */
+	@ReadOperation
+	public HandshakesDescriptor handshakes(SecurityContext securityContext, @Nullable String listener,
+			@Nullable String outcome, @Nullable String error, @Nullable Integer limit) {
+		Boolean success = outcome(outcome);
+		String errorName = (error != null && !error.isBlank()) ? error.trim().toUpperCase(Locale.ROOT) : null;
+		if (limit != null && limit < 0) {
+			throw new InvalidEndpointRequestException("limit must not be negative, was " + limit,
+					"limit must not be negative");
+		}
+		List<HandshakeRecord> matches = this.repository.findAll()
+			.stream()
+			.filter((record) -> listener == null || listener.isBlank() || record.listener().equals(listener))
+			.filter((record) -> success == null || record.result().isSuccess() == success)
+			.filter((record) -> errorName == null || record.result().error().name().equals(errorName))
+			.toList();
+		ShowValues.Masker masker = this.showValues.forRequest(securityContext);
+		Instant now = this.clock.instant();
+		List<HandshakeDescriptor> handshakes = matches.stream()
+			.limit((limit != null) ? limit : Long.MAX_VALUE)
+			.map((record) -> HandshakeDescriptor.of(record, false, masker, now))
+			.toList();
+		return new HandshakesDescriptor(handshakes, SummaryDescriptor.of(matches));
+	}
+
+	private static @Nullable Boolean outcome(@Nullable String outcome) {
+		if (outcome == null || outcome.isBlank()) {
+			return null;
+		}
+		return switch (outcome.trim().toLowerCase(Locale.ROOT)) {
+			case "success" -> Boolean.TRUE;
+			case "failure" -> Boolean.FALSE;
+			default -> throw new InvalidEndpointRequestException(
+					"outcome must be success or failure, was '" + outcome + "'", "outcome must be success or failure");
+		};
+	}
+
+	/**
+	 * One handshake in full, with everything the client offered in its ClientHello.
+	 * @param securityContext the caller
+	 * @param id the handshake id
+	 * @return the handshake, or {@code null} (404) when it is not kept (any more)
+	 */
+	@ReadOperation
+	public @Nullable HandshakeDescriptor handshake(SecurityContext securityContext, @Selector String id) {
+		ShowValues.Masker masker = this.showValues.forRequest(securityContext);
+		Instant now = this.clock.instant();
+		return this.repository.findById(id).map((record) -> HandshakeDescriptor.of(record, true, masker, now)).orElse(null);
+	}
+
+	/**
+	 * Forget every recorded handshake.
+	 */
+	@DeleteOperation
+	public void clear() {
+		this.repository.clear();
+	}
+
+	/**
+	 * The response of {@code GET /actuator/tlshandshakes}.
+	 *
+	 * @param handshakes the matching handshakes, newest first, up to {@code limit}
+	 * @param summary the summary of every matching handshake
+	 */
+	public record HandshakesDescriptor(List<HandshakeDescriptor> handshakes,
+			SummaryDescriptor summary) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * Counts and duration percentiles of a set of handshakes.
+	 *
+	 * @param total how many handshakes
+	 * @param byOutcome counts by {@code success} / {@code failure}
+	 * @param byCode counts by {@code SSL_accept()} code ({@code 1}, {@code 0}, {@code -1})
+	 * @param byError counts by error ({@code NONE}, {@code SSL}, {@code SYSCALL}...)
+	 * @param byAlert counts by alert and direction, e.g. {@code protocol_version (sent)}
+	 * @param byProtocol counts by negotiated protocol (successful handshakes)
+	 * @param durationMillis duration percentiles, nearest-rank
+	 */
+	public record SummaryDescriptor(int total, Map<String, Long> byOutcome, Map<String, Long> byCode,
+			Map<String, Long> byError, Map<String, Long> byAlert, Map<String, Long> byProtocol,
+			PercentilesDescriptor durationMillis) {
+
+		static SummaryDescriptor of(List<HandshakeRecord> records) {
+			List<AcceptResult> results = records.stream().map(HandshakeRecord::result).toList();
+			return new SummaryDescriptor(results.size(),
+					count(results, (result) -> result.isSuccess() ? "success" : "failure"),
+					count(results, (result) -> Integer.toString(result.code())),
+					count(results, (result) -> result.error().name()),
+					count(results, (result) -> (result.alert() != null) ? alertKey(result.alert()) : null),
+					count(results, AcceptResult::protocol), PercentilesDescriptor.of(results));
+		}
+
+		private static String alertKey(TlsAlert alert) {
+			return alert.name() + " (" + alert.direction().name().toLowerCase(Locale.ROOT) + ")";
+		}
+
+		private static Map<String, Long> count(List<AcceptResult> results,
+				Function<AcceptResult, @Nullable String> key) {
+			Map<String, Long> counts = new TreeMap<>();
+			for (AcceptResult result : results) {
+				String value = key.apply(result);
+				if (value != null) {
+					counts.merge(value, 1L, Long::sum);
+				}
+			}
+			return counts;
+		}
+
+	}
+
+	/**
+	 * Duration percentiles in milliseconds, by the nearest-rank method (each is the duration of
+	 * one of the handshakes); {@code null} (left out) when there is no handshake.
+	 *
+	 * @param p50 the median
+	 * @param p95 the 95th percentile
+	 * @param p99 the 99th percentile
+	 * @param max the longest
+	 */
+	public record PercentilesDescriptor(@Nullable Double p50, @Nullable Double p95, @Nullable Double p99,
+			@Nullable Double max) {
+
+		static PercentilesDescriptor of(List<AcceptResult> results) {
+			if (results.isEmpty()) {
+				return new PercentilesDescriptor(null, null, null, null);
+			}
+			long[] nanos = results.stream().mapToLong((result) -> result.duration().toNanos()).toArray();
+			Arrays.sort(nanos);
+			return new PercentilesDescriptor(rank(nanos, 50), rank(nanos, 95), rank(nanos, 99),
+					millis(nanos[nanos.length - 1]));
+		}
+
+		private static double rank(long[] sorted, int percentile) {
+			int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+			return millis(sorted[Math.max(rank, 1) - 1]);
+		}
+
+	}
+
+	/**
+	 * One handshake.
+	 *
+	 * @param id the id, for {@code /actuator/tlshandshakes/{id}}
+	 * @param time when it finished
+	 * @param listener the listener name
+	 * @param engine the engine name
+	 * @param bioMode the BIO mode ({@code blocking}, {@code non-blocking}, {@code pair})
+	 * @param peer the peer's address and port, or {@code ******}
+	 * @param outcome {@code success} or {@code failure}
+	 * @param code {@code 1}, {@code 0} or {@code -1}
+	 * @param error the error ({@code NONE}, {@code SSL}, {@code SYSCALL}, {@code ZERO_RETURN})
+	 * @param reason the human reason, in OpenSSL's words where it has one
+	 * @param engineMessage the engine's own message
+	 * @param alert the alert sent or received, if any
+	 * @param protocol the negotiated protocol
+	 * @param cipherSuite the negotiated cipher suite
+	 * @param serverName the SNI host name asked for, or {@code ******}
+	 * @param applicationProtocol the negotiated ALPN protocol
+	 * @param clientCertificates the client's certificate chain, leaf first, summarized
+	 * @param durationMillis the handshake's duration in milliseconds
+	 * @param wantReadTurns how many times {@code accept()} returned {@code WANT_READ}
+	 * @param wantWriteTurns how many times {@code accept()} returned {@code WANT_WRITE}
+	 * @param clientHello what the client offered: in full for one handshake, in short in lists
+	 */
+	public record HandshakeDescriptor(String id, Instant time, String listener, String engine, String bioMode,
+			@Nullable String peer, String outcome, int code, String error, @Nullable String reason,
+			@Nullable String engineMessage, @Nullable AlertDescriptor alert, @Nullable String protocol,
+			@Nullable String cipherSuite, @Nullable String serverName, @Nullable String applicationProtocol,
+			List<CertificateDescriptor> clientCertificates, double durationMillis, int wantReadTurns,
+			int wantWriteTurns, @Nullable ClientHelloDescriptor clientHello) implements OperationResponseBody {
+
+		static HandshakeDescriptor of(HandshakeRecord record, boolean full, ShowValues.Masker masker, Instant now) {
+			AcceptResult result = record.result();
+			List<CertificateDescriptor> certificates = new ArrayList<>();
+			for (X509Certificate certificate : result.peerCertificates()) {
+				certificates.add(CertificateDescriptor.of(certificate, now, masker));
+			}
+			TlsAlert alert = result.alert();
+			ClientHelloSummary hello = result.clientHello();
+			return new HandshakeDescriptor(record.id(), record.time(), record.listener(), record.engine(),
+					record.bioMode().configName(), masker.mask(peer(record.peer())),
+					result.isSuccess() ? "success" : "failure", result.code(), result.error().name(), result.reason(),
+					result.engineMessage(), (alert != null) ? AlertDescriptor.of(alert) : null, result.protocol(),
+					result.cipherSuite(), masker.mask(result.serverName()), result.applicationProtocol(),
+					certificates, millis(result.duration().toNanos()), result.wantReadTurns(), result.wantWriteTurns(),
+					(hello != null) ? ClientHelloDescriptor.of(hello, full, masker) : null);
+		}
+
+		private static @Nullable String peer(@Nullable InetSocketAddress peer) {
+			if (peer == null) {
+				return null;
+			}
+			String host = (peer.getAddress() != null) ? peer.getAddress().getHostAddress() : peer.getHostString();
+			return (host.contains(":") ? "[" + host + "]" : host) + ":" + peer.getPort();
+		}
+
+	}
+
+	/**
+	 * A TLS alert.
+	 *
+	 * @param name the RFC 8446 name, e.g. {@code protocol_version}
+	 * @param number the alert number, e.g. {@code 70}
+	 * @param direction {@code SENT} (by the server) or {@code RECEIVED} (from the client)
+	 * @param level {@code FATAL} or {@code WARNING}
+	 */
+	public record AlertDescriptor(String name, int number, String direction, String level) {
+
+		static AlertDescriptor of(TlsAlert alert) {
+			return new AlertDescriptor(alert.name(), alert.number(), alert.direction().name(), alert.level().name());
+		}
+
+	}
+
+	/**
+	 * What the client offered in its ClientHello. In lists, only the JA4 fingerprint, the highest
+	 * protocol offered, the SNI host name, the ALPN protocols and any parse error are shown; the
+	 * rest ({@code null} there) in the view of one handshake.
+	 *
+	 * @param ja4 the JA4 fingerprint (empty when the hello could not be read in full)
+	 * @param protocolOffered the highest protocol version offered
+	 * @param serverName the SNI host name, or {@code ******}
+	 * @param alpn the ALPN protocols offered
+	 * @param parseError why the hello could not be read in full
+	 * @param legacyVersion the legacy_version field, e.g. {@code TLSv1.2}
+	 * @param supportedVersions the supported_versions extension
+	 * @param cipherSuites the cipher suites offered, by IANA name
+	 * @param extensions the extension types offered, in order
+	 * @param supportedGroups the supported groups offered
+	 * @param signatureAlgorithms the signature algorithms offered
+	 */
+	public record ClientHelloDescriptor(String ja4, @Nullable String protocolOffered, @Nullable String serverName,
+			List<String> alpn, @Nullable String parseError, @Nullable String legacyVersion,
+			@Nullable List<String> supportedVersions, @Nullable List<String> cipherSuites,
+			@Nullable List<Integer> extensions, @Nullable List<String> supportedGroups,
+			@Nullable List<String> signatureAlgorithms) {
+
+		static ClientHelloDescriptor of(ClientHelloSummary hello, boolean full, ShowValues.Masker masker) {
+			String serverName = masker.mask(hello.serverName());
+			if (!full) {
+				return new ClientHelloDescriptor(hello.ja4(), hello.protocolOffered(), serverName, hello.alpn(),
+						hello.parseError(), null, null, null, null, null, null);
+			}
+			return new ClientHelloDescriptor(hello.ja4(), hello.protocolOffered(), serverName, hello.alpn(),
+					hello.parseError(), legacyVersion(hello.legacyVersion()), hello.supportedVersions(),
+					hello.cipherSuiteNames(), hello.extensions(), hello.supportedGroups(),
+					hello.signatureAlgorithms());
+		}
+
+		private static @Nullable String legacyVersion(int version) {
+			if (version == 0) {
+				return null;
+			}
+			return switch (version) {
+				case 0x0300 -> "SSLv3";
+				case 0x0301 -> "TLSv1";
+				case 0x0302 -> "TLSv1.1";
+				case 0x0303 -> "TLSv1.2";
+				case 0x0304 -> "TLSv1.3";
+				default -> String.format(Locale.ROOT, "0x%04x", version);
+			};
+		}
+
+	}
+
+	static double millis(long nanos) {
+		return Math.round(nanos / 1_000.0) / 1_000.0;
+	}
+
+}

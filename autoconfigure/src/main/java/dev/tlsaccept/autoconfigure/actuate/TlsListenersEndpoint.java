@@ -1,0 +1,181 @@
+package dev.tlsaccept.autoconfigure.actuate;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.tlsaccept.autoconfigure.TlsListener;
+import dev.tlsaccept.autoconfigure.TlsListeners;
+import dev.tlsaccept.engine.TlsConfig;
+import dev.tlsaccept.engine.TlsServerContext;
+import dev.tlsaccept.keys.KeyMaterial;
+import dev.tlsaccept.server.TlsServer;
+import dev.tlsaccept.server.TlsServerSettings;
+import dev.tlsaccept.server.TlsServerStats;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * {@code /actuator/tlslisteners}: each listener's state, address, engine, TLS settings,
+ * certificate chain, key source and connection counts; {@code /actuator/tlslisteners/{name}}
+ * one of them.
+ *
+ * <p>Certificate subjects and issuers follow {@code management.endpoint.tlslisteners.show-values}
+ * ({@code never} by default: {@code ******}). No key, password or certificate is ever shown.
+ */
+@Endpoint(id = "tlslisteners")
+public class TlsListenersEndpoint {
+
+	private final TlsListeners listeners;
+
+	private final ShowValues showValues;
+
+	private final Clock clock;
+
+	TlsListenersEndpoint(TlsListeners listeners, ShowValues showValues, Clock clock) {
+		this.listeners = Objects.requireNonNull(listeners, "listeners must not be null");
+		this.showValues = showValues;
+		this.clock = clock;
+	}
+
+	/**
+	 * Every listener, in configuration order.
+	 * @param securityContext the caller
+	 * @return the listeners by name
+	 */
+	@ReadOperation
+	public ListenersDescriptor listeners(SecurityContext securityContext) {
+		ShowValues.Masker masker = this.showValues.forRequest(securityContext);
+		Instant now = this.clock.instant();
+		Map<String, ListenerDescriptor> listeners = new LinkedHashMap<>();
+		for (TlsListener listener : this.listeners.all()) {
+			listeners.put(listener.getName(), ListenerDescriptor.of(listener, masker, now));
+		}
+		return new ListenersDescriptor(listeners);
+	}
+
+	/**
+	 * One listener.
+	 * @param securityContext the caller
+	 * @param name the listener name
+	 * @return the listener, or {@code null} (404) when there is none of that name
+	 */
+	@ReadOperation
+	public @Nullable ListenerDescriptor listener(SecurityContext securityContext, @Selector String name) {
+		ShowValues.Masker masker = this.showValues.forRequest(securityContext);
+		Instant now = this.clock.instant();
+		return this.listeners.get(name).map((listener) -> ListenerDescriptor.of(listener, masker, now)).orElse(null);
+	}
+
+	/**
+	 * The response of {@code GET /actuator/tlslisteners}.
+	 *
+	 * @param listeners the listeners by name, in configuration order
+	 */
+	public record ListenersDescriptor(Map<String, ListenerDescriptor> listeners) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One listener.
+	 *
+	 * @param state {@code NEW}, {@code STARTING}, {@code RUNNING}, {@code STOPPING},
+	 * {@code STOPPED} or {@code FAILED}
+	 * @param failure why it failed to start, when {@code FAILED}
+	 * @param address the bound address (the configured one when not bound), {@code 0.0.0.0} for
+	 * every interface
+	 * @param port the bound port (the configured one when not bound)
+	 * @param engine the engine name
+	 * @param provider the TLS implementation and its version, e.g. {@code SunJSSE 17}
+	 * @param bioMode {@code blocking}, {@code non-blocking} or {@code pair}
+	 * @param protocols the enabled protocols
+	 * @param cipherSuites the enabled cipher suites
+	 * @param clientAuth {@code NONE}, {@code WANT} or {@code NEED}
+	 * @param applicationProtocols the ALPN protocols the server accepts
+	 * @param handshakeTimeoutMillis the handshake timeout
+	 * @param keySource where the key material comes from (an SSL bundle, a file, a self-signed
+	 * certificate), never the key or a password
+	 * @param sslBundle the SSL bundle of the key material, if any: Spring Boot's {@code ssl}
+	 * health indicator and {@code ssl} info report its certificates too
+	 * @param selfSigned whether the leaf certificate is self-signed (clients will not trust it
+	 * unless told to)
+	 * @param certificates the certificate chain, leaf first
+	 * @param connections the connection counts
+	 */
+	public record ListenerDescriptor(String state, @Nullable String failure, String address, int port,
+			String engine, String provider, String bioMode, List<String> protocols, List<String> cipherSuites,
+			String clientAuth, List<String> applicationProtocols, long handshakeTimeoutMillis, String keySource,
+			@Nullable String sslBundle, boolean selfSigned, List<CertificateDescriptor> certificates,
+			ConnectionsDescriptor connections) implements OperationResponseBody {
+
+		static ListenerDescriptor of(TlsListener listener, ShowValues.Masker masker, Instant now) {
+			TlsServer server = listener.getServer();
+			TlsServerContext context = server.context();
+			TlsConfig config = context.config();
+			KeyMaterial key = config.keyMaterial();
+			TlsServerSettings settings = server.settings();
+			List<CertificateDescriptor> certificates = new ArrayList<>();
+			for (X509Certificate certificate : key.certificateChain()) {
+				certificates.add(CertificateDescriptor.of(certificate, now, masker));
+			}
+			return new ListenerDescriptor(server.state().name(), failure(server.failure()), address(listener, settings),
+					listener.getPort(), context.engineName(), context.provider(), settings.bioMode().configName(),
+					context.enabledProtocols(), context.enabledCipherSuites(), config.clientAuth().name(),
+					config.applicationProtocols(), config.handshakeTimeout().toMillis(), listener.getKeySource(),
+					listener.getSslBundle(), key.selfSigned(), certificates, ConnectionsDescriptor.of(server.stats()));
+		}
+
+		private static @Nullable String failure(@Nullable Throwable failure) {
+			if (failure == null) {
+				return null;
+			}
+			return (failure.getMessage() != null) ? failure.getMessage() : failure.getClass().getSimpleName();
+		}
+
+		private static String address(TlsListener listener, TlsServerSettings settings) {
+			InetSocketAddress local = listener.getLocalAddress();
+			InetAddress address = (local != null) ? local.getAddress() : settings.address();
+			if (address == null || address.isAnyLocalAddress()) {
+				return "0.0.0.0";
+			}
+			return address.getHostAddress();
+		}
+
+	}
+
+	/**
+	 * A listener's connection counts.
+	 *
+	 * @param open connections open now (pending handshakes and established connections)
+	 * @param pendingHandshakes handshakes in progress now
+	 * @param accepted connections accepted since start, refused ones included
+	 * @param handshakesSucceeded handshakes that completed
+	 * @param handshakesFailed handshakes that failed
+	 * @param refusedMaxConnections connections refused because {@code max-connections} was reached
+	 * @param refusedMaxPendingHandshakes connections refused because
+	 * {@code max-pending-handshakes} was reached
+	 */
+	public record ConnectionsDescriptor(int open, int pendingHandshakes, long accepted, long handshakesSucceeded,
+			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
+
+		static ConnectionsDescriptor of(TlsServerStats stats) {
+			return new ConnectionsDescriptor(stats.openConnections(), stats.pendingHandshakes(), stats.accepted(),
+					stats.handshakesSucceeded(), stats.handshakesFailed(), stats.refusedMaxConnections(),
+					stats.refusedMaxPendingHandshakes());
+		}
+
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.tlsaccept.autoconfigure.actuate;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.tlsaccept.autoconfigure.TlsAcceptAutoConfiguration;
+import dev.tlsaccept.autoconfigure.TlsListener;
+import dev.tlsaccept.engine.AcceptResult;
+import dev.tlsaccept.engine.BioMode;
+import dev.tlsaccept.engine.SslError;
+import dev.tlsaccept.engine.TlsAlert;
+import dev.tlsaccept.server.HandshakeEvent;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TlsAcceptMetricsTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, TlsAcceptAutoConfiguration.class,
+				TlsAcceptMetricsAutoConfiguration.class))
+		.withPropertyValues("tlsaccept.listeners.edge.port=0", "tlsaccept.listeners.edge.shutdown-timeout=1s");
+
+	@Test
+	void handshakesAreTimedWithLowCardinalityTagsOnly() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		TlsAcceptMetrics metrics = new TlsAcceptMetrics(registry, null);
+		metrics.handshakeFinished(event(new AcceptResult(1, SslError.NONE, Instant.EPOCH, Duration.ofMillis(12), 1, 0,
+				"TLSv1.3", "TLS_AES_128_GCM_SHA256", "secret.example.com", "h2", List.of(), null, null, null)));
+		metrics.handshakeFinished(event(new AcceptResult(-1, SslError.SSL, Instant.EPOCH, Duration.ofMillis(3), 1, 0,
+				null, null, "secret.example.com", null, List.of(),
+				TlsAlert.of(70, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT), "x", "unsupported protocol")));
+		Timer success = registry.get(TlsAcceptMetrics.HANDSHAKES)
+			.tags("listener", "edge", "outcome", "success", "error", "NONE", "protocol", "TLSv1.3")
+			.timer();
+		assertThat(success.count()).isEqualTo(1);
+		assertThat(success.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(12.0);
+		Timer failure = registry.get(TlsAcceptMetrics.HANDSHAKES)
+			.tags("listener", "edge", "outcome", "failure", "error", "SSL", "protocol", "none")
+			.timer();
+		assertThat(failure.count()).isEqualTo(1);
+		assertThat(registry.get(TlsAcceptMetrics.ALERTS)
+			.tags("listener", "edge", "alert", "protocol_version", "direction", "sent")
+			.counter()
+			.count()).isEqualTo(1.0);
+		for (Meter meter : registry.getMeters()) {
+			assertThat(meter.getId().getTags()).extracting(Tag::getKey)
+				.isSubsetOf("listener", "outcome", "error", "protocol", "alert", "direction");
+			assertThat(meter.getId().getTags()).extracting(Tag::getValue).doesNotContain("secret.example.com",
+					"10.0.0.1");
+		}
+	}
+
+	@Test
+	void realHandshakesAreTimedAndListenersGauged() {
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			assertThat(context).hasSingleBean(TlsAcceptMetrics.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBean(TlsAcceptMetrics.class).bindTo(registry); // MeterRegistryPostProcessor does this in an app
+			int port = context.getBean(TlsListener.class).getPort();
+			Clients.handshake(port, "TLSv1.2");
+			Clients.plaintextHttp(port);
+			await().untilAsserted(() -> {
+				assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES)
+					.tags("listener", "edge", "outcome", "success", "protocol", "TLSv1.2")
+					.timer()).isNotNull();
+				assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES)
+					.tags("listener", "edge", "outcome", "failure", "error", "SSL")
+					.timer()).isNotNull();
+			});
+			assertThat(registry.get(TlsAcceptMetrics.ACTIVE_CONNECTIONS).tag("listener", "edge").gauge().value())
+				.isGreaterThanOrEqualTo(0);
+			assertThat(registry.get(TlsAcceptMetrics.PENDING_HANDSHAKES).tag("listener", "edge").gauge().value())
+				.isEqualTo(0);
+		});
+	}
+
+	@Test
+	void backsOffWithoutMeterRegistry() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(TlsAcceptMetrics.class));
+	}
+
+	private static HandshakeEvent event(AcceptResult result) {
+		return new HandshakeEvent("edge", "jdk", BioMode.BLOCKING, new InetSocketAddress("10.0.0.1", 4000), result);
+	}
+
+}

@@ -1,0 +1,194 @@
+package dev.tlsaccept.engine;
+
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCounted;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code openssl} engine's context: a reference-counted Netty {@link SslContext} on BoringSSL.
+ * The only class that names Netty types; {@link OpenSslTlsEngine} loads it after checking that
+ * Netty is on the class path.
+ */
+final class OpenSslEngineContext implements TlsEngineContext {
+
+	private static final Set<String> PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
+	private final SslContext sslContext;
+
+	private final List<String> protocols;
+
+	private final List<String> cipherSuites;
+
+	private final AtomicLong liveEngines = new AtomicLong();
+
+	OpenSslEngineContext(TlsConfig config) throws GeneralSecurityException {
+		this.protocols = protocols(config);
+		this.cipherSuites = cipherSuites(config);
+		X509Certificate[] chain = config.keyMaterial().certificateChain().toArray(X509Certificate[]::new);
+		SslContextBuilder builder = SslContextBuilder.forServer(config.keyMaterial().privateKey(), chain)
+			.sslProvider(SslProvider.OPENSSL_REFCNT)
+			.protocols(this.protocols)
+			.ciphers(this.cipherSuites, IdentityCipherSuiteFilter.INSTANCE)
+			.clientAuth(clientAuth(config.clientAuth()));
+		if (config.trustMaterial() != null) {
+			TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+			trust.init(config.trustMaterial().toKeyStore());
+			for (TrustManager manager : trust.getTrustManagers()) {
+				if (manager instanceof X509ExtendedTrustManager x509) {
+					builder.trustManager(new OpenSslTrustManager(x509));
+				}
+			}
+		}
+		if (!config.applicationProtocols().isEmpty()) {
+			builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+					ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+					ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, config.applicationProtocols()));
+		}
+		try {
+			this.sslContext = builder.build();
+		}
+		catch (SSLException ex) {
+			throw new GeneralSecurityException("BoringSSL refused the configuration: " + ex.getMessage(), ex);
+		}
+	}
+
+	static @Nullable String unavailabilityReason() {
+		if (OpenSsl.isAvailable()) {
+			return null;
+		}
+		Throwable cause = OpenSsl.unavailabilityCause();
+		return "the native library of netty-tcnative did not load (" + cause
+				+ "): add io.netty:netty-tcnative-boringssl-static with this platform's classifier";
+	}
+
+	private static List<String> protocols(TlsConfig config) {
+		for (String protocol : config.protocols()) {
+			if (!PROTOCOLS.contains(protocol) || ("TLSv1.3".equals(protocol) && !SslProvider.isTlsv13Supported(SslProvider.OPENSSL_REFCNT))) {
+				throw new IllegalArgumentException("Protocol '" + protocol + "' is not supported by "
+						+ OpenSsl.versionString() + ": use one of TLSv1.3, TLSv1.2");
+			}
+		}
+		return config.protocols();
+	}
+
+	private static List<String> cipherSuites(TlsConfig config) {
+		List<String> suites = new ArrayList<>();
+		for (String suite : config.cipherSuites()) {
+			if (OpenSsl.availableJavaCipherSuites().contains(suite)) {
+				suites.add(suite);
+			}
+			else if (config.cipherSuites() != TlsConfig.DEFAULT_CIPHER_SUITES) {
+				throw new IllegalArgumentException("Cipher suite '" + suite + "' is not supported by "
+						+ OpenSsl.versionString() + ": use IANA names such as TLS_AES_128_GCM_SHA256");
+			}
+		}
+		return List.copyOf(suites);
+	}
+
+	private static io.netty.handler.ssl.ClientAuth clientAuth(ClientAuth clientAuth) {
+		return switch (clientAuth) {
+			case NONE -> io.netty.handler.ssl.ClientAuth.NONE;
+			case WANT -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
+			case NEED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
+		};
+	}
+
+	@Override
+	public String provider() {
+		return OpenSsl.versionString();
+	}
+
+	@Override
+	public SSLEngine newEngine(@Nullable InetSocketAddress peer) {
+		SSLEngine engine = (peer != null)
+				? this.sslContext.newEngine(ByteBufAllocator.DEFAULT, peer.getHostString(), peer.getPort())
+				: this.sslContext.newEngine(ByteBufAllocator.DEFAULT);
+		this.liveEngines.incrementAndGet();
+		return new OpenSslEngineAdapter(engine);
+	}
+
+	@Override
+	public void release(SSLEngine engine) {
+		SSLEngine netty = (engine instanceof ForwardingSslEngine adapter) ? adapter.delegate() : engine;
+		if (netty instanceof ReferenceCounted counted && counted.refCnt() > 0) {
+			counted.release();
+			this.liveEngines.decrementAndGet();
+		}
+	}
+
+	/**
+	 * Engines created and not yet released: their native {@code SSL} objects are still allocated.
+	 * @return the number of live engines
+	 */
+	long liveEngines() {
+		return this.liveEngines.get();
+	}
+
+	/**
+	 * BoringSSL does not expose the alert it sent; its error queue names the reason, from which
+	 * the alert follows for the failures the contract covers.
+	 */
+	@Override
+	public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
+		int number = OpenSslTrustManager.alertFor(failure);
+		if (number < 0) {
+			number = sentAlertNumber(FailureClassifier.allMessages(failure).toUpperCase(Locale.ROOT), protocol);
+		}
+		return (number < 0) ? null : TlsAlert.of(number, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
+	}
+
+	static int sentAlertNumber(String messages, @Nullable String protocol) {
+		if (messages.contains("NO_SHARED_CIPHER")) {
+			return 40;
+		}
+		if (messages.contains("UNSUPPORTED_PROTOCOL")) {
+			return 70;
+		}
+		if (messages.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE")) {
+			return "TLSv1.2".equals(protocol) ? 40 : 116;
+		}
+		if (messages.contains("WRONG_CURVE")) {
+			return 40;
+		}
+		return -1;
+	}
+
+	@Override
+	public List<String> enabledProtocols() {
+		return this.protocols;
+	}
+
+	@Override
+	public List<String> enabledCipherSuites() {
+		return this.cipherSuites;
+	}
+
+	@Override
+	public void close() {
+		if (this.sslContext instanceof ReferenceCounted counted && counted.refCnt() > 0) {
+			counted.release();
+		}
+	}
+
+}

@@ -1,0 +1,14 @@
+package dev.tlsaccept.engine;
+
+/**
+ * The contract on the {@code openssl} engine (BoringSSL through Netty): it sends what OpenSSL 3.0
+ * sends in every cell.
+ */
+abstract class AbstractOpenSslContractTests extends AbstractAcceptContractTests {
+
+	@Override
+	String engine() {
+		return OpenSslTlsEngine.NAME;
+	}
+
+}
