@@ -177,10 +177,10 @@ public class TlsAcceptProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Number of selector threads that run pending handshakes in non-blocking and pair
-		 * modes.
+		 * Number of selector threads that run pending handshakes (and their cryptography) in
+		 * non-blocking and pair modes. Defaults to the number of available processors.
 		 */
-		private int selectorThreads = 1;
+		private @Nullable Integer selectorThreads;
 
 		/**
 		 * Name of the TlsConnectionHandler bean that serves this listener's established
@@ -310,11 +310,11 @@ public class TlsAcceptProperties {
 			this.shutdownTimeout = shutdownTimeout;
 		}
 
-		public int getSelectorThreads() {
+		public @Nullable Integer getSelectorThreads() {
 			return this.selectorThreads;
 		}
 
-		public void setSelectorThreads(int selectorThreads) {
+		public void setSelectorThreads(@Nullable Integer selectorThreads) {
 			this.selectorThreads = selectorThreads;
 		}
 

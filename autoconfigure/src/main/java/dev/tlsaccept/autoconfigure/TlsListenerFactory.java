@@ -268,7 +268,10 @@ final class TlsListenerFactory {
 		setting(name, "max-connections", () -> builder.maxConnections(listener.getMaxConnections()));
 		setting(name, "max-pending-handshakes", () -> builder.maxPendingHandshakes(listener.getMaxPendingHandshakes()));
 		setting(name, "shutdown-timeout", () -> builder.shutdownTimeout(listener.getShutdownTimeout()));
-		setting(name, "selector-threads", () -> builder.selectorThreads(listener.getSelectorThreads()));
+		Integer selectorThreads = listener.getSelectorThreads();
+		if (selectorThreads != null) {
+			setting(name, "selector-threads", () -> builder.selectorThreads(selectorThreads));
+		}
 		return builder.address(address).bioMode(listener.getBioMode().toEngineMode()).build();
 	}
 

@@ -19,7 +19,7 @@ import org.springframework.util.ClassUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The configuration reference in {@code README-config.md} is generated from the configuration
+ * The configuration reference in the project's {@code README.md} is generated from the configuration
  * metadata that the annotation processor writes from the javadoc of {@link TlsAcceptProperties};
  * this test fails when the two disagree, so the docs cannot rot. To regenerate the table, run
  * {@code ./mvnw -pl autoconfigure test -Dtest=ConfigurationMetadataDocumentationTests -Dtlsaccept.docs.update=true}.
@@ -28,7 +28,7 @@ class ConfigurationMetadataDocumentationTests {
 
 	static final Path METADATA = Paths.get("target", "classes", "META-INF", "spring-configuration-metadata.json");
 
-	static final Path README = Paths.get("README-config.md");
+	static final Path README = Paths.get("..", "README.md");
 
 	static final String START = "<!-- properties:start (generated from spring-configuration-metadata.json) -->";
 
@@ -40,8 +40,8 @@ class ConfigurationMetadataDocumentationTests {
 		String readme = Files.readString(README, StandardCharsets.UTF_8);
 		int start = readme.indexOf(START);
 		int end = readme.indexOf(END);
-		assertThat(start).as("README-config.md has the marker %s", START).isNotNegative();
-		assertThat(end).as("README-config.md has the marker %s", END).isGreaterThan(start);
+		assertThat(start).as("README.md has the marker %s", START).isNotNegative();
+		assertThat(end).as("README.md has the marker %s", END).isGreaterThan(start);
 		String current = readme.substring(start + START.length(), end);
 		String expected = System.lineSeparator() + table;
 		if (Boolean.getBoolean("tlsaccept.docs.update") && !current.equals(expected)) {
@@ -49,7 +49,7 @@ class ConfigurationMetadataDocumentationTests {
 					StandardCharsets.UTF_8);
 			return;
 		}
-		assertThat(current).as("README-config.md is out of date: run ./mvnw -pl autoconfigure test "
+		assertThat(current).as("README.md is out of date: run ./mvnw -pl autoconfigure test "
 				+ "-Dtest=ConfigurationMetadataDocumentationTests -Dtlsaccept.docs.update=true")
 			.isEqualTo(expected);
 	}

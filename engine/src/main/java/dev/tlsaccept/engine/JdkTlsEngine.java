@@ -38,7 +38,8 @@ public final class JdkTlsEngine implements TlsEngine {
 		private static final Pattern ALERT_PREFIX = Pattern.compile("\\(([a-z_]+)\\) ");
 
 		Context(TlsConfig config, Provider provider) throws GeneralSecurityException {
-			super(config, provider, null, "PKIX");
+			// the key and chain held as objects: no PBKDF2 per handshake (see InMemoryKeyManager)
+			super(config, provider, null, null);
 		}
 
 		/**

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -33,10 +34,17 @@ abstract class JsseEngineContext implements TlsEngineContext {
 	private final String provider;
 
 	JsseEngineContext(TlsConfig config, Provider jsseProvider, @Nullable Provider keyStoreProvider,
-			String keyManagerAlgorithm) throws GeneralSecurityException {
+			@Nullable String keyManagerAlgorithm) throws GeneralSecurityException {
 		this.sslContext = SSLContext.getInstance("TLS", jsseProvider);
-		KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(keyManagerAlgorithm, jsseProvider);
-		keyManagers.init(config.keyMaterial().toKeyStore(IN_MEMORY_PASSWORD), IN_MEMORY_PASSWORD);
+		KeyManager[] keyManagers;
+		if (keyManagerAlgorithm == null) {
+			keyManagers = new KeyManager[] { new InMemoryKeyManager(config.keyMaterial()) };
+		}
+		else {
+			KeyManagerFactory factory = KeyManagerFactory.getInstance(keyManagerAlgorithm, jsseProvider);
+			factory.init(config.keyMaterial().toKeyStore(IN_MEMORY_PASSWORD), IN_MEMORY_PASSWORD);
+			keyManagers = factory.getKeyManagers();
+		}
 		TrustManager[] trustManagers = null;
 		if (config.trustMaterial() != null) {
 			TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX", jsseProvider);
@@ -44,7 +52,7 @@ abstract class JsseEngineContext implements TlsEngineContext {
 			factory.init(trustStore);
 			trustManagers = factory.getTrustManagers();
 		}
-		this.sslContext.init(keyManagers.getKeyManagers(), trustManagers, new SecureRandom());
+		this.sslContext.init(keyManagers, trustManagers, new SecureRandom());
 		this.parameters = parameters(config, this.sslContext.getSupportedSSLParameters(), jsseProvider.getName());
 		this.provider = jsseProvider.getName() + " " + jsseProvider.getVersionStr();
 	}

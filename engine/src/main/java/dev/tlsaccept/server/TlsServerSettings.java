@@ -28,6 +28,12 @@ public final class TlsServerSettings {
 	/** How long established connections may take to finish on stop, unless configured. */
 	public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
+	/**
+	 * Selector threads unless configured: one per available processor, since handshake
+	 * cryptography runs on them (one selector capped the {@code jdk} engine at one core).
+	 */
+	public static final int DEFAULT_SELECTOR_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
 	private final String name;
 
 	private final @Nullable InetAddress address;
@@ -136,7 +142,7 @@ public final class TlsServerSettings {
 	/**
 	 * How many selector threads run pending handshakes in {@code non-blocking} and {@code pair}
 	 * modes.
-	 * @return the count, {@code 1} unless configured
+	 * @return the count, {@link #DEFAULT_SELECTOR_THREADS} unless configured
 	 */
 	public int selectorThreads() {
 		return this.selectorThreads;
@@ -172,7 +178,7 @@ public final class TlsServerSettings {
 
 		private @Nullable Executor workerExecutor;
 
-		private int selectorThreads = 1;
+		private int selectorThreads = DEFAULT_SELECTOR_THREADS;
 
 		private Builder(String name) {
 			Objects.requireNonNull(name, "name must not be null: give the listener a name such as 'edge'");
@@ -264,7 +270,7 @@ public final class TlsServerSettings {
 		/**
 		 * How many selector threads run pending handshakes in {@code non-blocking} and {@code pair}
 		 * modes; ignored in {@code blocking} mode.
-		 * @param selectorThreads at least 1; {@code 1} by default
+		 * @param selectorThreads at least 1; the number of available processors by default
 		 * @return this builder
 		 */
 		public Builder selectorThreads(int selectorThreads) {

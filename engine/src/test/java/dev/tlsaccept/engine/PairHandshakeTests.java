@@ -2,6 +2,7 @@ package dev.tlsaccept.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyStore;
 
 import javax.net.ssl.SSLContext;
@@ -11,8 +12,11 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.TrustManagerFactory;
 
 import dev.tlsaccept.keys.KeyMaterial;
+import dev.tlsaccept.keys.KeyMaterials;
 import dev.tlsaccept.keys.SelfSignedCertificate;
+import dev.tlsaccept.peers.TestPki;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,6 +59,23 @@ class PairHandshakeTests {
 		assertThat(acceptor.read(received).error()).isEqualTo(SslError.WANT_READ);
 		assertThat(acceptor.write(ByteBuffer.wrap("world".getBytes(StandardCharsets.US_ASCII))).code()).isEqualTo(5);
 		assertThat(acceptor.shutdown().code()).isEqualTo(0);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+	void acceptServesRsaKeyMaterialThroughTheInMemoryKeyManager(String protocol, @TempDir Path dir) throws Exception {
+		TestPki pki = TestPki.create(dir);
+		KeyMaterial rsa = KeyMaterials.fromPem(pki.serverRsaCert(), pki.serverRsaKey(), null);
+		TlsServerContext context = TlsServerContext.create(TlsConfig.builder(rsa).build());
+		BioPair pair = BioPair.create();
+		TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
+		SSLEngine client = clientEngine(protocol, rsa);
+		AcceptResult result = drive(acceptor, pair, client);
+		assertThat(result.isSuccess()).as(result.toString()).isTrue();
+		assertThat(client.getSession().getPeerCertificates()[0]).isEqualTo(rsa.leaf());
+		if ("TLSv1.2".equals(protocol)) {
+			assertThat(result.cipherSuite()).startsWith("TLS_ECDHE_RSA_");
+		}
 	}
 
 	@Test
@@ -121,9 +142,13 @@ class PairHandshakeTests {
 	}
 
 	static SSLEngine clientEngine(String protocol) throws Exception {
+		return clientEngine(protocol, KEY);
+	}
+
+	static SSLEngine clientEngine(String protocol, KeyMaterial server) throws Exception {
 		KeyStore trust = KeyStore.getInstance("PKCS12");
 		trust.load(null, null);
-		trust.setCertificateEntry("server", KEY.leaf());
+		trust.setCertificateEntry("server", server.leaf());
 		TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
 		tmf.init(trust);
 		SSLContext context = SSLContext.getInstance("TLS");

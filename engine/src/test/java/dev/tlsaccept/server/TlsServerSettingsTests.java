@@ -22,7 +22,7 @@ class TlsServerSettingsTests {
 		assertThat(settings.maxPendingHandshakes()).isEqualTo(1_000);
 		assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(settings.workerExecutor()).isNull();
-		assertThat(settings.selectorThreads()).isEqualTo(1);
+		assertThat(settings.selectorThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
 	}
 
 	@Test

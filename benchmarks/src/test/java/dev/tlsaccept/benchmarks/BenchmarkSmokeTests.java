@@ -1,0 +1,63 @@
+package dev.tlsaccept.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Runs the whole suite in smoke mode (fractions of a second per measurement) so that it cannot
+ * rot: every server answers, every rate is positive, the JSON file is written.
+ */
+class BenchmarkSmokeTests {
+
+	@Test
+	void smokeRunMeasuresEveryServer() throws Exception {
+		Main.Options options = Main.Options.smoke();
+		options.out = Path.of("target", "smoke-results.json");
+		Results results = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> Main.run(options));
+
+		List<String> expected = new ArrayList<>(List.of("raw-jdk", "jdk-blocking", "jdk-non-blocking", "jdk-pair",
+				"jdk-non-blocking-norec"));
+		for (String engine : List.of("openssl", "bouncy-castle")) {
+			if (Main.engineUnavailable(engine) == null) {
+				expected.add(engine + "-non-blocking");
+			}
+		}
+		if (NettyServer.available()) {
+			expected.add("netty-openssl");
+		}
+		if (!Main.opensslVersion().startsWith("unavailable")) {
+			expected.add("openssl-s_server");
+		}
+		String json = Files.readString(options.out);
+		for (String server : expected) {
+			assertThat(json).contains("\"server\": \"" + server + "\"");
+			for (String protocol : Main.PROTOCOLS) {
+				Results.Series series = results.series.get(server + " " + protocol);
+				assertThat(series).as(server + " " + protocol).isNotNull();
+				assertThat(series.rounds).isNotEmpty();
+				assertThat(series.rounds).allSatisfy((round) -> {
+					assertThat(round.handshakes()).as(server + " " + protocol + " handshakes").isPositive();
+					assertThat(round.perSecond()).isPositive();
+					assertThat(round.serverCpuSeconds()).as(server + " " + protocol + " server CPU").isPositive();
+				});
+			}
+		}
+		assertThat(results.pending).isNotEmpty().allSatisfy((Map<String, Object> entry) -> {
+			assertThat(((Number) entry.get("opened")).intValue()).isEqualTo(options.pending);
+			assertThat(((Number) entry.get("serverThreads")).intValue()).isPositive();
+		});
+		assertThat(results.bulk).containsKeys("raw-jdk", "jdk-non-blocking");
+		assertThat(results.bulkMedian("jdk-non-blocking")).isPositive();
+		assertThat(json).contains("\"targets\"", "\"observability\"", "\"pending\"", "\"bulkEcho\"");
+	}
+
+}
