@@ -51,6 +51,12 @@ public final class TlsAcceptAutoConfiguration {
 	}
 
 	@Bean
+	HandshakeObserver tlsAcceptHandshakeFailureLogger(TlsAcceptProperties properties, ObjectProvider<Clock> clock) {
+		TlsAcceptProperties.Handshakes.Log log = properties.getHandshakes().getLog();
+		return new HandshakeFailureLogger(log.getLevel(), log.getMaxPerSecond(), clock.getIfUnique(Clock::systemUTC));
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	TlsListeners tlsListeners(ObjectProvider<TlsListener> listeners) {
 		return new TlsListeners(listeners);

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.logging.LogLevel;
 
 /**
  * Configuration of tlsaccept: named TLS listeners and the handshake history.
@@ -524,12 +525,54 @@ public class TlsAcceptProperties {
 		 */
 		private int capacity = 500;
 
+		private final Log log = new Log();
+
 		public int getCapacity() {
 			return this.capacity;
 		}
 
 		public void setCapacity(int capacity) {
 			this.capacity = capacity;
+		}
+
+		public Log getLog() {
+			return this.log;
+		}
+
+		/**
+		 * The line logged for each failed handshake (logger 'dev.tlsaccept.handshakes').
+		 */
+		public static class Log {
+
+			/**
+			 * Level of the line written for each failed handshake: listener, peer, code, error,
+			 * alert, reason, SNI and JA4. OFF writes none. A bare connect-and-close (a TCP health
+			 * check) is always written at DEBUG.
+			 */
+			private LogLevel level = LogLevel.INFO;
+
+			/**
+			 * Most failed-handshake lines written per second; the next line written after a burst
+			 * says how many were suppressed.
+			 */
+			private int maxPerSecond = 10;
+
+			public LogLevel getLevel() {
+				return this.level;
+			}
+
+			public void setLevel(LogLevel level) {
+				this.level = level;
+			}
+
+			public int getMaxPerSecond() {
+				return this.maxPerSecond;
+			}
+
+			public void setMaxPerSecond(int maxPerSecond) {
+				this.maxPerSecond = maxPerSecond;
+			}
+
 		}
 
 	}
