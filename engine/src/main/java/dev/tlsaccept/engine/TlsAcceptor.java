@@ -541,15 +541,9 @@ public final class TlsAcceptor implements AutoCloseable {
 					return IoResult.WANT_WRITE;
 				}
 				if (!unwrapData()) {
-					if (!this.netIn.hasRemaining()) {
-						this.netIn = grow(this.netIn, this.netIn.capacity() * 2);
-					}
-					int count = this.bio.read(this.netIn, 0);
-					if (count == 0) {
-						return IoResult.WANT_READ;
-					}
-					if (count < 0) {
-						return new IoResult(0, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
+					IoResult waiting = readData(0);
+					if (waiting != null) {
+						return waiting;
 					}
 				}
 			}
@@ -767,20 +761,34 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Read more network bytes in the data phase.
+	 * @param eofCode the code for EOF without close_notify: {@code 0} for {@code SSL_read},
+	 * {@code -1} for {@code SSL_shutdown}
+	 * @return {@code null} when bytes arrived, else the result to return
+	 */
+	private @Nullable IoResult readData(int eofCode) throws IOException {
+		if (!this.netIn.hasRemaining()) {
+			this.netIn = grow(this.netIn, this.netIn.capacity() * 2);
+		}
+		int count = this.bio.read(this.netIn, 0);
+		if (count == 0) {
+			return IoResult.WANT_READ;
+		}
+		if (count < 0) {
+			return new IoResult(eofCode, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
+		}
+		return null;
+	}
+
 	/** The second {@code SSL_shutdown()}: read, discarding data, until the peer's close_notify. */
 	private IoResult awaitPeerCloseNotify() throws IOException {
 		while (!this.inboundClosed) {
 			this.appIn.clear();
 			if (!unwrapData()) {
-				if (!this.netIn.hasRemaining()) {
-					this.netIn = grow(this.netIn, this.netIn.capacity() * 2);
-				}
-				int count = this.bio.read(this.netIn, 0);
-				if (count == 0) {
-					return IoResult.WANT_READ;
-				}
-				if (count < 0) {
-					return new IoResult(-1, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
+				IoResult waiting = readData(-1);
+				if (waiting != null) {
+					return waiting;
 				}
 			}
 		}
