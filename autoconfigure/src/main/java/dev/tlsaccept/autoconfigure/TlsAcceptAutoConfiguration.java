@@ -96,9 +96,14 @@ public final class TlsAcceptAutoConfiguration {
 
 	}
 
+	/**
+	 * Whether a key names a tlsaccept password, in any of the forms a property source uses:
+	 * {@code tlsaccept.listeners.x.key-store.password}, or an environment variable such as
+	 * {@code TLSACCEPT_LISTENERS_X_KEYSTORE_PASSWORD}.
+	 */
 	static boolean isPasswordKey(String key) {
-		String lowerCase = key.toLowerCase(Locale.ROOT);
-		return lowerCase.startsWith(TlsAcceptProperties.PREFIX + ".") && lowerCase.replace("-", "").endsWith("password");
+		String normalized = key.toLowerCase(Locale.ROOT).replace('_', '.').replace("-", "");
+		return normalized.startsWith(TlsAcceptProperties.PREFIX + ".") && normalized.endsWith("password");
 	}
 
 }

@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param duration time from the first {@code accept()} call to this result
  * @param wantReadTurns how many times {@code accept()} returned {@code WANT_READ} before this result
  * @param wantWriteTurns how many times {@code accept()} returned {@code WANT_WRITE} before this result
- * @param protocol the negotiated protocol ({@code TLSv1.3}), when complete
+ * @param protocol the negotiated protocol ({@code TLSv1.3}); for a failure, the protocol chosen
+ * so far when the engine still reports it (it may not, e.g. after a certificate failure)
  * @param cipherSuite the negotiated cipher suite, when complete
  * @param serverName the SNI host name the client asked for, if any
  * @param applicationProtocol the ALPN protocol negotiated, if any
