@@ -139,6 +139,17 @@ class ActuatorIntegrationTests {
 			assertThat(JsonPath.<Double>read(metric, "$.measurements[0].value")).isEqualTo(1.0);
 			assertThat(get("/actuator/metrics/tlsaccept.connections.active")).contains("\"listener\"");
 			assertThat(get("/actuator/metrics/tlsaccept.handshakes.pending")).contains("\"listener\"");
+			HttpResponse<String> prometheus = this.http.send(request("/actuator/prometheus").setHeader("Accept", "text/plain")
+				.GET()
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(prometheus.statusCode()).isEqualTo(200);
+			String scrape = prometheus.body();
+			assertThat(scrape).contains("tlsaccept_handshakes_seconds_count{")
+				.containsPattern("tlsaccept_handshakes_seconds_count\\{[^}]*outcome=\"failure\"")
+				.contains("tlsaccept_connections_active{");
+			// low-cardinality tags only: never the peer or the SNI host name
+			assertThat(scrape.lines().filter((line) -> line.startsWith("tlsaccept_")))
+				.allSatisfy((line) -> assertThat(line).doesNotContain("127.0.0.1").doesNotContain("localhost"));
 
 			assertThat(delete("/actuator/tlshandshakes")).isEqualTo(204);
 			assertThat(JsonPath.<Integer>read(get("/actuator/tlshandshakes"), "$.summary.total")).isZero();
