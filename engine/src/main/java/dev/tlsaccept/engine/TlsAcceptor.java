@@ -122,6 +122,8 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private @Nullable AcceptResult finished;
 
+	private @Nullable SSLException startFailure;
+
 	TlsAcceptor(TlsEngineContext context, TlsConfig config, Bio bio) {
 		this.context = context;
 		this.config = config;
@@ -144,6 +146,10 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 		if (this.state == State.NEW) {
 			start();
+		}
+		SSLException startFailure = this.startFailure;
+		if (startFailure != null) {
+			return engineFailure(startFailure);
 		}
 		try {
 			return handshake();
@@ -199,7 +205,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			this.engine.beginHandshake();
 		}
 		catch (SSLException ex) {
-			// reported by the first wrap or unwrap
+			this.startFailure = ex;
 		}
 	}
 
@@ -226,7 +232,13 @@ public final class TlsAcceptor implements AutoCloseable {
 						}
 					}
 				}
-				case FINISHED, NOT_HANDSHAKING -> this.handshakeFinished = true;
+				case FINISHED, NOT_HANDSHAKING -> {
+					if (!this.producedOutput) {
+						// a server handshake always sends ServerHello: an engine that stopped before is broken
+						throw new SSLException("the engine stopped handshaking before sending ServerHello");
+					}
+					this.handshakeFinished = true;
+				}
 			}
 		}
 	}
