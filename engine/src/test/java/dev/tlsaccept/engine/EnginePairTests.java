@@ -81,6 +81,29 @@ class EnginePairTests {
 		assertThat(TlsEngines.get(engine).unavailabilityReason()).isNull();
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "jdk", "bouncy-castle", "openssl" })
+	void clientInitiatedRenegotiationOnTls12IsRefused(String engine) throws Exception {
+		try (TlsServerContext context = TlsServerContext.create(TlsConfig.builder(KEY).engine(engine).build())) {
+			BioPair pair = BioPair.create();
+			TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
+			SSLEngine client = client("TLSv1.2");
+			assertThat(PairHandshakeTests.drive(acceptor, pair, client).isSuccess()).isTrue();
+			client.beginHandshake();
+			ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+			client.wrap(ByteBuffer.allocate(0), hello);
+			hello.flip();
+			pair.writeFromNetwork(hello);
+			IoResult read = acceptor.read(ByteBuffer.allocate(1024));
+			assertThat(read.code()).isEqualTo(-1);
+			assertThat(read.error()).isEqualTo(SslError.SSL);
+			assertThat(read.reason()).isEqualTo("no renegotiation");
+			assertThat(pair.pendingToNetwork()).as("no renegotiation flight sent").isZero();
+			assertThat(acceptor.write(ByteBuffer.wrap(new byte[] { 1 })).error()).isEqualTo(SslError.SSL);
+			acceptor.close();
+		}
+	}
+
 	static SSLEngine client(String protocol, String... alpn) throws Exception {
 		KeyStore trust = KeyStore.getInstance("PKCS12");
 		trust.load(null, null);
