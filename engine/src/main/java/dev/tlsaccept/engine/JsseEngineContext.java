@@ -38,9 +38,14 @@ abstract class JsseEngineContext implements TlsEngineContext {
 		this.sslContext = SSLContext.getInstance("TLS", jsseProvider);
 		KeyManager[] keyManagers;
 		if (keyManagerAlgorithm == null) {
-			keyManagers = new KeyManager[] { new InMemoryKeyManager(config.keyMaterial()) };
+			keyManagers = new KeyManager[] {
+					new InMemoryKeyManager(config.keyMaterial(), config.serverNameKeyMaterial()) };
 		}
 		else {
+			if (!config.serverNameKeyMaterial().isEmpty()) {
+				throw new IllegalArgumentException("Key material per server name (SNI) is not supported by "
+						+ jsseProvider.getName() + ": use engine 'jdk', or one certificate with every name in its SANs");
+			}
 			KeyManagerFactory factory = KeyManagerFactory.getInstance(keyManagerAlgorithm, jsseProvider);
 			factory.init(config.keyMaterial().toKeyStore(IN_MEMORY_PASSWORD), IN_MEMORY_PASSWORD);
 			keyManagers = factory.getKeyManagers();
@@ -85,6 +90,9 @@ abstract class JsseEngineContext implements TlsEngineContext {
 		}
 		if (!config.applicationProtocols().isEmpty()) {
 			parameters.setApplicationProtocols(config.applicationProtocols().toArray(String[]::new));
+		}
+		if (config.rejectUnknownServerNames()) {
+			parameters.setSNIMatchers(ServerNames.knownNamesOnly(config.serverNameKeyMaterial().keySet()));
 		}
 		return parameters;
 	}

@@ -43,6 +43,10 @@ final class OpenSslEngineContext implements TlsEngineContext {
 	private final AtomicLong liveEngines = new AtomicLong();
 
 	OpenSslEngineContext(TlsConfig config) throws GeneralSecurityException {
+		if (!config.serverNameKeyMaterial().isEmpty()) {
+			throw new IllegalArgumentException("Key material per server name (SNI) is not supported by engine "
+					+ "'openssl': use engine 'jdk', or one certificate with every name in its SANs");
+		}
 		this.protocols = protocols(config);
 		this.cipherSuites = cipherSuites(config);
 		X509Certificate[] chain = config.keyMaterial().certificateChain().toArray(X509Certificate[]::new);

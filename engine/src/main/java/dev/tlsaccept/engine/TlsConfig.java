@@ -2,7 +2,10 @@ package dev.tlsaccept.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import dev.tlsaccept.keys.KeyMaterial;
@@ -46,6 +49,10 @@ public final class TlsConfig {
 
 	private final Duration handshakeTimeout;
 
+	private final Map<String, KeyMaterial> serverNameKeyMaterial;
+
+	private final boolean rejectUnknownServerNames;
+
 	private final String engine;
 
 	private final Clock clock;
@@ -58,6 +65,8 @@ public final class TlsConfig {
 		this.clientAuth = builder.clientAuth;
 		this.applicationProtocols = List.copyOf(builder.applicationProtocols);
 		this.handshakeTimeout = builder.handshakeTimeout;
+		this.serverNameKeyMaterial = Collections.unmodifiableMap(new LinkedHashMap<>(builder.serverNameKeyMaterial));
+		this.rejectUnknownServerNames = builder.rejectUnknownServerNames;
 		this.engine = builder.engine;
 		this.clock = builder.clock;
 	}
@@ -82,6 +91,8 @@ public final class TlsConfig {
 			.clientAuth(this.clientAuth)
 			.applicationProtocols(this.applicationProtocols)
 			.handshakeTimeout(this.handshakeTimeout)
+			.serverNameKeyMaterial(this.serverNameKeyMaterial)
+			.rejectUnknownServerNames(this.rejectUnknownServerNames)
 			.engine(this.engine)
 			.clock(this.clock);
 	}
@@ -112,6 +123,25 @@ public final class TlsConfig {
 
 	public Duration handshakeTimeout() {
 		return this.handshakeTimeout;
+	}
+
+	/**
+	 * Key material per SNI host name ({@code api.example.com}) or wildcard ({@code *.example.com},
+	 * one label); {@link #keyMaterial()} serves clients that send no or another name.
+	 * @return host pattern to key material, in lower case, in configuration order
+	 */
+	public Map<String, KeyMaterial> serverNameKeyMaterial() {
+		return this.serverNameKeyMaterial;
+	}
+
+	/**
+	 * Whether a client that asks for a server name matching none of
+	 * {@link #serverNameKeyMaterial()} is refused with {@code unrecognized_name} (a client that
+	 * sends no name still gets the default key material).
+	 * @return {@code true} to refuse unknown names
+	 */
+	public boolean rejectUnknownServerNames() {
+		return this.rejectUnknownServerNames;
 	}
 
 	public String engine() {
@@ -147,6 +177,10 @@ public final class TlsConfig {
 		private List<String> applicationProtocols = List.of();
 
 		private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+
+		private final Map<String, KeyMaterial> serverNameKeyMaterial = new LinkedHashMap<>();
+
+		private boolean rejectUnknownServerNames;
 
 		private String engine = JdkTlsEngine.NAME;
 
@@ -238,7 +272,45 @@ public final class TlsConfig {
 			return this;
 		}
 
+		/**
+		 * Serve other key material to clients that ask for this server name (SNI).
+		 * @param hostPattern a host name, or {@code *.} and a domain for any one label below it
+		 * @param keyMaterial the key material for that name
+		 * @return this builder
+		 */
+		public Builder serverNameKeyMaterial(String hostPattern, KeyMaterial keyMaterial) {
+			Objects.requireNonNull(keyMaterial, "keyMaterial must not be null");
+			this.serverNameKeyMaterial.put(ServerNames.normalizePattern(hostPattern), keyMaterial);
+			return this;
+		}
+
+		/**
+		 * Replace the key material per server name.
+		 * @param byHostPattern host pattern to key material
+		 * @return this builder
+		 */
+		public Builder serverNameKeyMaterial(Map<String, KeyMaterial> byHostPattern) {
+			this.serverNameKeyMaterial.clear();
+			byHostPattern.forEach(this::serverNameKeyMaterial);
+			return this;
+		}
+
+		/**
+		 * Whether to refuse, with {@code unrecognized_name}, a client asking for a server name that
+		 * no {@link #serverNameKeyMaterial(String, KeyMaterial)} entry matches.
+		 * @param reject {@code true} to refuse unknown names
+		 * @return this builder
+		 */
+		public Builder rejectUnknownServerNames(boolean reject) {
+			this.rejectUnknownServerNames = reject;
+			return this;
+		}
+
 		public TlsConfig build() {
+			if (this.rejectUnknownServerNames && this.serverNameKeyMaterial.isEmpty()) {
+				throw new IllegalStateException(
+						"rejectUnknownServerNames needs at least one server name: configure serverNameKeyMaterial");
+			}
 			if (this.clientAuth != ClientAuth.NONE && this.trustMaterial == null) {
 				throw new IllegalStateException("client auth " + this.clientAuth
 						+ " needs trust material: configure the certificates that sign client certificates");
