@@ -170,7 +170,13 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	 * @param context the new context
 	 */
 	void updateContext(TlsServerContext context) {
+		TlsServerContext previous = this.server.context();
 		this.server.setContext(context);
+		if (previous != context) {
+			// engines made from it keep their own reference (Netty's reference-counted context):
+			// established connections are unaffected, and nothing native is left behind per rotation
+			previous.close();
+		}
 		logger.info("TLS listener '" + this.name + "' now uses updated key material from " + context.config().keyMaterial().source()
 				+ " (" + context.config().keyMaterial().leaf().getSubjectX500Principal().getName() + ", valid until "
 				+ context.config().keyMaterial().leaf().getNotAfter().toInstant() + ") for new handshakes");
