@@ -130,6 +130,8 @@ public class TlsAcceptProperties {
 		 */
 		private final TrustStore trustStore = new TrustStore();
 
+		private final Sni sni = new Sni();
+
 		/**
 		 * Protocols to enable, e.g. TLSv1.3, TLSv1.2. Defaults to the SSL bundle's enabled
 		 * protocols if set, else TLSv1.3 and TLSv1.2.
@@ -247,6 +249,10 @@ public class TlsAcceptProperties {
 			return this.trustStore;
 		}
 
+		public Sni getSni() {
+			return this.sni;
+		}
+
 		public @Nullable List<String> getProtocols() {
 			return this.protocols;
 		}
@@ -333,6 +339,43 @@ public class TlsAcceptProperties {
 	 * Inline key material of a listener: a key store file, or PEM certificate chain and private
 	 * key files.
 	 */
+	/**
+	 * Several certificates on one listener, chosen by the server name a client asks for (SNI).
+	 */
+	public static class Sni {
+
+		/**
+		 * SSL bundles (spring.ssl.bundle.*) by server name: a host name or a one-label wildcard
+		 * such as *.example.com, written in brackets in YAML ("[api.example.com]": api). A client
+		 * that sends no name, or one that matches none, gets the listener's own key material. An
+		 * update of a bundle applies to new handshakes. Needs engine jdk.
+		 */
+		private Map<String, String> bundles = new LinkedHashMap<>();
+
+		/**
+		 * Whether to refuse, with an unrecognized_name alert, a client that asks for a server name
+		 * that none of the bundles matches.
+		 */
+		private boolean rejectUnknown;
+
+		public Map<String, String> getBundles() {
+			return this.bundles;
+		}
+
+		public void setBundles(Map<String, String> bundles) {
+			this.bundles = bundles;
+		}
+
+		public boolean isRejectUnknown() {
+			return this.rejectUnknown;
+		}
+
+		public void setRejectUnknown(boolean rejectUnknown) {
+			this.rejectUnknown = rejectUnknown;
+		}
+
+	}
+
 	public static class KeyStore {
 
 		/**

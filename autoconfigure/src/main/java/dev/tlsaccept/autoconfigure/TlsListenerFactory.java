@@ -5,7 +5,9 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import dev.tlsaccept.autoconfigure.TlsAcceptProperties.Listener;
 import dev.tlsaccept.engine.TlsConfig;
@@ -113,16 +115,32 @@ final class TlsListenerFactory {
 				(this.environment instanceof ConfigurableEnvironment configurable) ? configurable : null,
 				(executor instanceof AutoCloseable closeable) ? closeable : null);
 		if (bundles != null && bundleName != null) {
-			bundles.addBundleUpdateHandler(bundleName, (updated) -> rotate(tlsListener, listener, bundleName, updated));
+			SslBundles registry = bundles;
+			bundles.addBundleUpdateHandler(bundleName, (updated) -> rotate(tlsListener, listener, bundleName,
+					() -> ListenerKeyMaterial.fromBundle(name, bundleName, updated)));
+			for (String sniBundle : listener.getSni().getBundles().values()) {
+				registry.addBundleUpdateHandler(sniBundle, (updated) -> rotate(tlsListener, listener, sniBundle,
+						() -> ListenerKeyMaterial.fromBundle(name, bundleName, registry.getBundle(bundleName))));
+			}
+		}
+		else if (!listener.getSni().getBundles().isEmpty()) {
+			SslBundles registry = sslBundles(name);
+			for (String sniBundle : listener.getSni().getBundles().values()) {
+				registry.addBundleUpdateHandler(sniBundle, (updated) -> rotate(tlsListener, listener, sniBundle, () -> keys));
+			}
 		}
 		return tlsListener;
 	}
 
-	private void rotate(TlsListener tlsListener, Listener listener, String bundleName, SslBundle bundle) {
+	/**
+	 * A bundle the listener uses was updated: build a new context (the listener's own key material
+	 * and every SNI bundle as they are now) for new handshakes.
+	 */
+	private void rotate(TlsListener tlsListener, Listener listener, String bundleName,
+			Supplier<ListenerKeyMaterial> keys) {
 		String name = tlsListener.getName();
 		try {
-			ListenerKeyMaterial keys = ListenerKeyMaterial.fromBundle(name, bundleName, bundle);
-			tlsListener.updateContext(context(name, listener, keys));
+			tlsListener.updateContext(context(name, listener, keys.get()));
 		}
 		catch (RuntimeException ex) {
 			logger.error("TLS listener '" + name + "' keeps its current key material: the update of SSL bundle '"
@@ -174,11 +192,14 @@ final class TlsListenerFactory {
 	}
 
 	private SslBundle bundle(String name, SslBundles bundles, String bundleName) {
+		return bundle(name, bundles, bundleName, TlsAcceptProperties.propertyName(name, "ssl-bundle"));
+	}
+
+	private SslBundle bundle(String name, SslBundles bundles, String bundleName, String property) {
 		try {
 			return bundles.getBundle(bundleName);
 		}
 		catch (NoSuchSslBundleException ex) {
-			String property = TlsAcceptProperties.propertyName(name, "ssl-bundle");
 			List<String> known = bundles.getBundleNames();
 			throw new TlsListenerStartupException(name, property,
 					"TLS listener '" + name + "' uses SSL bundle '" + bundleName + "', which does not exist. "
@@ -207,6 +228,16 @@ final class TlsListenerFactory {
 			if (suites != null) {
 				builder.cipherSuites(List.copyOf(suites));
 			}
+			Map<String, String> sniBundles = listener.getSni().getBundles();
+			if (!sniBundles.isEmpty()) {
+				SslBundles bundles = sslBundles(name);
+				sniBundles.forEach((host, sniBundle) -> {
+					String property = TlsAcceptProperties.propertyName(name, "sni.bundles[" + host + "]");
+					builder.serverNameKeyMaterial(host,
+							ListenerKeyMaterial.fromBundle(name, sniBundle, bundle(name, bundles, sniBundle, property)).key());
+				});
+			}
+			builder.rejectUnknownServerNames(listener.getSni().isRejectUnknown());
 			this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
 			config = builder.build();
 		}
@@ -249,6 +280,13 @@ final class TlsListenerFactory {
 		else if (message.startsWith("handshakeTimeout")) {
 			property = "handshake-timeout";
 			action = "Set " + TlsAcceptProperties.propertyName(name, property) + " to a positive duration, e.g. 10s.";
+		}
+		else if (message.contains("per server name (SNI)") || message.contains("Server name '")
+				|| message.startsWith("rejectUnknownServerNames")) {
+			property = message.startsWith("rejectUnknownServerNames") ? "sni.reject-unknown" : "sni.bundles";
+			action = "Use engine 'jdk' for certificates per server name, write host names or wildcards such as "
+					+ "*.example.com under " + TlsAcceptProperties.propertyName(name, "sni.bundles")
+					+ ", or remove the sni settings.";
 		}
 		else if (message.contains("key material")) {
 			property = (listener.getSslBundle() != null) ? "ssl-bundle" : "key-store.location";
