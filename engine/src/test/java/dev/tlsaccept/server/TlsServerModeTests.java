@@ -1,6 +1,7 @@
 package dev.tlsaccept.server;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The listener's behaviour in every BIO mode, against real peers: the JDK's {@code SSLSocket}
@@ -258,6 +260,9 @@ class TlsServerModeTests {
 			assertThat(stopCalled.await(5, TimeUnit.SECONDS)).isTrue();
 			ServerFixtures.await(Duration.ofSeconds(5), "the server to stop accepting",
 					() -> server.state() == TlsServer.State.STOPPING);
+			// new connections are refused meanwhile
+			assertThatExceptionOfType(IOException.class)
+				.isThrownBy(() -> ServerFixtures.connect(server, "TLSv1.3").close());
 			// mid-transfer: the connection keeps working while the server stops
 			for (int i = 1; i < chunks; i++) {
 				out.write(chunk);
