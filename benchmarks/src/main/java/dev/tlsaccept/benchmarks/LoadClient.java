@@ -10,8 +10,13 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -124,6 +129,73 @@ final class LoadClient {
 	}
 
 	private final List<long[][]> latencyHolders = new ArrayList<>();
+
+	/**
+	 * An open-loop run: {@code rate * seconds} handshakes whose starts are scheduled at a fixed rate,
+	 * each run on a pooled thread (so a slow handshake never delays the next start), latency measured
+	 * from the <em>scheduled</em> start to the end of the handshake (no coordinated omission: a start
+	 * that could not happen on time is charged its delay).
+	 */
+	record OpenLoopRun(long scheduled, long completed, long errors, double seconds, long[] latenciesNanos,
+			String firstError) {
+
+		double achievedPerSecond() {
+			return (this.seconds > 0) ? this.completed / this.seconds : 0;
+		}
+
+	}
+
+	OpenLoopRun openLoop(int port, String protocol, double rate, double seconds) throws InterruptedException {
+		SSLSocketFactory factory = factory();
+		long interval = (long) (1e9 / rate);
+		int count = Math.max(1, (int) Math.round(rate * seconds));
+		long[] latencies = new long[count];
+		Arrays.fill(latencies, -1);
+		AtomicLong errors = new AtomicLong();
+		AtomicReference<String> firstError = new AtomicReference<>("");
+		CountDownLatch done = new CountDownLatch(count);
+		ExecutorService pool = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "open-loop");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long start = System.nanoTime() + 1_000_000;
+		try {
+			for (int i = 0; i < count; i++) {
+				long scheduled = start + i * interval;
+				long wait;
+				while ((wait = scheduled - System.nanoTime()) > 0) {
+					LockSupport.parkNanos(wait);
+				}
+				int index = i;
+				pool.execute(() -> {
+					try (SSLSocket socket = connect(factory, port, protocol)) {
+						socket.startHandshake();
+						latencies[index] = System.nanoTime() - scheduled;
+						socket.getSession().invalidate();
+					}
+					catch (IOException | RuntimeException ex) {
+						errors.incrementAndGet();
+						firstError.compareAndSet("", ex.toString());
+					}
+					finally {
+						done.countDown();
+					}
+				});
+			}
+			if (!done.await(30, TimeUnit.SECONDS)) {
+				firstError.compareAndSet("", done.getCount() + " handshakes still running after 30 s");
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		long end = System.nanoTime();
+		long[] measured = Arrays.stream(latencies).filter((l) -> l >= 0).sorted().toArray();
+		long unfinished = count - measured.length - errors.get();
+		return new OpenLoopRun(count, measured.length, errors.get() + Math.max(0, unfinished), (end - start) / 1e9,
+				measured, firstError.get());
+	}
 
 	/** Bulk echo over one connection: 16 KB writes for the given time; returns MB/s echoed back. */
 	@SuppressWarnings("try") // closed early, with a reset, to unblock the writer

@@ -40,6 +40,7 @@ import dev.tlsaccept.keys.SelfSignedCertificate;
  * <pre>
  * java -jar benchmarks/target/tlsaccept-benchmarks.jar [--smoke] [--out FILE] [--rounds N]
  *      [--seconds S] [--warmup S] [--threads N] [--pending N] [--bulk-seconds S]
+ *      [--rate HS_PER_S] [--latency-seconds S] [--only SERVER,...] [--phases handshake,latency,pending,bulk]
  * </pre>
  */
 public final class Main {
@@ -76,12 +77,18 @@ public final class Main {
 
 		double bulkSeconds = 3;
 
+		/** Offered rate of the latency phase, handshakes per second (open loop, below saturation). */
+		double rate = 50;
+
+		/** Seconds per server, protocol and round of the latency phase. */
+		double latencySeconds = 4;
+
 		Path out = Path.of("benchmarks/target/results.json");
 
 		/** Handshake servers to run (all when empty). */
 		List<String> only = List.of();
 
-		List<String> phases = List.of("handshake", "pending", "bulk");
+		List<String> phases = List.of("handshake", "latency", "pending", "bulk");
 
 		static Options smoke() {
 			Options options = new Options();
@@ -91,6 +98,7 @@ public final class Main {
 			options.warmupSeconds = 0;
 			options.pending = 200;
 			options.bulkSeconds = 0.5;
+			options.latencySeconds = 0.2;
 			return options;
 		}
 
@@ -107,11 +115,13 @@ public final class Main {
 					case "--threads" -> options.threads = Integer.parseInt(args[++i]);
 					case "--pending" -> options.pending = Integer.parseInt(args[++i]);
 					case "--bulk-seconds" -> options.bulkSeconds = Double.parseDouble(args[++i]);
+					case "--rate" -> options.rate = Double.parseDouble(args[++i]);
+					case "--latency-seconds" -> options.latencySeconds = Double.parseDouble(args[++i]);
 					case "--only" -> options.only = List.of(args[++i].split(","));
 					case "--phases" -> options.phases = List.of(args[++i].split(","));
 					default -> throw new IllegalArgumentException("Unknown option " + args[i]
 							+ ": use --smoke, --out, --rounds, --seconds, --warmup, --threads, --pending, --bulk-seconds,"
-							+ " --only SERVER,SERVER, --phases handshake,pending,bulk");
+							+ " --rate, --latency-seconds, --only SERVER,SERVER, --phases handshake,latency,pending,bulk");
 				}
 			}
 			return options;
@@ -180,12 +190,13 @@ public final class Main {
 		else {
 			servers.add(Server.openssl("openssl-s_server", "openssl s_server (native reference)", certPem, keyPem));
 		}
-		results.skipped.add("latency at a fixed offered rate: not implemented yet (p50/p99 under saturation are in the JSON)");
 
 		if (!options.only.isEmpty()) {
 			servers.removeIf((server) -> !options.only.contains(server.name));
 		}
-		if (!options.phases.contains("handshake")) {
+		boolean handshakePhase = options.phases.contains("handshake");
+		boolean latencyPhase = options.phases.contains("latency");
+		if (!handshakePhase && !latencyPhase) {
 			servers.clear();
 		}
 		try {
@@ -207,7 +218,7 @@ public final class Main {
 					}
 				}
 			}
-			for (int round = 0; round < options.rounds; round++) {
+			for (int round = 0; handshakePhase && round < options.rounds; round++) {
 				for (int i = 0; i < servers.size(); i++) {
 					Server server = servers.get((i + round) % servers.size());
 					for (String protocol : PROTOCOLS) {
@@ -223,6 +234,9 @@ public final class Main {
 								run.errors(), run.firstError()));
 					}
 				}
+			}
+			if (latencyPhase) {
+				latency(options, servers, client, results);
 			}
 		}
 		finally {
@@ -253,6 +267,33 @@ public final class Main {
 		Files.createDirectories(options.out.toAbsolutePath().getParent());
 		Files.writeString(options.out, results.json());
 		return results;
+	}
+
+	/**
+	 * Handshake latency at a fixed offered rate ({@link Options#rate}, open loop), every server and
+	 * protocol, alternating rounds with the server order rotated; servers are already started and warm.
+	 */
+	static void latency(Options options, List<Server> servers, LoadClient client, Results results) throws Exception {
+		for (int round = 0; round < options.rounds; round++) {
+			for (int i = 0; i < servers.size(); i++) {
+				Server server = servers.get((i + round) % servers.size());
+				for (String protocol : PROTOCOLS) {
+					double cpuBefore = server.cpuSeconds();
+					LoadClient.OpenLoopRun run = client.openLoop(server.port, protocol, options.rate,
+							options.latencySeconds);
+					double cpu = server.cpuSeconds() - cpuBefore;
+					results.latency(server.name, server.description, protocol).rounds.add(run);
+					results.latency(server.name, server.description, protocol).cpuSeconds.add(cpu);
+					long[] l = run.latenciesNanos();
+					log(String.format(Locale.ROOT,
+							"latency round %d %-24s %s offered %.0f/s achieved %6.1f/s p50 %6.1f p99 %6.1f max %6.1f ms"
+									+ " server cpu %.2f s errors %d %s",
+							round + 1, server.name, protocol, options.rate, run.achievedPerSecond(),
+							LoadClient.percentile(l, 50) / 1e6, LoadClient.percentile(l, 99) / 1e6,
+							(l.length > 0 ? l[l.length - 1] : -1) / 1e6, cpu, run.errors(), run.firstError()));
+				}
+			}
+		}
 	}
 
 	/** Holds {@code count} half-ClientHellos open against a server and measures it meanwhile. */

@@ -23,6 +23,8 @@ final class Results {
 
 	final Map<String, Series> series = new LinkedHashMap<>();
 
+	final Map<String, LatencySeries> latency = new LinkedHashMap<>();
+
 	final List<Map<String, Object>> pending = new ArrayList<>();
 
 	final Map<String, List<double[]>> bulk = new LinkedHashMap<>();
@@ -70,6 +72,79 @@ final class Results {
 			return this.rounds.stream().mapToLong(Round::errors).sum();
 		}
 
+	}
+
+	/** Open-loop latency rounds of one server and protocol; percentiles pool the rounds' samples. */
+	static final class LatencySeries {
+
+		final String server;
+
+		final String description;
+
+		final String protocol;
+
+		final List<LoadClient.OpenLoopRun> rounds = new ArrayList<>();
+
+		final List<Double> cpuSeconds = new ArrayList<>();
+
+		LatencySeries(String server, String description, String protocol) {
+			this.server = server;
+			this.description = description;
+			this.protocol = protocol;
+		}
+
+		long[] pooled() {
+			return this.rounds.stream().flatMapToLong((r) -> Arrays.stream(r.latenciesNanos())).sorted().toArray();
+		}
+
+		/** Pooled percentile in ms (p 100 is the max), -1 if nothing completed. */
+		double percentileMs(double p) {
+			long[] all = pooled();
+			if (all.length == 0) {
+				return -1;
+			}
+			return ((p >= 100) ? all[all.length - 1] : LoadClient.percentile(all, p)) / 1e6;
+		}
+
+		double[] achieved() {
+			return spread(this.rounds.stream().mapToDouble(LoadClient.OpenLoopRun::achievedPerSecond).toArray());
+		}
+
+		/** Server CPU busy at this rate, % of one core (median over rounds). */
+		double cpuPercent() {
+			double[] values = new double[this.rounds.size()];
+			for (int i = 0; i < values.length; i++) {
+				double seconds = this.rounds.get(i).seconds();
+				values[i] = (seconds > 0) ? this.cpuSeconds.get(i) / seconds * 100 : 0;
+			}
+			return spread(values)[0];
+		}
+
+		long errors() {
+			return this.rounds.stream().mapToLong(LoadClient.OpenLoopRun::errors).sum();
+		}
+
+		String firstError() {
+			return this.rounds.stream().map(LoadClient.OpenLoopRun::firstError).filter((e) -> !e.isEmpty()).findFirst()
+				.orElse("");
+		}
+
+	}
+
+	LatencySeries latency(String server, String description, String protocol) {
+		return this.latency.computeIfAbsent(server + " " + protocol,
+				(k) -> new LatencySeries(server, description, protocol));
+	}
+
+	/** A server's pooled latency percentile over the baseline's, same protocol; NaN if either is absent. */
+	double latencyRatio(String server, String protocol, double p) {
+		LatencySeries a = this.latency.get(server + " " + protocol);
+		LatencySeries b = this.latency.get(Main.BASELINE + " " + protocol);
+		if (a == null || b == null) {
+			return Double.NaN;
+		}
+		double denominator = b.percentileMs(p);
+		return (denominator > 0) ? a.percentileMs(p) / denominator : Double.NaN;
 	}
 
 	/** median, min, max. */
@@ -122,7 +197,7 @@ final class Results {
 
 	Map<String, String> targets() {
 		Map<String, String> targets = new LinkedHashMap<>();
-		for (String protocol : Main.PROTOCOLS) {
+		for (String protocol : this.series.isEmpty() ? List.<String>of() : Main.PROTOCOLS) {
 			double rate = ratio("jdk-non-blocking", Main.BASELINE, protocol, false);
 			double cpu = ratio("jdk-non-blocking", Main.BASELINE, protocol, true);
 			targets.put("jdk non-blocking >= 1.0x raw JDK hs/s (" + protocol + ")",
@@ -148,6 +223,9 @@ final class Results {
 			}
 		}
 		double bulk = bulkMedian("jdk-non-blocking") / bulkMedian(Main.BASELINE);
+		if (this.bulk.isEmpty()) {
+			return targets;
+		}
 		targets.put("bulk echo >= 0.9x raw JDK (non-blocking)",
 				Double.isNaN(bulk) ? "not measured" : verdict(bulk >= 0.9, "%.2fx", bulk));
 		return targets;
@@ -159,6 +237,15 @@ final class Results {
 
 	String markdown() {
 		StringBuilder out = new StringBuilder();
+		markdownHandshakes(out);
+		markdownRest(out);
+		return out.toString();
+	}
+
+	private void markdownHandshakes(StringBuilder out) {
+		if (this.series.isEmpty()) {
+			return;
+		}
 		out.append(String.format(Locale.ROOT,
 				"Full handshakes, no resumption: %d round(s) x %.0f s per server and protocol, alternating; "
 						+ "median (min-max); ratios are medians over the raw JDK baseline of this run.%n%n",
@@ -177,6 +264,30 @@ final class Results {
 						ratio(s.server, Main.BASELINE, protocol, false), cpu[0], cpu[1], cpu[2],
 						ratio(s.server, Main.BASELINE, protocol, true), s.stats(Round::p50Ms)[0],
 						s.stats(Round::p99Ms)[0], s.errors()));
+			}
+		}
+	}
+
+	private void markdownRest(StringBuilder out) {
+		if (!this.latency.isEmpty()) {
+			out.append(String.format(Locale.ROOT,
+					"%nHandshake latency at a fixed offered rate (open loop, %.0f hs/s, %d round(s) x %.1f s per server and"
+							+ " protocol, alternating; from the scheduled start to the end of the handshake; percentiles"
+							+ " pool the rounds; ratios over the raw JDK of this run):%n%n",
+					this.options.rate, this.options.rounds, this.options.latencySeconds));
+			out.append("| server | protocol | p50 ms | × raw JDK | p99 ms | × raw JDK | max ms | achieved hs/s | server CPU % | errors |\n");
+			out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+			for (String protocol : Main.PROTOCOLS) {
+				for (LatencySeries s : this.latency.values()) {
+					if (!s.protocol.equals(protocol)) {
+						continue;
+					}
+					double[] achieved = s.achieved();
+					out.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.2f | %.1f | %.2f | %.1f | %.1f (%.1f–%.1f) | %.0f | %d |%n",
+							s.server, protocol.replace("TLSv", "TLS "), s.percentileMs(50), latencyRatio(s.server, protocol, 50),
+							s.percentileMs(99), latencyRatio(s.server, protocol, 99), s.percentileMs(100), achieved[0],
+							achieved[1], achieved[2], s.cpuPercent(), s.errors()));
+				}
 			}
 		}
 		if (!this.pending.isEmpty()) {
@@ -206,20 +317,23 @@ final class Results {
 						rate[1], rate[2], rate[0] / bulkMedian(Main.BASELINE), perCpu[0]));
 			}
 		}
-		out.append("\nTargets:\n\n");
-		targets().forEach((target, verdict) -> out.append("- ").append(target).append(": ").append(verdict).append('\n'));
+		Map<String, String> targets = targets();
+		if (!targets.isEmpty()) {
+			out.append("\nTargets:\n\n");
+			targets.forEach((target, verdict) -> out.append("- ").append(target).append(": ").append(verdict).append('\n'));
+		}
 		if (!this.skipped.isEmpty()) {
 			out.append("\nNot measured:\n\n");
 			this.skipped.forEach((note) -> out.append("- ").append(note).append('\n'));
 		}
-		return out.toString();
 	}
 
 	String json() {
 		Map<String, Object> root = new LinkedHashMap<>();
 		root.put("meta", this.meta);
 		root.put("options", Map.of("smoke", this.options.smoke, "rounds", this.options.rounds, "seconds",
-				this.options.seconds, "warmupSeconds", this.options.warmupSeconds, "threads", this.options.threads));
+				this.options.seconds, "warmupSeconds", this.options.warmupSeconds, "threads", this.options.threads,
+				"latencyOfferedPerSecond", this.options.rate, "latencySeconds", this.options.latencySeconds));
 		List<Object> handshakes = new ArrayList<>();
 		for (Series s : allSeries()) {
 			Map<String, Object> entry = new LinkedHashMap<>();
@@ -250,6 +364,44 @@ final class Results {
 			handshakes.add(entry);
 		}
 		root.put("handshakes", handshakes);
+		List<Object> latencyJson = new ArrayList<>();
+		for (LatencySeries s : this.latency.values()) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("server", s.server);
+			entry.put("description", s.description);
+			entry.put("protocol", s.protocol);
+			entry.put("offeredPerSecond", this.options.rate);
+			entry.put("p50Ms", s.percentileMs(50));
+			entry.put("p99Ms", s.percentileMs(99));
+			entry.put("maxMs", s.percentileMs(100));
+			entry.put("ratioP50VsRawJdk", latencyRatio(s.server, s.protocol, 50));
+			entry.put("ratioP99VsRawJdk", latencyRatio(s.server, s.protocol, 99));
+			entry.put("achievedPerSecond", triple(s.achieved()));
+			entry.put("serverCpuPercent", s.cpuPercent());
+			entry.put("errors", s.errors());
+			if (!s.firstError().isEmpty()) {
+				entry.put("firstError", s.firstError());
+			}
+			List<Object> rounds = new ArrayList<>();
+			for (int i = 0; i < s.rounds.size(); i++) {
+				LoadClient.OpenLoopRun r = s.rounds.get(i);
+				long[] l = r.latenciesNanos();
+				Map<String, Object> round = new LinkedHashMap<>();
+				round.put("scheduled", r.scheduled());
+				round.put("completed", r.completed());
+				round.put("errors", r.errors());
+				round.put("seconds", r.seconds());
+				round.put("achievedPerSecond", r.achievedPerSecond());
+				round.put("serverCpuSeconds", s.cpuSeconds.get(i));
+				round.put("p50Ms", LoadClient.percentile(l, 50) / 1e6);
+				round.put("p99Ms", LoadClient.percentile(l, 99) / 1e6);
+				round.put("maxMs", (l.length > 0 ? l[l.length - 1] : -1) / 1e6);
+				rounds.add(round);
+			}
+			entry.put("rounds", rounds);
+			latencyJson.add(entry);
+		}
+		root.put("latency", latencyJson);
 		Map<String, Object> observability = new LinkedHashMap<>();
 		for (String protocol : Main.PROTOCOLS) {
 			observability.put(protocol, Map.of("costPercentHsPerCpuSecond", observabilityCost(protocol, true),

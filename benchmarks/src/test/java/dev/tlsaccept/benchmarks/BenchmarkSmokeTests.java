@@ -49,6 +49,13 @@ class BenchmarkSmokeTests {
 					assertThat(round.perSecond()).isPositive();
 					assertThat(round.serverCpuSeconds()).as(server + " " + protocol + " server CPU").isPositive();
 				});
+				Results.LatencySeries latency = results.latency.get(server + " " + protocol);
+				assertThat(latency).as(server + " " + protocol + " latency").isNotNull();
+				assertThat(latency.rounds).isNotEmpty();
+				assertThat(latency.percentileMs(50)).as(server + " " + protocol + " latency p50").isPositive();
+				assertThat(latency.percentileMs(99)).as(server + " " + protocol + " latency p99").isPositive();
+				assertThat(latency.percentileMs(100)).as(server + " " + protocol + " latency max").isPositive();
+				assertThat(latency.achieved()[0]).as(server + " " + protocol + " achieved rate").isPositive();
 			}
 		}
 		assertThat(results.pending).isNotEmpty().allSatisfy((Map<String, Object> entry) -> {
@@ -57,7 +64,9 @@ class BenchmarkSmokeTests {
 		});
 		assertThat(results.bulk).containsKeys("raw-jdk", "jdk-non-blocking");
 		assertThat(results.bulkMedian("jdk-non-blocking")).isPositive();
-		assertThat(json).contains("\"targets\"", "\"observability\"", "\"pending\"", "\"bulkEcho\"");
+		assertThat(json).contains("\"targets\"", "\"observability\"", "\"latency\"", "\"p99Ms\"", "\"pending\"",
+				"\"bulkEcho\"");
+		assertThat(results.markdown()).contains("Handshake latency at a fixed offered rate");
 	}
 
 }

@@ -97,6 +97,13 @@ final class BlockingListener implements Listener {
 				continue;
 			}
 			try {
+				// small TLS records (handshake flights, protocol messages) must not wait for an ACK
+				socket.setTcpNoDelay(true);
+			}
+			catch (IOException ex) {
+				// the peer is already gone: the handshake will say so
+			}
+			try {
 				dispatch(socket);
 			}
 			catch (RuntimeException ex) {

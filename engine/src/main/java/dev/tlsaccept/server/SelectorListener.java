@@ -128,6 +128,13 @@ final class SelectorListener implements Listener {
 			if (channel == null) {
 				return;
 			}
+			try {
+				// small TLS records (handshake flights, protocol messages) must not wait for an ACK
+				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			}
+			catch (IOException ex) {
+				// the peer is already gone: the handshake will say so
+			}
 			InetSocketAddress peer = peerOf(channel);
 			if (!this.core.admit(peer)) {
 				BlockingListener.closeQuietly(channel);
