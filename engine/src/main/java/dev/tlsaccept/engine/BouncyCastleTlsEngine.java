@@ -61,7 +61,7 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 
 		Context(TlsConfig config, BouncyCastleJsseProvider jsse, BouncyCastleProvider crypto)
 				throws GeneralSecurityException {
-			super(config, jsse, crypto, "PKIX");
+			super(config, jsse, "PKIX");
 			// BCJSSE's own version is 1.0.x; the release users pin is the Bouncy Castle one
 			this.provider = jsse.getName() + " " + crypto.getVersionStr();
 		}

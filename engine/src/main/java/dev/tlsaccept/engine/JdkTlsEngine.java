@@ -39,7 +39,7 @@ public final class JdkTlsEngine implements TlsEngine {
 
 		Context(TlsConfig config, Provider provider) throws GeneralSecurityException {
 			// the key and chain held as objects: no PBKDF2 per handshake (see InMemoryKeyManager)
-			super(config, provider, null, null);
+			super(config, provider, null);
 		}
 
 		/**

@@ -33,8 +33,8 @@ abstract class JsseEngineContext implements TlsEngineContext {
 
 	private final String provider;
 
-	JsseEngineContext(TlsConfig config, Provider jsseProvider, @Nullable Provider keyStoreProvider,
-			@Nullable String keyManagerAlgorithm) throws GeneralSecurityException {
+	JsseEngineContext(TlsConfig config, Provider jsseProvider, @Nullable String keyManagerAlgorithm)
+			throws GeneralSecurityException {
 		this.sslContext = SSLContext.getInstance("TLS", jsseProvider);
 		KeyManager[] keyManagers;
 		if (keyManagerAlgorithm == null) {

@@ -12,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -458,14 +455,7 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private AcceptResult success() {
 		SSLSession session = this.engine.getSession();
-		String serverName = null;
-		if (session instanceof ExtendedSSLSession extended) {
-			for (SNIServerName name : extended.getRequestedServerNames()) {
-				if (name instanceof SNIHostName host) {
-					serverName = host.getAsciiName();
-				}
-			}
-		}
+		String serverName = ServerNames.requested(session);
 		String alpn = this.engine.getApplicationProtocol();
 		List<X509Certificate> peers = new ArrayList<>();
 		try {
@@ -490,14 +480,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			String reason) {
 		String serverName = null;
 		try {
-			SSLSession session = this.engine.getHandshakeSession();
-			if (session instanceof ExtendedSSLSession extended) {
-				for (SNIServerName name : extended.getRequestedServerNames()) {
-					if (name instanceof SNIHostName host) {
-						serverName = host.getAsciiName();
-					}
-				}
-			}
+			serverName = ServerNames.requested(this.engine.getHandshakeSession());
 		}
 		catch (RuntimeException ex) {
 			// no handshake session
