@@ -71,7 +71,7 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 	}
 
 	/**
-	 * Whether this result ends the handshake: anything but {@code WANT_READ}/{@code WANT_WRITE}.
+	 * Whether this result ends the handshake: anything but {@code WANT_READ}/{@code WANT_WRITE}/{@code WANT_ASYNC}.
 	 * @return {@code true} when no further {@code accept()} call can change the outcome
 	 */
 	public boolean isFinished() {

@@ -22,6 +22,13 @@ public enum SslError {
 	 */
 	WANT_WRITE,
 
+	/**
+	 * The engine's delegated tasks (the signature, the key exchange) run on the executor given to
+	 * {@link TlsAcceptor#delegateTasks}: call again once it said they are done
+	 * ({@code SSL_ERROR_WANT_ASYNC}). Only returned when tasks are delegated.
+	 */
+	WANT_ASYNC,
+
 	/** The peer sent close_notify: the TLS connection was shut down in a controlled way. */
 	ZERO_RETURN,
 
@@ -36,10 +43,10 @@ public enum SslError {
 
 	/**
 	 * Whether the caller should satisfy the BIO and call the operation again.
-	 * @return {@code true} for {@link #WANT_READ} and {@link #WANT_WRITE}
+	 * @return {@code true} for {@link #WANT_READ}, {@link #WANT_WRITE} and {@link #WANT_ASYNC}
 	 */
 	public boolean isRetryable() {
-		return this == WANT_READ || this == WANT_WRITE;
+		return this == WANT_READ || this == WANT_WRITE || this == WANT_ASYNC;
 	}
 
 }

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLEngine;
@@ -124,11 +127,38 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private @Nullable SSLException startFailure;
 
+	/** Where delegated tasks run, when not on the calling thread. */
+	private @Nullable Executor taskExecutor;
+
+	private @Nullable Runnable tasksDone;
+
+	/** Delegated tasks run on the task executor now: the engine is theirs. */
+	private boolean tasksRunning;
+
+	private boolean releaseAfterTasks;
+
+	/** Delegated tasks ran: unwrap once more even without input, for a failure they stored. */
+	private boolean unwrapAfterTasks;
+
 	TlsAcceptor(TlsEngineContext context, TlsConfig config, Bio bio) {
 		this.context = context;
 		this.config = config;
 		this.bio = bio;
 		this.engine = context.newEngine(bio.remoteAddress());
+	}
+
+	/**
+	 * Run the engine's delegated tasks (the signature, the key exchange: the expensive part of a
+	 * handshake) on an executor instead of the thread that calls {@link #accept()}, as Netty's
+	 * {@code SslHandler} can. While they run, {@code accept()} returns {@code -1 WANT_ASYNC}; when
+	 * they are done, {@code whenDone} is called (on the executor's thread) and the caller calls
+	 * {@code accept()} again. Call before the first {@code accept()}.
+	 * @param executor where the tasks run
+	 * @param whenDone told when they are done; not called when the acceptor was closed meanwhile
+	 */
+	public void delegateTasks(Executor executor, Runnable whenDone) {
+		this.taskExecutor = Objects.requireNonNull(executor, "executor must not be null");
+		this.tasksDone = Objects.requireNonNull(whenDone, "whenDone must not be null");
 	}
 
 	/**
@@ -143,6 +173,12 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 		if (this.state == State.CLOSED) {
 			return failure(-1, SslError.SYSCALL, null, null, "acceptor closed");
+		}
+		synchronized (this) {
+			if (this.tasksRunning) {
+				return AcceptResult.retry(SslError.WANT_ASYNC, this.startedAt, elapsed(), this.wantReadTurns,
+						this.wantWriteTurns);
+			}
 		}
 		if (this.state == State.NEW) {
 			start();
@@ -227,7 +263,12 @@ public final class TlsAcceptor implements AutoCloseable {
 				return success();
 			}
 			switch (status) {
-				case NEED_TASK -> runTasks();
+				case NEED_TASK -> {
+					if (this.taskExecutor != null) {
+						return runTasksElsewhere(this.taskExecutor);
+					}
+					runTasks();
+				}
 				case NEED_WRAP -> wrapHandshake();
 				case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
 					if (!unwrapHandshake()) {
@@ -253,6 +294,40 @@ public final class TlsAcceptor implements AutoCloseable {
 		while ((task = this.engine.getDelegatedTask()) != null) {
 			task.run();
 		}
+		this.unwrapAfterTasks = true;
+	}
+
+	private AcceptResult runTasksElsewhere(Executor executor) {
+		synchronized (this) {
+			this.tasksRunning = true;
+		}
+		Runnable whenDone = this.tasksDone;
+		Runnable tasks = () -> {
+			boolean closed;
+			try {
+				runTasks();
+			}
+			finally {
+				synchronized (this) {
+					this.tasksRunning = false;
+					closed = this.releaseAfterTasks;
+					if (closed) {
+						releaseEngine();
+					}
+				}
+			}
+			if (!closed && whenDone != null) {
+				whenDone.run();
+			}
+		};
+		try {
+			executor.execute(tasks);
+		}
+		catch (RejectedExecutionException ex) {
+			tasks.run();
+		}
+		return AcceptResult.retry(SslError.WANT_ASYNC, this.startedAt, elapsed(), this.wantReadTurns,
+				this.wantWriteTurns);
 	}
 
 	private void wrapHandshake() throws SSLException {
@@ -288,7 +363,9 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @return {@code true} when the engine made progress, {@code false} when it needs more input
 	 */
 	private boolean unwrapHandshake() throws SSLException {
-		if (this.netIn.position() == 0) {
+		boolean afterTasks = this.unwrapAfterTasks;
+		this.unwrapAfterTasks = false;
+		if (this.netIn.position() == 0 && !afterTasks) {
 			return false;
 		}
 		ensureAppIn(256);
@@ -473,6 +550,7 @@ public final class TlsAcceptor implements AutoCloseable {
 				(alpn == null || alpn.isEmpty()) ? null : alpn, peers, null, null, null, clientHelloSummary());
 		this.finished = result;
 		this.state = State.ESTABLISHED;
+		trimBuffers();
 		return result;
 	}
 
@@ -530,7 +608,12 @@ public final class TlsAcceptor implements AutoCloseable {
 			return IoResult.bytes(0);
 		}
 		synchronized (this.readLock) {
-			return readLocked(dst);
+			try {
+				return readLocked(dst);
+			}
+			finally {
+				trimInbound();
+			}
 		}
 	}
 
@@ -546,7 +629,14 @@ public final class TlsAcceptor implements AutoCloseable {
 				if (!flushLocked()) {
 					return IoResult.WANT_WRITE;
 				}
-				if (!unwrapData()) {
+				// a destination that holds a whole record takes it directly: no application buffer
+				int before = dst.position();
+				boolean direct = dst.remaining() >= this.engine.getSession().getApplicationBufferSize();
+				boolean progress = unwrapData(direct ? dst : null);
+				if (dst.position() > before) {
+					return IoResult.bytes(dst.position() - before);
+				}
+				if (!progress) {
 					IoResult waiting = readData(0);
 					if (waiting != null) {
 						return waiting;
@@ -595,17 +685,20 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	/**
 	 * Unwrap one record of the data phase.
+	 * @param direct where to put the plaintext, or {@code null} for {@code appIn}
 	 * @return {@code true} on progress, {@code false} when more input is needed
 	 */
-	private boolean unwrapData() throws SSLException {
+	private boolean unwrapData(@Nullable ByteBuffer direct) throws SSLException {
 		if (this.netIn.position() == 0) {
 			return false;
 		}
-		ensureAppIn(this.engine.getSession().getApplicationBufferSize());
+		if (direct == null) {
+			ensureAppIn(this.engine.getSession().getApplicationBufferSize());
+		}
 		this.netIn.flip();
 		SSLEngineResult result;
 		try {
-			result = this.engine.unwrap(this.netIn, this.appIn);
+			result = this.engine.unwrap(this.netIn, (direct != null) ? direct : this.appIn);
 		}
 		finally {
 			this.netIn.compact();
@@ -618,6 +711,10 @@ public final class TlsAcceptor implements AutoCloseable {
 				return false;
 			}
 			case BUFFER_OVERFLOW -> {
+				if (direct != null) {
+					// the engine wants more room than it said: take the record through appIn
+					ensureAppIn(this.engine.getSession().getApplicationBufferSize());
+				}
 				this.appIn = grow(this.appIn, this.appIn.capacity() + this.engine.getSession().getApplicationBufferSize());
 				return true;
 			}
@@ -669,7 +766,12 @@ public final class TlsAcceptor implements AutoCloseable {
 			return new IoResult(-1, SslError.SSL, "protocol is shutdown");
 		}
 		synchronized (this.writeLock) {
-			return writeLocked(src);
+			try {
+				return writeLocked(src);
+			}
+			finally {
+				trimOutbound();
+			}
 		}
 	}
 
@@ -775,7 +877,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 */
 	private @Nullable IoResult readData(int eofCode) throws IOException {
 		if (!this.netIn.hasRemaining()) {
-			this.netIn = grow(this.netIn, this.netIn.capacity() * 2);
+			this.netIn = grow(this.netIn, Math.max(INITIAL_NET_IN, this.netIn.capacity() * 2));
 		}
 		int count = this.bio.read(this.netIn, 0);
 		if (count == 0) {
@@ -791,7 +893,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	private IoResult awaitPeerCloseNotify() throws IOException {
 		while (!this.inboundClosed) {
 			this.appIn.clear();
-			if (!unwrapData()) {
+			if (!unwrapData(null)) {
 				IoResult waiting = readData(-1);
 				if (waiting != null) {
 					return waiting;
@@ -857,6 +959,37 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Whether encrypted bytes wait for the BIO to take them (a non-blocking socket that was full).
+	 * @return {@code true} when the next {@link #write} (even of nothing) must flush first
+	 */
+	public boolean hasPendingOutput() {
+		synchronized (this.writeLock) {
+			return this.netOut.position() > 0;
+		}
+	}
+
+	/** Give drained buffers back: an idle established connection keeps none. */
+	private void trimBuffers() {
+		trimInbound();
+		trimOutbound();
+	}
+
+	private void trimInbound() {
+		if (this.netIn.position() == 0 && this.netIn.capacity() > 0) {
+			this.netIn = EMPTY;
+		}
+		if (this.appIn.position() == 0 && this.appIn.capacity() > 0) {
+			this.appIn = EMPTY;
+		}
+	}
+
+	private void trimOutbound() {
+		if (this.netOut.position() == 0 && this.netOut.capacity() > 0) {
+			this.netOut = EMPTY;
+		}
+	}
+
 	private void ensureNetOut() {
 		if (this.netOut.capacity() == 0) {
 			this.netOut = ByteBuffer.allocate(this.engine.getSession().getPacketBufferSize());
@@ -914,6 +1047,15 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	private synchronized void release() {
+		if (this.tasksRunning) {
+			// a delegated task still uses the engine: it releases it when done
+			this.releaseAfterTasks = true;
+			return;
+		}
+		releaseEngine();
+	}
+
+	private synchronized void releaseEngine() {
 		if (!this.released) {
 			this.released = true;
 			this.context.release(this.engine);

@@ -146,6 +146,12 @@ final class BlockingListener implements Listener {
 	}
 
 	@Override
+	public void stopAccepting() {
+		// established connections are the workers': nothing of this listener serves them
+		stop();
+	}
+
+	@Override
 	public void stop() {
 		this.stopping = true;
 		closeQuietly(this.serverSocket);

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 
 import dev.tlsaccept.engine.AcceptResult;
-import dev.tlsaccept.engine.TlsAcceptor;
 import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
@@ -15,13 +14,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ChannelHandshake extends PendingHandshake {
 
-	ChannelHandshake(ServerCore core, TlsServerContext context, SocketChannel channel, @Nullable InetSocketAddress peer) {
-		this(core, context, channel, context.newNonBlockingAcceptor(channel), peer);
-	}
-
-	private ChannelHandshake(ServerCore core, TlsServerContext context, SocketChannel channel, TlsAcceptor acceptor,
+	ChannelHandshake(ServerCore core, EventLoop loop, TlsServerContext context, SocketChannel channel,
 			@Nullable InetSocketAddress peer) {
-		super(core, context, channel, acceptor, peer);
+		super(core, loop, context, channel, context.newNonBlockingAcceptor(channel), peer);
 	}
 
 	@Override
@@ -37,10 +32,11 @@ final class ChannelHandshake extends PendingHandshake {
 
 	@Override
 	void established(AcceptResult result) {
-		if (this.core.hasHandler() && switchToBlocking()) {
-			this.core.handOff(new AcceptorConnection(this.core, result, this.acceptor, channelTransport()));
+		if (handOff(() -> new EventConnection(this.core, this.loop, key(), this.acceptor, result, null),
+				() -> new AcceptorConnection(this.core, result, this.acceptor, channelTransport()))) {
 			return;
 		}
+		cancelKey();
 		// a handshake probe (or a channel that cannot block): close_notify if the socket takes it, close
 		try {
 			this.acceptor.shutdown();

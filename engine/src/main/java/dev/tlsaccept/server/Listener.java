@@ -20,8 +20,15 @@ interface Listener {
 	void start();
 
 	/**
-	 * Stop accepting, cut pending handshakes (each reported once), close the listening socket and
-	 * join every thread the listener started. Idempotent; safe after a failed {@link #start()}.
+	 * Stop accepting: close the listening socket and cut pending handshakes (each reported once);
+	 * established connections go on being served. Idempotent.
+	 */
+	void stopAccepting();
+
+	/**
+	 * Stop accepting, cut pending handshakes, close the listening socket and join every thread the
+	 * listener started; event-driven connections still open are aborted. Idempotent; safe after a
+	 * failed {@link #start()}.
 	 */
 	void stop();
 

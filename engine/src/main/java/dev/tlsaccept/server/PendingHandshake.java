@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.function.Supplier;
 
 import dev.tlsaccept.engine.AcceptResult;
 import dev.tlsaccept.engine.BioMode;
@@ -13,14 +14,18 @@ import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A handshake pending on a selector loop: it holds no thread, only a registration. The loop calls
- * {@link #drive()} when the channel is ready, {@link #timeOut()} when the deadline passed and
- * {@link #cut()} when the server stops; the handshake reports its result exactly once.
- * Confined to its selector thread.
+ * A handshake pending on an {@link EventLoop}: it holds no thread, only a registration. The loop
+ * calls {@link #drive()} when the channel is ready, the deadline timer ends it with
+ * {@code -1 SYSCALL} "handshake timed out", and {@link #cut()} ends it when the server stops; the
+ * handshake reports its result exactly once. The engine's delegated tasks (the signature, the key
+ * exchange) run on the server's task executor, never on the loop ({@code WANT_ASYNC} while they
+ * run). Confined to its loop thread.
  */
-abstract class PendingHandshake {
+abstract class PendingHandshake implements Selectable {
 
 	final ServerCore core;
+
+	final EventLoop loop;
 
 	final TlsServerContext context;
 
@@ -32,37 +37,67 @@ abstract class PendingHandshake {
 
 	private final long startNanos = System.nanoTime();
 
+	private final Deadline deadline = new Deadline();
+
+	/** When the handshake last made a step (or started): the loop's activity order. */
+	long lastActivityNanos;
+
+	@Nullable PendingHandshake older;
+
+	@Nullable PendingHandshake newer;
+
 	private @Nullable SelectionKey key;
 
 	private @Nullable AcceptResult last;
 
-	private @Nullable Deadline deadline;
-
 	private boolean done;
 
-	PendingHandshake(ServerCore core, TlsServerContext context, SocketChannel channel, TlsAcceptor acceptor,
-			@Nullable InetSocketAddress peer) {
+	PendingHandshake(ServerCore core, EventLoop loop, TlsServerContext context, SocketChannel channel,
+			TlsAcceptor acceptor, @Nullable InetSocketAddress peer) {
 		this.core = core;
+		this.loop = loop;
 		this.context = context;
 		this.channel = channel;
 		this.acceptor = acceptor;
 		this.peer = peer;
+		acceptor.delegateTasks(core.taskExecutor(), () -> loop.execute(this::resume));
 	}
 
 	/**
-	 * Register with the loop's selector and make the first {@code accept()} call.
+	 * Make the first {@code accept()} call, and watch the deadline.
 	 * @param key the registration, with no interest yet
-	 * @return the deadline to watch, or {@code null} when the handshake already finished
 	 */
-	final @Nullable Deadline register(SelectionKey key) {
+	final void register(SelectionKey key) {
 		this.key = key;
 		drive();
-		if (this.done) {
-			return null;
+		if (!this.done) {
+			this.deadline.nanos = this.acceptor.deadlineNanos();
+			this.loop.schedule(this.deadline);
 		}
-		Deadline deadline = new Deadline(this.acceptor.deadlineNanos(), this);
-		this.deadline = deadline;
-		return deadline;
+	}
+
+	@Override
+	public final void ready(int readyOps) {
+		drive();
+		// silence counts from when the handshake last waited for the peer, not while the server works
+		this.loop.pendingActive(this, System.nanoTime());
+	}
+
+	@Override
+	public final void loopStopped() {
+		cut();
+	}
+
+	private void resume() {
+		if (!this.done) {
+			try {
+				drive();
+				this.loop.pendingActive(this, System.nanoTime());
+			}
+			catch (RuntimeException ex) {
+				abort(ex);
+			}
+		}
 	}
 
 	/**
@@ -72,8 +107,8 @@ abstract class PendingHandshake {
 	abstract void drive();
 
 	/**
-	 * The handshake succeeded: hand the connection off (or close it as a probe). The key is
-	 * cancelled already.
+	 * The handshake succeeded: hand the connection off (or close it as a probe). The key is still
+	 * registered, with no interest: an event-driven connection takes it over, the others cancel it.
 	 * @param result the result
 	 */
 	abstract void established(AcceptResult result);
@@ -97,6 +132,11 @@ abstract class PendingHandshake {
 
 	final void interest(AcceptResult result, boolean wantWrite) {
 		this.last = result;
+		if (result.error() == SslError.WANT_ASYNC) {
+			// the engine's task runs elsewhere and resumes the handshake when done
+			key().interestOps(0);
+			return;
+		}
 		int ops = (result.error() == SslError.WANT_WRITE || wantWrite) ? SelectionKey.OP_WRITE : 0;
 		if (result.error() == SslError.WANT_READ || ops == 0) {
 			ops |= SelectionKey.OP_READ;
@@ -104,18 +144,22 @@ abstract class PendingHandshake {
 		key().interestOps(ops);
 	}
 
-	/** The deadline passed: {@code -1 SYSCALL} "handshake timed out". */
-	final void timeOut() {
-		if (!this.done) {
-			finish(this.acceptor.timeOut());
-		}
-	}
-
 	/** The server stops: end the handshake as a connection failure. */
 	final void cut() {
 		if (!this.done) {
 			finish(Results.cut(this.last, this.context.config().clock().instant(), this.startNanos,
 					ServerCore.CUT_REASON));
+		}
+	}
+
+	/**
+	 * Cut to make room for handshakes that progress: a connection failure with its own reason.
+	 * @param reason why, in the record
+	 */
+	final void cutStalled(String reason) {
+		if (!this.done) {
+			this.core.stalledHandshakeCut();
+			finish(Results.cut(this.last, this.context.config().clock().instant(), this.startNanos, reason));
 		}
 	}
 
@@ -132,13 +176,11 @@ abstract class PendingHandshake {
 
 	final void finish(AcceptResult result) {
 		this.done = true;
-		Deadline deadline = this.deadline;
-		if (deadline != null) {
-			deadline.clear();
-		}
+		this.deadline.cancelled = true;
+		this.loop.pendingEnded(this);
 		SelectionKey key = this.key;
-		if (key != null) {
-			key.cancel();
+		if (key != null && key.isValid()) {
+			key.interestOps(0);
 		}
 		try {
 			this.core.handshakeFinished(this.context, this.acceptor.mode(), this.peer, result);
@@ -148,17 +190,48 @@ abstract class PendingHandshake {
 				established(result);
 			}
 			else {
+				cancelKey();
 				failed();
 			}
 		}
+	}
+
+	final void cancelKey() {
+		SelectionKey key = this.key;
+		if (key != null) {
+			key.cancel();
+		}
+	}
+
+	/**
+	 * Hand an established connection to the handler: an event-driven one takes over the key on this
+	 * loop; a blocking one gets the channel switched to blocking mode on the worker executor.
+	 * @param eventConnection makes the event-driven connection
+	 * @param blockingConnection makes the blocking-stream connection
+	 * @return {@code true} when handed off; {@code false} when the listener has no handler (or the
+	 * channel cannot block): close the connection as a handshake probe
+	 */
+	final boolean handOff(Supplier<EventConnection> eventConnection,
+			Supplier<ServerConnection> blockingConnection) {
+		if (this.core.hasChannelHandler()) {
+			eventConnection.get().open();
+			return true;
+		}
+		cancelKey();
+		if (this.core.hasHandler() && switchToBlocking()) {
+			this.core.handOff(blockingConnection.get());
+			return true;
+		}
+		return false;
 	}
 
 	/**
 	 * Switch the channel back to blocking mode for the handler; the key must be cancelled.
 	 * @return {@code true} on success; on failure the caller closes the connection
 	 */
-	final boolean switchToBlocking() {
+	private boolean switchToBlocking() {
 		try {
+			// allowed with a cancelled key: only valid keys keep a channel non-blocking
 			this.channel.configureBlocking(true);
 			return true;
 		}
@@ -171,32 +244,14 @@ abstract class PendingHandshake {
 		return this.acceptor.mode();
 	}
 
-	/**
-	 * When a pending handshake times out; cleared when it finishes earlier, so the queue keeps no
-	 * finished handshake alive.
-	 */
-	static final class Deadline implements Comparable<Deadline> {
-
-		final long nanos;
-
-		private @Nullable PendingHandshake handshake;
-
-		Deadline(long nanos, PendingHandshake handshake) {
-			this.nanos = nanos;
-			this.handshake = handshake;
-		}
-
-		@Nullable PendingHandshake handshake() {
-			return this.handshake;
-		}
-
-		void clear() {
-			this.handshake = null;
-		}
+	/** When the handshake times out: {@code -1 SYSCALL} "handshake timed out". */
+	private final class Deadline extends LoopTimer {
 
 		@Override
-		public int compareTo(Deadline other) {
-			return Long.compare(this.nanos - other.nanos, 0);
+		void fire(long now) {
+			if (!PendingHandshake.this.done) {
+				finish(PendingHandshake.this.acceptor.timeOut());
+			}
 		}
 
 	}

@@ -7,34 +7,39 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code non-blocking} and {@code pair} modes: {@code selectorThreads} selector loops. The
+ * The {@code non-blocking} and {@code pair} modes: {@code selectorThreads} {@link EventLoop}s. The
  * first also owns the listening channel (OP_ACCEPT) and deals accepted channels out round-robin;
- * each loop drives its pending handshakes on readiness and enforces their deadlines (select with
- * the nearest deadline as timeout). A pending handshake holds no thread.
+ * each loop drives its pending handshakes on readiness, enforces their deadlines, and serves the
+ * event-driven connections they become. A pending handshake or an idle connection holds no thread.
+ *
+ * <p>Pending handshake slots go to handshakes that make progress: when a new connection finds the
+ * limit reached, its loop cuts the handshake that has been silent the longest to make room; from
+ * half the limit on, handshakes silent for a quarter of the handshake timeout (at least 1 s)
+ * are cut (deadlines shrink under pressure, as Envoy's overload manager does).
  */
 final class SelectorListener implements Listener {
 
-	private static final long JOIN_MILLIS = 10_000;
-
-	/** Accepted in one go before the loop serves its handshakes again. */
+	/** Accepted in one go before the loop serves its channels again. */
 	private static final int ACCEPT_BATCH = 256;
+
+	/** How long accepting pauses after it failed (e.g. too many open files). */
+	private static final long ACCEPT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+	/** How often a loop under pressure looks for stalled handshakes. */
+	private static final long PRESSURE_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final ServerCore core;
 
@@ -44,7 +49,13 @@ final class SelectorListener implements Listener {
 
 	private final BioMode mode;
 
-	private final List<Loop> loops = new ArrayList<>();
+	private final List<EventLoop> loops = new ArrayList<>();
+
+	private final List<Queue<Incoming>> incoming = new ArrayList<>();
+
+	private final List<PressureSweep> sweeps = new ArrayList<>();
+
+	private @Nullable SelectionKey acceptKey;
 
 	private int nextLoop;
 
@@ -83,12 +94,17 @@ final class SelectorListener implements Listener {
 	@Override
 	public void start() {
 		try {
-			for (int i = 1; i <= this.core.settings().selectorThreads(); i++) {
-				this.loops.add(new Loop(i, Selector.open()));
+			for (int i = 0; i < this.core.settings().selectorThreads(); i++) {
+				int index = i;
+				this.incoming.add(new ConcurrentLinkedQueue<>());
+				EventLoop loop = new EventLoop(this.core.name(), this.threads, i + 1, () -> beginIncoming(index));
+				this.loops.add(loop);
+				this.sweeps.add(new PressureSweep(loop));
 			}
-			this.serverChannel.register(this.loops.get(0).selector, SelectionKey.OP_ACCEPT);
-			for (Loop loop : this.loops) {
-				loop.thread.start();
+			EventLoop first = this.loops.get(0);
+			this.acceptKey = first.register(this.serverChannel, SelectionKey.OP_ACCEPT, new Acceptor(first));
+			for (EventLoop loop : this.loops) {
+				loop.start();
 			}
 		}
 		catch (IOException ex) {
@@ -102,18 +118,38 @@ final class SelectorListener implements Listener {
 	}
 
 	@Override
-	public void stop() {
-		// the accepting loop first, so no channel is dealt to a loop that has already stopped
-		for (Loop loop : this.loops) {
-			loop.stop();
-		}
+	public void stopAccepting() {
 		BlockingListener.closeQuietly(this.serverChannel);
-		for (Loop loop : this.loops) {
-			BlockingListener.closeQuietly(loop.selector);
+		for (int i = 0; i < this.loops.size(); i++) {
+			EventLoop loop = this.loops.get(i);
+			int index = i;
+			if (loop.isRunning()) {
+				loop.execute(() -> cutPending(loop, index));
+			}
 		}
 	}
 
-	private void accept(Loop acceptingLoop) {
+	@Override
+	public void stop() {
+		BlockingListener.closeQuietly(this.serverChannel);
+		for (EventLoop loop : this.loops) {
+			loop.stop();
+		}
+		for (int i = 0; i < this.loops.size(); i++) {
+			drainIncoming(i);
+		}
+	}
+
+	private void cutPending(EventLoop loop, int index) {
+		PendingHandshake head;
+		while ((head = loop.mostSilent()) != null) {
+			head.cut();
+			loop.pendingEnded(head);
+		}
+		drainIncoming(index);
+	}
+
+	private void accept(EventLoop acceptingLoop) {
 		for (int i = 0; i < ACCEPT_BATCH; i++) {
 			SocketChannel channel;
 			try {
@@ -121,7 +157,7 @@ final class SelectorListener implements Listener {
 			}
 			catch (IOException ex) {
 				if (this.serverChannel.isOpen()) {
-					acceptFailed(ex);
+					acceptFailed(acceptingLoop, ex);
 				}
 				return;
 			}
@@ -140,27 +176,47 @@ final class SelectorListener implements Listener {
 				BlockingListener.closeQuietly(channel);
 				continue;
 			}
-			Loop target = this.loops.get(this.nextLoop);
+			int index = this.nextLoop;
 			this.nextLoop = (this.nextLoop + 1) % this.loops.size();
-			Incoming incoming = new Incoming(channel, this.core.context(), peer);
+			Incoming next = new Incoming(channel, this.core.context(), peer);
+			EventLoop target = this.loops.get(index);
 			if (target == acceptingLoop) {
-				acceptingLoop.begin(incoming);
+				begin(target, next);
 			}
 			else {
-				target.hand(incoming);
+				this.incoming.get(index).add(next);
+				target.wakeup();
+				if (!target.isRunning()) {
+					// raced with stop: make sure it is reported
+					drainIncoming(index);
+				}
 			}
 		}
 	}
 
-	private void acceptFailed(IOException ex) {
-		// e.g. too many open files: do not spin on a listening socket that stays ready
+	/**
+	 * Accepting failed (e.g. too many open files): stop selecting OP_ACCEPT for a moment instead of
+	 * spinning on a listening socket that stays ready, without sleeping on the loop.
+	 */
+	private void acceptFailed(EventLoop loop, IOException ex) {
 		ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.core.name() + "' failed to accept a connection: " + ex);
-		try {
-			TimeUnit.MILLISECONDS.sleep(50);
+		SelectionKey key = this.acceptKey;
+		if (key == null || !key.isValid()) {
+			return;
 		}
-		catch (InterruptedException interrupted) {
-			Thread.currentThread().interrupt();
-		}
+		key.interestOps(0);
+		LoopTimer resume = new LoopTimer() {
+
+			@Override
+			void fire(long now) {
+				if (key.isValid()) {
+					key.interestOps(SelectionKey.OP_ACCEPT);
+				}
+			}
+
+		};
+		resume.nanos = System.nanoTime() + ACCEPT_PAUSE_NANOS;
+		loop.schedule(resume);
 	}
 
 	private static @Nullable InetSocketAddress peerOf(SocketChannel channel) {
@@ -173,199 +229,161 @@ final class SelectorListener implements Listener {
 		}
 	}
 
+	private void beginIncoming(int index) {
+		EventLoop loop = this.loops.get(index);
+		Incoming next;
+		while ((next = this.incoming.get(index).poll()) != null) {
+			begin(loop, next);
+		}
+	}
+
+	private void begin(EventLoop loop, Incoming next) {
+		long now = System.nanoTime();
+		if (!makeRoom(loop, now)) {
+			BlockingListener.closeQuietly(next.channel());
+			this.core.refusedPending(next.context(), this.mode, next.peer());
+			return;
+		}
+		PendingHandshake handshake;
+		try {
+			handshake = (this.mode == BioMode.PAIR)
+					? PairHandshake.create(this.core, loop, next.context(), next.channel(), next.peer())
+					: new ChannelHandshake(this.core, loop, next.context(), next.channel(), next.peer());
+		}
+		catch (IOException | RuntimeException ex) {
+			notStarted(next, "cannot start the handshake: " + ex.getMessage());
+			return;
+		}
+		try {
+			SelectionKey key = loop.register(next.channel(), 0, handshake);
+			loop.pendingStarted(handshake, now);
+			handshake.register(key);
+		}
+		catch (IOException | RuntimeException ex) {
+			handshake.abort(ex);
+		}
+		this.sweeps.get(this.loops.indexOf(loop)).arm(now);
+	}
+
+	/**
+	 * Make a pending slot for a new handshake: when the limit is reached, cut this loop's most
+	 * silent handshake.
+	 * @return {@code false} when no slot can be made: refuse the new connection
+	 */
+	private boolean makeRoom(EventLoop loop, long now) {
+		int limit = this.core.settings().maxPendingHandshakes();
+		// the new connection is counted already
+		if (this.core.pendingCount() <= limit) {
+			return true;
+		}
+		String reason = "handshake cut: stalled while max-pending-handshakes (" + limit + ") was reached";
+		PendingHandshake stalled = loop.mostSilent();
+		EventLoop other = mostSilentLoop();
+		if (stalled != null && (other == null || other == loop
+				|| stalled.lastActivityNanos - other.oldestActivityNanos() <= 0)) {
+			stalled.cutStalled(reason + ", silent " + TimeUnit.NANOSECONDS.toMillis(now - stalled.lastActivityNanos)
+					+ " ms");
+			loop.pendingEnded(stalled);
+			return true;
+		}
+		if (other == null || other == loop) {
+			return false;
+		}
+		// the most silent one is another loop's: it cuts it on its next turn (the limit is exceeded
+		// by this one connection meanwhile)
+		other.cutMostSilentLater(reason);
+		return true;
+	}
+
+	/**
+	 * The loop whose most silent pending handshake has been silent the longest.
+	 * @return the loop, or {@code null} when no loop has a pending handshake
+	 */
+	private @Nullable EventLoop mostSilentLoop() {
+		EventLoop found = null;
+		for (EventLoop candidate : this.loops) {
+			if (candidate.pendingCount() > 0
+					&& (found == null || candidate.oldestActivityNanos() - found.oldestActivityNanos() < 0)) {
+				found = candidate;
+			}
+		}
+		return found;
+	}
+
+	private void notStarted(Incoming next, String reason) {
+		BlockingListener.closeQuietly(next.channel());
+		this.core.handshakeFinished(next.context(), this.mode, next.peer(),
+				Results.syscall(next.context().config().clock().instant(), reason));
+	}
+
+	private synchronized void drainIncoming(int index) {
+		Incoming next;
+		while ((next = this.incoming.get(index).poll()) != null) {
+			notStarted(next, ServerCore.CUT_REASON);
+		}
+	}
+
 	/** An admitted channel on its way to a loop, with the context current when it was accepted. */
 	private record Incoming(SocketChannel channel, TlsServerContext context, @Nullable InetSocketAddress peer) {
 	}
 
-	/**
-	 * One selector thread and the handshakes registered with it.
-	 */
-	private final class Loop implements Runnable {
+	/** The listening channel's registration on the first loop. */
+	private final class Acceptor implements Selectable {
 
-		private final Selector selector;
+		private final EventLoop loop;
 
-		private final Thread thread;
-
-		private final Queue<Incoming> incoming = new ConcurrentLinkedQueue<>();
-
-		private final PriorityQueue<PendingHandshake.Deadline> deadlines = new PriorityQueue<>();
-
-		private volatile boolean running = true;
-
-		Loop(int number, Selector selector) {
-			this.selector = selector;
-			this.thread = SelectorListener.this.threads.newThread("selector-" + number, this);
-		}
-
-		void hand(Incoming channel) {
-			this.incoming.add(channel);
-			this.selector.wakeup();
-			if (!this.running || !this.thread.isAlive()) {
-				// raced with stop: make sure it is reported
-				drainIncoming();
-			}
-		}
-
-		void stop() {
-			this.running = false;
-			this.selector.wakeup();
-			if (this.thread != Thread.currentThread() && this.thread.getState() != Thread.State.NEW) {
-				try {
-					this.thread.join(JOIN_MILLIS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-				if (this.thread.isAlive()) {
-					ServerCore.logger.log(Level.WARNING,
-							"TLS listener '" + SelectorListener.this.core.name() + "': " + this.thread.getName() + " did not end");
-				}
-			}
-			else if (this.thread.getState() == Thread.State.NEW) {
-				drainIncoming();
-			}
+		Acceptor(EventLoop loop) {
+			this.loop = loop;
 		}
 
 		@Override
-		public void run() {
-			try {
-				while (this.running) {
-					long timeout = nextTimeoutMillis();
-					if (timeout < 0) {
-						this.selector.selectNow();
-					}
-					else {
-						this.selector.select(timeout);
-					}
-					if (!this.running) {
-						break;
-					}
-					serveSelected();
-					Incoming next;
-					while ((next = this.incoming.poll()) != null) {
-						begin(next);
-					}
-					expire();
-				}
-			}
-			catch (Throwable ex) {
-				ServerCore.logger.log(Level.ERROR, "Selector loop of TLS listener '" + SelectorListener.this.core.name()
-						+ "' failed; its pending handshakes are cut", ex);
-			}
-			finally {
-				cutAll();
+		public void ready(int readyOps) {
+			accept(this.loop);
+		}
+
+		@Override
+		public void loopStopped() {
+			// the listener closes the channel
+		}
+
+	}
+
+	/**
+	 * Under pressure (pending handshakes at half the limit or more), cut the loop's handshakes that
+	 * have been silent for too long, every {@link #PRESSURE_SWEEP_NANOS} while it lasts.
+	 */
+	private final class PressureSweep extends LoopTimer {
+
+		private final EventLoop loop;
+
+		PressureSweep(EventLoop loop) {
+			this.loop = loop;
+		}
+
+		void arm(long now) {
+			if (!this.queued && underPressure()) {
+				this.nanos = now + PRESSURE_SWEEP_NANOS;
+				this.loop.schedule(this);
 			}
 		}
 
-		/**
-		 * How long to select: until the nearest deadline.
-		 * @return milliseconds ({@code 0}: no deadline, wait for readiness), or {@code -1} when a
-		 * deadline has passed already
-		 */
-		private long nextTimeoutMillis() {
-			PendingHandshake.Deadline head;
-			while ((head = this.deadlines.peek()) != null && head.handshake() == null) {
-				this.deadlines.poll();
-			}
-			if (head == null) {
-				return 0;
-			}
-			long left = head.nanos - System.nanoTime();
-			if (left <= 0) {
-				return -1;
-			}
-			return Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+		private boolean underPressure() {
+			return this.core().pendingCount() * 2 >= this.core().settings().maxPendingHandshakes();
 		}
 
-		private void serveSelected() {
-			Iterator<SelectionKey> selected = this.selector.selectedKeys().iterator();
-			while (selected.hasNext()) {
-				SelectionKey key = selected.next();
-				selected.remove();
-				if (!key.isValid()) {
-					continue;
-				}
-				if (key.channel() == SelectorListener.this.serverChannel) {
-					accept(this);
-				}
-				else if (key.attachment() instanceof PendingHandshake handshake) {
-					safely(handshake, PendingHandshake::drive);
-				}
-			}
+		private ServerCore core() {
+			return SelectorListener.this.core;
 		}
 
-		private void expire() {
-			long now = System.nanoTime();
-			PendingHandshake.Deadline head;
-			while ((head = this.deadlines.peek()) != null && head.nanos - now <= 0) {
-				this.deadlines.poll();
-				PendingHandshake handshake = head.handshake();
-				if (handshake != null) {
-					safely(handshake, PendingHandshake::timeOut);
-				}
-			}
-		}
-
-		void begin(Incoming next) {
-			PendingHandshake handshake;
-			try {
-				handshake = (SelectorListener.this.mode == BioMode.PAIR)
-						? PairHandshake.create(SelectorListener.this.core, next.context(), next.channel(), next.peer())
-						: new ChannelHandshake(SelectorListener.this.core, next.context(), next.channel(), next.peer());
-			}
-			catch (IOException | RuntimeException ex) {
-				notStarted(next, "cannot start the handshake: " + ex.getMessage());
+		@Override
+		void fire(long now) {
+			if (!underPressure()) {
 				return;
 			}
-			try {
-				SelectionKey key = next.channel().register(this.selector, 0, handshake);
-				PendingHandshake.Deadline deadline = handshake.register(key);
-				if (deadline != null) {
-					this.deadlines.add(deadline);
-				}
-			}
-			catch (IOException | RuntimeException ex) {
-				handshake.abort(ex);
-			}
-		}
-
-		private void notStarted(Incoming next, String reason) {
-			BlockingListener.closeQuietly(next.channel());
-			SelectorListener.this.core.handshakeFinished(next.context(), SelectorListener.this.mode, next.peer(),
-					Results.syscall(next.context().config().clock().instant(), reason));
-		}
-
-		private void safely(PendingHandshake handshake, Consumer<PendingHandshake> action) {
-			try {
-				action.accept(handshake);
-			}
-			catch (RuntimeException ex) {
-				ServerCore.logger.log(Level.DEBUG, "TLS listener '" + SelectorListener.this.core.name()
-						+ "': handshake aborted", ex);
-				handshake.abort(ex);
-			}
-		}
-
-		private void cutAll() {
-			for (SelectionKey key : new ArrayList<>(this.selector.keys())) {
-				if (key.attachment() instanceof PendingHandshake handshake && !handshake.isDone()) {
-					try {
-						handshake.cut();
-					}
-					catch (RuntimeException ex) {
-						ServerCore.logger.log(Level.DEBUG, "cutting a handshake failed", ex);
-					}
-				}
-			}
-			this.deadlines.clear();
-			drainIncoming();
-		}
-
-		private synchronized void drainIncoming() {
-			Incoming next;
-			while ((next = this.incoming.poll()) != null) {
-				notStarted(next, ServerCore.CUT_REASON);
-			}
+			long silence = Math.max(TimeUnit.SECONDS.toNanos(1), core().handshakeTimeoutNanos() / 4);
+			this.loop.cutStalled(now, silence, "handshake cut: stalled under pressure (" + core().pendingCount()
+					+ " of max-pending-handshakes " + core().settings().maxPendingHandshakes() + " pending)");
+			arm(now);
 		}
 
 	}

@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
@@ -39,10 +43,109 @@ abstract class ServerConnection implements TlsConnection {
 
 	private final OutputStream output = new Output();
 
+	private final long openedNanos = System.nanoTime();
+
+	private volatile long lastActivityNanos = this.openedNanos;
+
+	private volatile long idleTimeoutNanos;
+
+	private volatile long lifetimeNanos;
+
+	private volatile @Nullable ScheduledExecutorService watch;
+
+	private @Nullable ScheduledFuture<?> check;
+
 	ServerConnection(ServerCore core, AcceptResult handshake, @Nullable InetSocketAddress remoteAddress) {
 		this.core = core;
 		this.handshake = handshake;
 		this.remoteAddress = remoteAddress;
+		this.idleTimeoutNanos = core.settings().idleTimeout().toNanos();
+		this.lifetimeNanos = core.settings().maxLifetime().toNanos();
+	}
+
+	@Override
+	public void setIdleTimeout(Duration timeout) {
+		this.idleTimeoutNanos = nonNegative("idle timeout", timeout);
+		rescheduleTimeoutCheck();
+	}
+
+	@Override
+	public void setMaxLifetime(Duration lifetime) {
+		this.lifetimeNanos = nonNegative("max lifetime", lifetime);
+		rescheduleTimeoutCheck();
+	}
+
+	private static long nonNegative(String what, Duration duration) {
+		Objects.requireNonNull(duration, what + " must not be null: use Duration.ZERO for none");
+		if (duration.isNegative()) {
+			throw new IllegalArgumentException(what + " must not be negative, was " + duration);
+		}
+		return duration.toNanos();
+	}
+
+	/**
+	 * Watch the idle timeout and lifetime on a scheduler: one check when the connection would
+	 * expire, re-scheduled while it is active (no per-read rescheduling).
+	 * @param watch the scheduler
+	 */
+	void scheduleTimeoutCheck(ScheduledExecutorService watch) {
+		this.watch = watch;
+		rescheduleTimeoutCheck();
+	}
+
+	private synchronized void rescheduleTimeoutCheck() {
+		ScheduledExecutorService watch = this.watch;
+		if (watch == null || isClosed()) {
+			return;
+		}
+		if (this.check != null) {
+			this.check.cancel(false);
+			this.check = null;
+		}
+		long due = nextDueNanos();
+		if (due == Long.MAX_VALUE) {
+			return;
+		}
+		try {
+			this.check = watch.schedule(this::checkTimeouts, Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// the server is stopping
+		}
+	}
+
+	private long nextDueNanos() {
+		long due = Long.MAX_VALUE;
+		if (this.idleTimeoutNanos > 0) {
+			due = this.lastActivityNanos + this.idleTimeoutNanos;
+		}
+		if (this.lifetimeNanos > 0) {
+			long end = this.openedNanos + this.lifetimeNanos;
+			due = (due == Long.MAX_VALUE || end - due < 0) ? end : due;
+		}
+		return due;
+	}
+
+	private void checkTimeouts() {
+		if (isClosed()) {
+			return;
+		}
+		long now = System.nanoTime();
+		if (this.lifetimeNanos > 0 && now - (this.openedNanos + this.lifetimeNanos) >= 0) {
+			this.core.lifetimeExpired();
+			close();
+		}
+		else if (this.idleTimeoutNanos > 0 && now - (this.lastActivityNanos + this.idleTimeoutNanos) >= 0) {
+			this.core.idleTimedOut();
+			close();
+		}
+		else {
+			rescheduleTimeoutCheck();
+		}
+	}
+
+	private void active() {
+		this.lastActivityNanos = System.nanoTime();
 	}
 
 	@Override
@@ -88,6 +191,11 @@ abstract class ServerConnection implements TlsConnection {
 	final void close(long deadlineNanos) {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
+		}
+		synchronized (this) {
+			if (this.check != null) {
+				this.check.cancel(false);
+			}
 		}
 		try {
 			closeTransport(deadlineNanos);
@@ -181,6 +289,7 @@ abstract class ServerConnection implements TlsConnection {
 			}
 			ensureOpen();
 			IoResult result = readBlocking(bytes, offset, length);
+			active();
 			if (result.isOk() && result.code() > 0) {
 				return result.code();
 			}
@@ -215,7 +324,9 @@ abstract class ServerConnection implements TlsConnection {
 			Objects.checkFromIndexSize(offset, length, bytes.length);
 			ensureOpen();
 			if (length > 0) {
+				active();
 				writeBlocking(bytes, offset, length);
+				active();
 			}
 		}
 

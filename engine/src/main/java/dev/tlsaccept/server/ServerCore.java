@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +38,11 @@ final class ServerCore {
 
 	private final @Nullable TlsConnectionHandler handler;
 
+	private final @Nullable TlsChannelHandler channelHandler;
+
 	private final Set<ServerConnection> established = ConcurrentHashMap.newKeySet();
+
+	private final Set<EventConnection> channels = ConcurrentHashMap.newKeySet();
 
 	private final Object drained = new Object();
 
@@ -55,16 +60,31 @@ final class ServerCore {
 
 	private final AtomicLong refusedMaxPending = new AtomicLong();
 
+	private final AtomicLong cutStalled = new AtomicLong();
+
+	private final AtomicLong closedIdle = new AtomicLong();
+
+	private final AtomicLong closedLifetime = new AtomicLong();
+
+	private final AtomicLong observerDropped = new AtomicLong();
+
 	private volatile @Nullable Executor workers;
+
+	private volatile @Nullable Executor tasks;
+
+	private volatile @Nullable Executor observers;
+
+	private volatile @Nullable ScheduledExecutorService timeouts;
 
 	private volatile boolean stopping;
 
 	ServerCore(TlsServerSettings settings, Supplier<TlsServerContext> contexts, HandshakeObserver observer,
-			@Nullable TlsConnectionHandler handler) {
+			@Nullable TlsConnectionHandler handler, @Nullable TlsChannelHandler channelHandler) {
 		this.settings = settings;
 		this.contexts = contexts;
 		this.observer = observer;
 		this.handler = handler;
+		this.channelHandler = channelHandler;
 	}
 
 	String name() {
@@ -87,8 +107,41 @@ final class ServerCore {
 		return this.handler != null;
 	}
 
+	boolean hasChannelHandler() {
+		return this.channelHandler != null;
+	}
+
+	@Nullable TlsChannelHandler channelHandler() {
+		return this.channelHandler;
+	}
+
 	void workers(@Nullable Executor workers) {
 		this.workers = workers;
+	}
+
+	/**
+	 * Where the selector modes run the engines' delegated tasks and observers, and the blocking
+	 * handlers' idle watch; set by {@link TlsServer#start()}.
+	 * @param tasks delegated engine tasks
+	 * @param observers handshake observers, one thread: events in order
+	 * @param timeouts the idle and lifetime watch of blocking-stream connections, if any
+	 */
+	void executors(@Nullable Executor tasks, @Nullable Executor observers, @Nullable ScheduledExecutorService timeouts) {
+		this.tasks = tasks;
+		this.observers = observers;
+		this.timeouts = timeouts;
+	}
+
+	@Nullable Executor taskExecutor() {
+		return this.tasks;
+	}
+
+	long handshakeTimeoutNanos() {
+		return context().config().handshakeTimeout().toNanos();
+	}
+
+	int pendingCount() {
+		return this.pending.get();
 	}
 
 	boolean isStopping() {
@@ -104,6 +157,8 @@ final class ServerCore {
 	/**
 	 * Count a newly accepted connection and check the limits. Called by one accepting thread at a
 	 * time, so the check and the increment cannot interleave with another admission.
+	 * The pending-handshake limit is checked here in {@code blocking} mode only: the selector modes
+	 * make room for the new handshake by cutting a stalled one ({@link #refusedPending} when none is).
 	 * @param peer the peer, for the refusal event
 	 * @return {@code true} when the connection may start its handshake (it is now pending);
 	 * {@code false} when it was refused, counted and reported: close it at once
@@ -115,7 +170,8 @@ final class ServerCore {
 			this.refusedMaxConnections.incrementAndGet();
 			refusal = "refused: max-connections (" + this.settings.maxConnections() + ") reached";
 		}
-		else if (this.pending.get() >= this.settings.maxPendingHandshakes()) {
+		else if (this.settings.bioMode() == BioMode.BLOCKING
+				&& this.pending.get() >= this.settings.maxPendingHandshakes()) {
 			this.refusedMaxPending.incrementAndGet();
 			refusal = "refused: max-pending-handshakes (" + this.settings.maxPendingHandshakes() + ") reached";
 		}
@@ -128,6 +184,36 @@ final class ServerCore {
 		observe(new HandshakeEvent(name(), context.engineName(), this.settings.bioMode(), peer,
 				Results.syscall(context.config().clock().instant(), refusal)));
 		return false;
+	}
+
+	/**
+	 * An admitted connection found every pending slot taken by handshakes that progress: refused,
+	 * counted and reported; the caller closes it.
+	 * @param context the context it would have used
+	 * @param mode the BIO mode
+	 * @param peer the peer
+	 */
+	void refusedPending(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer) {
+		this.pending.decrementAndGet();
+		this.refusedMaxPending.incrementAndGet();
+		connectionGone();
+		observe(new HandshakeEvent(name(), context.engineName(), mode, peer, Results.syscall(context.config().clock()
+			.instant(), "refused: max-pending-handshakes (" + this.settings.maxPendingHandshakes() + ") reached")));
+	}
+
+	/** A stalled handshake was cut to make room (its end is reported as usual). */
+	void stalledHandshakeCut() {
+		this.cutStalled.incrementAndGet();
+	}
+
+	/** An established connection was closed by its idle timeout. */
+	void idleTimedOut() {
+		this.closedIdle.incrementAndGet();
+	}
+
+	/** An established connection was closed at the end of its maximum lifetime. */
+	void lifetimeExpired() {
+		this.closedLifetime.incrementAndGet();
 	}
 
 	/**
@@ -151,7 +237,28 @@ final class ServerCore {
 		observe(new HandshakeEvent(name(), context.engineName(), mode, peer, result));
 	}
 
+	/**
+	 * Tell the observer: on the observer thread in the selector modes (a slow observer never stalls
+	 * a loop; when its queue is full the event is dropped and counted), inline otherwise.
+	 */
 	private void observe(HandshakeEvent event) {
+		Executor executor = this.observers;
+		if (executor == null) {
+			notifyObserver(event);
+			return;
+		}
+		try {
+			executor.execute(() -> notifyObserver(event));
+		}
+		catch (RejectedExecutionException ex) {
+			if (this.observerDropped.incrementAndGet() % 1000 == 1) {
+				logger.log(Level.WARNING, "TLS listener '" + name() + "' dropped handshake events: the observers are "
+						+ "too slow for the rate of handshakes (" + this.observerDropped.get() + " dropped so far)");
+			}
+		}
+	}
+
+	private void notifyObserver(HandshakeEvent event) {
 		try {
 			this.observer.handshakeFinished(event);
 		}
@@ -182,6 +289,7 @@ final class ServerCore {
 			connection.close();
 			return;
 		}
+		watchTimeouts(connection);
 		try {
 			executor.execute(() -> serve(connection));
 		}
@@ -204,6 +312,39 @@ final class ServerCore {
 		}
 		finally {
 			connection.close();
+		}
+	}
+
+	/**
+	 * Watch a blocking-stream connection's idle timeout and lifetime: a check is scheduled for when
+	 * the connection would expire, and re-scheduled while it is active.
+	 */
+	private void watchTimeouts(ServerConnection connection) {
+		ScheduledExecutorService watch = this.timeouts;
+		if (watch != null) {
+			connection.scheduleTimeoutCheck(watch);
+		}
+	}
+
+	// ---- event-driven connections -------------------------------------------------------
+
+	/**
+	 * An event-driven connection opens.
+	 * @param connection the connection
+	 * @return {@code false} when the server is stopping: close it
+	 */
+	boolean channelOpened(EventConnection connection) {
+		this.channels.add(connection);
+		return !this.stopping;
+	}
+
+	/**
+	 * An event-driven connection closed.
+	 * @param connection the connection
+	 */
+	void channelClosed(EventConnection connection) {
+		if (this.channels.remove(connection)) {
+			connectionGone();
 		}
 	}
 
@@ -232,7 +373,7 @@ final class ServerCore {
 	boolean awaitNoConnections(long timeoutNanos) {
 		long deadline = System.nanoTime() + timeoutNanos;
 		synchronized (this.drained) {
-			while (!this.established.isEmpty()) {
+			while (!this.established.isEmpty() || !this.channels.isEmpty()) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					return false;
@@ -242,7 +383,7 @@ final class ServerCore {
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
-					return this.established.isEmpty();
+					return this.established.isEmpty() && this.channels.isEmpty();
 				}
 			}
 			return true;
@@ -257,6 +398,11 @@ final class ServerCore {
 	 * @return how many were closed
 	 */
 	int closeConnections() {
+		// event-driven ones on their loops, in parallel with the blocking ones below
+		List<EventConnection> channelsLeft = new ArrayList<>(this.channels);
+		for (EventConnection connection : channelsLeft) {
+			connection.shutdown();
+		}
 		List<ServerConnection> left = new ArrayList<>(this.established);
 		for (ServerConnection connection : left) {
 			if (connection.busy()) {
@@ -282,12 +428,30 @@ final class ServerCore {
 		for (ServerConnection connection : left) {
 			connection.close(closeDeadline);
 		}
-		return left.size();
+		// the loops stop after this: what did not close by then is aborted there
+		awaitNoChannels(System.nanoTime() + ServerConnection.CLOSE_WAIT_NANOS);
+		return left.size() + channelsLeft.size();
+	}
+
+	private void awaitNoChannels(long deadlineNanos) {
+		synchronized (this.drained) {
+			while (!this.channels.isEmpty() && deadlineNanos - System.nanoTime() > 0) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.drained, Math.min(deadlineNanos - System.nanoTime(),
+							TimeUnit.MILLISECONDS.toNanos(100)));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
 	}
 
 	TlsServerStats stats() {
 		return new TlsServerStats(this.open.get(), this.pending.get(), this.accepted.get(), this.succeeded.get(),
-				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get());
+				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get(), this.cutStalled.get(),
+				this.closedIdle.get(), this.closedLifetime.get(), this.observerDropped.get());
 	}
 
 }

@@ -42,6 +42,20 @@ final class ServerThreads {
 	}
 
 	/**
+	 * Daemon threads named {@code <prefix><role>-N}.
+	 * @param role e.g. {@code task}
+	 * @return the factory
+	 */
+	ThreadFactory daemonFactory(String role) {
+		AtomicInteger counter = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, this.prefix + role + "-" + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/**
 	 * A pool of at most {@code maxThreads} platform threads named {@code <prefix><role>-N}: threads
 	 * are created when no idle one is there, and die after being idle for a while. Tasks never wait
 	 * in a queue: the caller bounds how many are submitted, and a task submitted while every thread

@@ -3,6 +3,7 @@ package dev.tlsaccept.server;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 import dev.tlsaccept.engine.AcceptResult;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,20 @@ public interface TlsConnection extends AutoCloseable {
 	 * @return the output stream, the same on every call
 	 */
 	OutputStream outputStream();
+
+	/**
+	 * Override the listener's idle timeout for this connection: when nothing was read or written
+	 * for that long, the listener sends close_notify and closes it (a blocked read then ends).
+	 * @param timeout the timeout; {@link Duration#ZERO} for none
+	 */
+	void setIdleTimeout(Duration timeout);
+
+	/**
+	 * Override the listener's maximum lifetime for this connection, counted from the end of the
+	 * handshake.
+	 * @param lifetime the lifetime; {@link Duration#ZERO} for no limit
+	 */
+	void setMaxLifetime(Duration lifetime);
 
 	/**
 	 * Send close_notify ({@code SSL_shutdown}) then close the socket. Idempotent.

@@ -11,6 +11,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.TlsServerContext;
@@ -49,6 +53,9 @@ public final class TlsServer implements AutoCloseable {
 	private static final int BACKLOG = 1024;
 
 	private static final long WORKER_GRACE_MILLIS = 5_000;
+
+	/** Handshake events waiting for the observers, beyond which they are dropped (and counted). */
+	private static final int OBSERVER_QUEUE = 100_000;
 
 	/**
 	 * The lifecycle of a server.
@@ -95,6 +102,12 @@ public final class TlsServer implements AutoCloseable {
 
 	private @Nullable ExecutorService ownWorkers;
 
+	private @Nullable ExecutorService tasks;
+
+	private @Nullable ExecutorService observers;
+
+	private @Nullable ExecutorService timeouts;
+
 	/**
 	 * Create a server; nothing is bound or started until {@link #start()}.
 	 * @param settings where to listen, the BIO mode and the limits
@@ -105,11 +118,38 @@ public final class TlsServer implements AutoCloseable {
 	 */
 	public TlsServer(TlsServerSettings settings, TlsServerContext context, HandshakeObserver observer,
 			@Nullable TlsConnectionHandler handler) {
+		this(settings, context, observer, handler, null);
+	}
+
+	/**
+	 * Create a server whose established connections are event-driven: served by the selector
+	 * threads, holding no thread while idle. Needs the {@code non-blocking} or {@code pair} mode.
+	 * @param settings where to listen, the BIO mode and the limits
+	 * @param context the TLS context new handshakes use; replace it with {@link #setContext}
+	 * @param observer told about every finished handshake, refusals by limits included
+	 * @param handler told when bytes arrive, output drained and connections end
+	 * @return the server, not started
+	 * @throws IllegalArgumentException in {@code blocking} mode
+	 */
+	public static TlsServer eventDriven(TlsServerSettings settings, TlsServerContext context, HandshakeObserver observer,
+			TlsChannelHandler handler) {
+		Objects.requireNonNull(settings, "settings must not be null");
+		Objects.requireNonNull(handler, "handler must not be null");
+		if (settings.bioMode() == BioMode.BLOCKING) {
+			throw new IllegalArgumentException("TLS listener '" + settings.name() + "': an event-driven "
+					+ "TlsChannelHandler is served by selector threads and needs the non-blocking or pair mode; use "
+					+ "a TlsConnectionHandler (blocking streams) in blocking mode");
+		}
+		return new TlsServer(settings, context, observer, null, handler);
+	}
+
+	private TlsServer(TlsServerSettings settings, TlsServerContext context, HandshakeObserver observer,
+			@Nullable TlsConnectionHandler handler, @Nullable TlsChannelHandler channelHandler) {
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.context = Objects.requireNonNull(context, "context must not be null");
 		Objects.requireNonNull(observer, "observer must not be null: use HandshakeObserver.NONE");
 		this.threads = new ServerThreads(settings.name());
-		this.core = new ServerCore(settings, this::context, observer, handler);
+		this.core = new ServerCore(settings, this::context, observer, handler, channelHandler);
 	}
 
 	/**
@@ -131,6 +171,7 @@ public final class TlsServer implements AutoCloseable {
 			Listener started = null;
 			try {
 				started = bind(address);
+				startExecutors();
 				if (this.core.hasHandler()) {
 					Executor workers = this.settings.workerExecutor();
 					if (workers == null) {
@@ -158,6 +199,7 @@ public final class TlsServer implements AutoCloseable {
 				if (workers != null) {
 					ServerThreads.shutdown(workers, 0);
 				}
+				stopExecutors();
 				if (ex instanceof Error error) {
 					this.failure = error;
 					this.state = State.FAILED;
@@ -172,6 +214,49 @@ public final class TlsServer implements AutoCloseable {
 				this.state = State.FAILED;
 				throw failure;
 			}
+		}
+	}
+
+	/**
+	 * The selector modes' helpers: delegated engine tasks on a bounded pool (a full queue runs the
+	 * task on the loop, as before), observers on one thread with a bounded queue, and the idle
+	 * watch of blocking-stream connections.
+	 */
+	private void startExecutors() {
+		ExecutorService tasks = null;
+		ExecutorService observers = null;
+		if (this.settings.bioMode() != BioMode.BLOCKING) {
+			int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+			tasks = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+					new LinkedBlockingQueue<>(this.settings.maxPendingHandshakes()), this.threads.daemonFactory("task"),
+					new ThreadPoolExecutor.CallerRunsPolicy());
+			((ThreadPoolExecutor) tasks).allowCoreThreadTimeOut(true);
+			observers = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(OBSERVER_QUEUE),
+					this.threads.daemonFactory("observer"), new ThreadPoolExecutor.AbortPolicy());
+			((ThreadPoolExecutor) observers).allowCoreThreadTimeOut(true);
+		}
+		ScheduledThreadPoolExecutor timeouts = null;
+		if (this.core.hasHandler()
+				&& (!this.settings.idleTimeout().isZero() || !this.settings.maxLifetime().isZero())) {
+			timeouts = new ScheduledThreadPoolExecutor(1, this.threads.daemonFactory("timeouts"));
+			timeouts.setRemoveOnCancelPolicy(true);
+		}
+		this.tasks = tasks;
+		this.observers = observers;
+		this.timeouts = timeouts;
+		this.core.executors(tasks, observers, timeouts);
+	}
+
+	private void stopExecutors() {
+		for (ExecutorService executor : new ExecutorService[] { this.tasks, this.timeouts }) {
+			if (executor != null) {
+				ServerThreads.shutdown(executor, WORKER_GRACE_MILLIS);
+			}
+		}
+		// observers last: every event of the stop is delivered
+		ExecutorService observers = this.observers;
+		if (observers != null) {
+			ServerThreads.shutdown(observers, WORKER_GRACE_MILLIS);
 		}
 	}
 
@@ -257,13 +342,18 @@ public final class TlsServer implements AutoCloseable {
 			try {
 				Listener started = this.listener;
 				if (started != null) {
-					started.stop();
+					started.stopAccepting();
 				}
 				if (!this.core.awaitNoConnections(this.settings.shutdownTimeout().toNanos())) {
 					int closed = this.core.closeConnections();
 					ServerCore.logger.log(Level.INFO, () -> "TLS listener '" + this.settings.name() + "' closed " + closed
 							+ " connection(s) still open after the shutdown timeout of " + this.settings.shutdownTimeout());
 				}
+				if (started != null) {
+					// the selector loops served the event-driven connections until now
+					started.stop();
+				}
+				stopExecutors();
 				ExecutorService workers = this.ownWorkers;
 				if (workers != null && !ServerThreads.shutdown(workers, WORKER_GRACE_MILLIS)) {
 					ServerCore.logger.log(Level.WARNING,

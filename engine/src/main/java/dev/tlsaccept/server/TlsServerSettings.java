@@ -34,6 +34,13 @@ public final class TlsServerSettings {
 	 */
 	public static final int DEFAULT_SELECTOR_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
+	/**
+	 * How long an established connection may stay without reads and writes, unless configured:
+	 * 10 minutes, nginx's stream default; above the keep-alive interval of typical device
+	 * protocols (MQTT's 60 s x 1.5, syslog and HL7 sessions) and below most balancers' own idle cut.
+	 */
+	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
 	private final String name;
 
 	private final @Nullable InetAddress address;
@@ -52,6 +59,10 @@ public final class TlsServerSettings {
 
 	private final int selectorThreads;
 
+	private final Duration idleTimeout;
+
+	private final Duration maxLifetime;
+
 	private TlsServerSettings(Builder builder) {
 		this.name = builder.name;
 		this.address = builder.address;
@@ -62,6 +73,8 @@ public final class TlsServerSettings {
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.workerExecutor = builder.workerExecutor;
 		this.selectorThreads = builder.selectorThreads;
+		this.idleTimeout = builder.idleTimeout;
+		this.maxLifetime = builder.maxLifetime;
 	}
 
 	/**
@@ -148,13 +161,34 @@ public final class TlsServerSettings {
 		return this.selectorThreads;
 	}
 
+	/**
+	 * How long an established connection may stay without reads and writes before the server sends
+	 * close_notify and closes it; a handler may override it per connection.
+	 * @return the timeout, {@link #DEFAULT_IDLE_TIMEOUT} unless configured; {@link Duration#ZERO}
+	 * for none
+	 */
+	public Duration idleTimeout() {
+		return this.idleTimeout;
+	}
+
+	/**
+	 * How long an established connection may stay open at most, counted from the end of its
+	 * handshake, before the server sends close_notify and closes it (e.g. to make devices
+	 * reconnect and pick up rotated certificates); a handler may override it per connection.
+	 * @return the lifetime; {@link Duration#ZERO} (the default) for no limit
+	 */
+	public Duration maxLifetime() {
+		return this.maxLifetime;
+	}
+
 	@Override
 	public String toString() {
 		return "TlsServerSettings[name=" + this.name + ", address="
 				+ ((this.address != null) ? this.address.getHostAddress() : "*") + ", port=" + this.port
 				+ ", bioMode=" + this.bioMode.configName() + ", maxConnections=" + this.maxConnections
 				+ ", maxPendingHandshakes=" + this.maxPendingHandshakes + ", shutdownTimeout=" + this.shutdownTimeout
-				+ ", selectorThreads=" + this.selectorThreads + "]";
+				+ ", selectorThreads=" + this.selectorThreads + ", idleTimeout=" + this.idleTimeout + ", maxLifetime="
+				+ this.maxLifetime + "]";
 	}
 
 	/**
@@ -179,6 +213,10 @@ public final class TlsServerSettings {
 		private @Nullable Executor workerExecutor;
 
 		private int selectorThreads = DEFAULT_SELECTOR_THREADS;
+
+		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+		private Duration maxLifetime = Duration.ZERO;
 
 		private Builder(String name) {
 			Objects.requireNonNull(name, "name must not be null: give the listener a name such as 'edge'");
@@ -276,6 +314,34 @@ public final class TlsServerSettings {
 		public Builder selectorThreads(int selectorThreads) {
 			this.selectorThreads = positive("selectorThreads", selectorThreads);
 			return this;
+		}
+
+		/**
+		 * How long an established connection may stay without reads and writes.
+		 * @param idleTimeout zero (none) or more; {@link TlsServerSettings#DEFAULT_IDLE_TIMEOUT} by default
+		 * @return this builder
+		 */
+		public Builder idleTimeout(Duration idleTimeout) {
+			this.idleTimeout = notNegative("idleTimeout", idleTimeout);
+			return this;
+		}
+
+		/**
+		 * How long an established connection may stay open at most.
+		 * @param maxLifetime zero (no limit, the default) or more
+		 * @return this builder
+		 */
+		public Builder maxLifetime(Duration maxLifetime) {
+			this.maxLifetime = notNegative("maxLifetime", maxLifetime);
+			return this;
+		}
+
+		private static Duration notNegative(String setting, Duration value) {
+			Objects.requireNonNull(value, setting + " must not be null: use Duration.ZERO for none");
+			if (value.isNegative()) {
+				throw new IllegalArgumentException(setting + " must not be negative (zero for none), was " + value);
+			}
+			return value;
 		}
 
 		/**

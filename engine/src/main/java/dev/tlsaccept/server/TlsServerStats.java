@@ -11,9 +11,31 @@ package dev.tlsaccept.server;
  * refusals by limits excluded)
  * @param refusedMaxConnections connections closed at once because {@code max-connections} was reached
  * @param refusedMaxPendingHandshakes connections closed at once because
- * {@code max-pending-handshakes} was reached
+ * {@code max-pending-handshakes} was reached and no stalled handshake could make room
+ * @param stalledHandshakesCut pending handshakes cut to make room for others: the most silent one
+ * when the pending limit was reached, or one silent too long under pressure (half the limit or more)
+ * @param closedIdle established connections closed by their idle timeout
+ * @param closedLifetime established connections closed at the end of their maximum lifetime
+ * @param observerEventsDropped handshake events not delivered because the observers fell behind
  */
 public record TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
-		long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
+		long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes,
+		long stalledHandshakesCut, long closedIdle, long closedLifetime, long observerEventsDropped) {
+
+	/**
+	 * Counts without the overload and timeout figures, all zero.
+	 * @param openConnections connections open now
+	 * @param pendingHandshakes handshakes in progress now
+	 * @param accepted connections accepted since start
+	 * @param handshakesSucceeded handshakes that completed
+	 * @param handshakesFailed handshakes that ended otherwise
+	 * @param refusedMaxConnections refused by {@code max-connections}
+	 * @param refusedMaxPendingHandshakes refused by {@code max-pending-handshakes}
+	 */
+	public TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
+			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
+		this(openConnections, pendingHandshakes, accepted, handshakesSucceeded, handshakesFailed, refusedMaxConnections,
+				refusedMaxPendingHandshakes, 0, 0, 0, 0);
+	}
 
 }

@@ -19,6 +19,7 @@ import javax.net.ssl.SSLSocket;
 import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.SslError;
 import dev.tlsaccept.engine.TlsServerContext;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -137,7 +138,9 @@ class TlsServerModeTests {
 			assertThat(run.stderr()).contains("CONNECTION ESTABLISHED").contains("TLSv1.3");
 			ServerFixtures.await(Duration.ofSeconds(5), "three handshakes to be counted and closed",
 					() -> server.stats().handshakesSucceeded() == 3 && server.stats().openConnections() == 0);
-			assertThat(this.events.events()).hasSize(3).allSatisfy((e) -> assertThat(e.result().isSuccess()).isTrue());
+			// observers run on their own thread in the selector modes: wait for the events too
+			assertThat(this.events.awaitCount(3)).hasSize(3)
+				.allSatisfy((e) -> assertThat(e.result().isSuccess()).isTrue());
 		}
 	}
 
@@ -184,11 +187,10 @@ class TlsServerModeTests {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(BioMode.class)
-	void maxPendingHandshakesRefusesFurtherConnections(BioMode mode) throws Exception {
+	@Test
+	void maxPendingHandshakesRefusesFurtherConnectionsInBlockingMode() throws Exception {
 		TlsServerSettings.Builder settings = TlsServerSettings.builder(ServerFixtures.uniqueName("pending"))
-			.bioMode(mode)
+			.bioMode(BioMode.BLOCKING)
 			.maxPendingHandshakes(2);
 		try (TlsServer server = server(settings, ServerFixtures.context(), ECHO);
 				Socket first = ServerFixtures.raw(server);
@@ -209,6 +211,40 @@ class TlsServerModeTests {
 			assertThat(stats.accepted()).isEqualTo(3);
 			assertThat(stats.pendingHandshakes()).isEqualTo(2);
 			assertThat(stats.openConnections()).isEqualTo(2);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = BioMode.class, names = { "NON_BLOCKING", "PAIR" })
+	void maxPendingHandshakesCutsTheMostSilentHandshakeForANewOne(BioMode mode) throws Exception {
+		TlsServerSettings.Builder settings = TlsServerSettings.builder(ServerFixtures.uniqueName("pending"))
+			.bioMode(mode)
+			.maxPendingHandshakes(2);
+		try (TlsServer server = server(settings, ServerFixtures.context(), ECHO);
+				Socket silent = ServerFixtures.raw(server)) {
+			ServerFixtures.await(Duration.ofSeconds(5), "one pending handshake",
+					() -> server.stats().pendingHandshakes() == 1);
+			try (Socket later = ServerFixtures.raw(server)) {
+				ServerFixtures.await(Duration.ofSeconds(5), "two pending handshakes",
+						() -> server.stats().pendingHandshakes() == 2);
+				// neither sent a byte: the first has been silent the longest
+				try (SSLSocket legit = ServerFixtures.connect(server, "TLSv1.3")) {
+					legit.getOutputStream().write('x');
+					assertThat(legit.getInputStream().read()).isEqualTo('x');
+				}
+				// the silent one was cut to make room, without a byte
+				assertThat(silent.getInputStream().read()).isEqualTo(-1);
+				HandshakeEvent event = this.events.await("the cut", (e) -> !e.result().isSuccess());
+				assertThat(event.result().code()).isEqualTo(-1);
+				assertThat(event.result().error()).isEqualTo(SslError.SYSCALL);
+				assertThat(event.result().reason())
+					.startsWith("handshake cut: stalled while max-pending-handshakes (2) was reached, silent ");
+				assertThat(event.peer().getPort()).isEqualTo(silent.getLocalPort());
+				TlsServerStats stats = server.stats();
+				assertThat(stats.stalledHandshakesCut()).isEqualTo(1);
+				assertThat(stats.refusedMaxPendingHandshakes()).isZero();
+				assertThat(stats.pendingHandshakes()).isEqualTo(1);
+			}
 		}
 	}
 
