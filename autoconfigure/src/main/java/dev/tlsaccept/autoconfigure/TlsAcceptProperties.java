@@ -167,10 +167,25 @@ public class TlsAcceptProperties {
 		private int maxConnections = 10000;
 
 		/**
-		 * Maximum number of handshakes in progress at once; further connections are closed at
-		 * once and recorded.
+		 * Maximum number of handshakes in progress at once. In non-blocking and pair modes a new
+		 * connection beyond it takes the slot of the handshake that has been silent the longest
+		 * (cut and recorded); in blocking mode it is closed at once and recorded.
 		 */
 		private int maxPendingHandshakes = 1000;
+
+		/**
+		 * How long an established connection may stay without reads and writes before the
+		 * listener sends close_notify and closes it. 0 for none; a handler may override it per
+		 * connection.
+		 */
+		private Duration idleTimeout = Duration.ofMinutes(10);
+
+		/**
+		 * How long an established connection may stay open at most, counted from the end of its
+		 * handshake, before the listener sends close_notify and closes it. 0 (the default) for no
+		 * limit; a handler may override it per connection.
+		 */
+		private Duration maxLifetime = Duration.ZERO;
 
 		/**
 		 * How long established connections may take to finish when the application stops,
@@ -186,10 +201,10 @@ public class TlsAcceptProperties {
 		private @Nullable Integer selectorThreads;
 
 		/**
-		 * Name of the TlsConnectionHandler bean that serves this listener's established
-		 * connections. Needed only when several such beans exist and none is primary; with no
-		 * handler bean at all, the listener completes the handshake and closes (a handshake
-		 * probe).
+		 * Name of the TlsChannelHandler (event-driven) or TlsConnectionHandler (blocking streams)
+		 * bean that serves this listener's established connections. Needed only when several
+		 * handler beans exist and none is primary; with no handler bean at all, the listener
+		 * completes the handshake and closes (a handshake probe).
 		 */
 		private @Nullable String handler;
 
@@ -299,6 +314,22 @@ public class TlsAcceptProperties {
 
 		public void setMaxConnections(int maxConnections) {
 			this.maxConnections = maxConnections;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getMaxLifetime() {
+			return this.maxLifetime;
+		}
+
+		public void setMaxLifetime(Duration maxLifetime) {
+			this.maxLifetime = maxLifetime;
 		}
 
 		public int getMaxPendingHandshakes() {

@@ -3,6 +3,7 @@ package dev.tlsaccept.autoconfigure;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +11,12 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import dev.tlsaccept.autoconfigure.TlsAcceptProperties.Listener;
+import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.TlsConfig;
 import dev.tlsaccept.engine.TlsEngines;
 import dev.tlsaccept.engine.TlsServerContext;
 import dev.tlsaccept.server.HandshakeObserver;
+import dev.tlsaccept.server.TlsChannelHandler;
 import dev.tlsaccept.server.TlsConnectionHandler;
 import dev.tlsaccept.server.TlsServer;
 import dev.tlsaccept.server.TlsServerSettings;
@@ -106,11 +109,11 @@ final class TlsListenerFactory {
 			keys = ListenerKeyMaterial.fromProperties(name, listener, this.resourceLoader);
 		}
 		context = context(name, listener, keys);
-		TlsServerSettings settings = settings(name, listener, address);
 		Executor executor = workerExecutor(name, listener);
-		TlsConnectionHandler handler = handler(name, listener);
+		TlsServerSettings settings = settings(name, listener, address, executor);
+		Handler handler = handler(name, listener);
 		TlsListener tlsListener = new TlsListener(name, context,
-				(current) -> new TlsServer(settings, current, this.observer, handler), keys.source(), bundleName,
+				(current) -> handler.server(settings, current, this.observer), keys.source(), bundleName,
 				this.eventPublisher,
 				(this.environment instanceof ConfigurableEnvironment configurable) ? configurable : null,
 				(executor instanceof AutoCloseable closeable) ? closeable : null);
@@ -300,12 +303,18 @@ final class TlsListenerFactory {
 				"TLS listener '" + name + "' cannot be configured: " + message, action, ex);
 	}
 
-	private TlsServerSettings settings(String name, Listener listener, @Nullable InetAddress address) {
+	private TlsServerSettings settings(String name, Listener listener, @Nullable InetAddress address,
+			@Nullable Executor executor) {
 		TlsServerSettings.Builder builder = TlsServerSettings.builder(name);
 		setting(name, "port", () -> builder.port(listener.getPort()));
 		setting(name, "max-connections", () -> builder.maxConnections(listener.getMaxConnections()));
 		setting(name, "max-pending-handshakes", () -> builder.maxPendingHandshakes(listener.getMaxPendingHandshakes()));
 		setting(name, "shutdown-timeout", () -> builder.shutdownTimeout(listener.getShutdownTimeout()));
+		if (executor != null) {
+			builder.workerExecutor(executor);
+		}
+		setting(name, "idle-timeout", () -> builder.idleTimeout(listener.getIdleTimeout()));
+		setting(name, "max-lifetime", () -> builder.maxLifetime(listener.getMaxLifetime()));
 		Integer selectorThreads = listener.getSelectorThreads();
 		if (selectorThreads != null) {
 			setting(name, "selector-threads", () -> builder.selectorThreads(selectorThreads));
@@ -331,38 +340,79 @@ final class TlsListenerFactory {
 		}
 		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("tlsaccept-" + name + "-");
 		executor.setVirtualThreads(true);
-		executor.setConcurrencyLimit(listener.getMaxConnections());
+		// no concurrency limit: it would block the submitting selector thread; max-connections bounds it
 		return executor;
 	}
 
-	private @Nullable TlsConnectionHandler handler(String name, Listener listener) {
-		String[] names = this.beanFactory.getBeanNamesForType(TlsConnectionHandler.class);
+	/**
+	 * The bean that serves the listener's established connections: an event-driven
+	 * {@link TlsChannelHandler} or a blocking {@link TlsConnectionHandler}, named by
+	 * {@code handler} or the only (or primary) one; none makes the listener a handshake probe.
+	 */
+	private Handler handler(String name, Listener listener) {
+		String property = TlsAcceptProperties.propertyName(name, "handler");
+		List<String> channelNames = Arrays.asList(this.beanFactory.getBeanNamesForType(TlsChannelHandler.class));
+		List<String> streamNames = Arrays.asList(this.beanFactory.getBeanNamesForType(TlsConnectionHandler.class));
+		List<String> all = new ArrayList<>(channelNames);
+		all.addAll(streamNames);
 		String handlerName = listener.getHandler();
+		Handler handler;
 		if (handlerName != null) {
-			if (!Arrays.asList(names).contains(handlerName)) {
-				String property = TlsAcceptProperties.propertyName(name, "handler");
+			if (channelNames.contains(handlerName)) {
+				handler = new Handler(null, this.beanFactory.getBean(handlerName, TlsChannelHandler.class));
+			}
+			else if (streamNames.contains(handlerName)) {
+				handler = new Handler(this.beanFactory.getBean(handlerName, TlsConnectionHandler.class), null);
+			}
+			else {
 				throw new TlsListenerStartupException(name, property,
 						"TLS listener '" + name + "' names the handler bean '" + handlerName
-								+ "', but no TlsConnectionHandler bean has that name. Handler beans: "
-								+ (names.length == 0 ? "none" : String.join(", ", names)) + ".",
-						"Set " + property + " to the name of a TlsConnectionHandler bean, or remove it.", null);
+								+ "', but no TlsChannelHandler or TlsConnectionHandler bean has that name. Handler beans: "
+								+ (all.isEmpty() ? "none" : String.join(", ", all)) + ".",
+						"Set " + property + " to the name of a TlsChannelHandler or TlsConnectionHandler bean, or remove it.",
+						null);
 			}
-			return this.beanFactory.getBean(handlerName, TlsConnectionHandler.class);
 		}
-		TlsConnectionHandler handler = this.handlers.getIfUnique();
-		if (handler == null && names.length > 1) {
-			String property = TlsAcceptProperties.propertyName(name, "handler");
-			throw new TlsListenerStartupException(name, property,
-					"TLS listener '" + name + "' cannot choose between the TlsConnectionHandler beans "
-							+ String.join(", ", names) + ".",
-					"Set " + property + " to one of " + String.join(", ", names)
-							+ ", or mark one handler bean @Primary.",
+		else {
+			TlsChannelHandler events = channelNames.isEmpty() ? null
+					: this.beanFactory.getBeanProvider(TlsChannelHandler.class).getIfUnique();
+			TlsConnectionHandler streams = streamNames.isEmpty() ? null : this.handlers.getIfUnique();
+			boolean ambiguous = (!channelNames.isEmpty() && !streamNames.isEmpty())
+					|| (!channelNames.isEmpty() && events == null) || (!streamNames.isEmpty() && streams == null);
+			if (ambiguous) {
+				throw new TlsListenerStartupException(name, property,
+						"TLS listener '" + name + "' cannot choose between the handler beans " + String.join(", ", all)
+								+ ".",
+						"Set " + property + " to one of " + String.join(", ", all)
+								+ ", or mark one handler bean @Primary (among beans of one handler type).",
+						null);
+			}
+			handler = new Handler(streams, events);
+		}
+		if (handler.events() != null && listener.getBioMode().toEngineMode() == BioMode.BLOCKING) {
+			String mode = TlsAcceptProperties.propertyName(name, "bio-mode");
+			throw new TlsListenerStartupException(name, mode,
+					"TLS listener '" + name + "' is served by an event-driven TlsChannelHandler, which runs on "
+							+ "selector threads, but its bio-mode is blocking.",
+					"Set " + mode + " to non-blocking (or pair), or serve the listener with a TlsConnectionHandler "
+							+ "(blocking streams).",
 					null);
 		}
-		if (handler == null) {
-			logger.debug("TLS listener '" + name + "' has no TlsConnectionHandler: it completes handshakes and closes");
+		if (handler.events() == null && handler.streams() == null) {
+			logger.debug("TLS listener '" + name + "' has no connection handler: it completes handshakes and closes");
 		}
 		return handler;
+	}
+
+	/** The handler of a listener: one of the two styles, or none (a handshake probe). */
+	private record Handler(@Nullable TlsConnectionHandler streams, @Nullable TlsChannelHandler events) {
+
+		TlsServer server(TlsServerSettings settings, TlsServerContext context, HandshakeObserver observer) {
+			TlsChannelHandler events = this.events;
+			return (events != null) ? TlsServer.eventDriven(settings, context, observer, events)
+					: new TlsServer(settings, context, observer, this.streams);
+		}
+
 	}
 
 }

@@ -1,29 +1,58 @@
 package dev.tlsaccept.demo;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.Writer;
-import java.io.OutputStreamWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import dev.tlsaccept.server.TlsConnection;
-import dev.tlsaccept.server.TlsConnectionHandler;
+import dev.tlsaccept.server.TlsChannel;
+import dev.tlsaccept.server.TlsChannelHandler;
 
 /**
  * Answers each line with {@code echo: <line>}; the line {@code quit} (or the peer closing) ends
- * the connection, which the listener then closes with close_notify.
+ * the connection with close_notify. Event-driven: an idle connection holds no thread, and the
+ * handler only does quick work on the selector thread (it never blocks).
  */
-class LineEchoHandler implements TlsConnectionHandler {
+class LineEchoHandler implements TlsChannelHandler {
+
+	/** A line longer than this closes the connection: a peer cannot make us buffer without bound. */
+	static final int MAX_LINE = 8 * 1024;
 
 	@Override
-	public void handle(TlsConnection connection) throws Exception {
-		BufferedReader in = new BufferedReader(new InputStreamReader(connection.inputStream(), StandardCharsets.UTF_8));
-		Writer out = new OutputStreamWriter(connection.outputStream(), StandardCharsets.UTF_8);
-		String line;
-		while ((line = in.readLine()) != null && !line.equals("quit")) {
-			out.write("echo: " + line + "\n");
-			out.flush();
+	public void opened(TlsChannel channel) {
+		channel.attach(new ByteArrayOutputStream());
+	}
+
+	@Override
+	public void received(TlsChannel channel, ByteBuffer data) {
+		ByteArrayOutputStream line = (ByteArrayOutputStream) channel.attachment();
+		while (data.hasRemaining() && channel.isOpen()) {
+			byte next = data.get();
+			if (next != '\n') {
+				line.write(next);
+				if (line.size() > MAX_LINE) {
+					channel.close();
+				}
+				continue;
+			}
+			String text = line.toString(StandardCharsets.UTF_8);
+			line.reset();
+			if (text.endsWith("\r")) {
+				text = text.substring(0, text.length() - 1);
+			}
+			if (text.equals("quit")) {
+				channel.close();
+				return;
+			}
+			if (!channel.write(ByteBuffer.wrap(("echo: " + text + "\n").getBytes(StandardCharsets.UTF_8)))) {
+				// the peer reads slower than it writes: stop reading until our answers drained
+				channel.pauseReading();
+			}
 		}
+	}
+
+	@Override
+	public void writable(TlsChannel channel) {
+		channel.resumeReading();
 	}
 
 }

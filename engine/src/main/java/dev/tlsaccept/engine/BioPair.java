@@ -33,9 +33,18 @@ public final class BioPair {
 	/** Default capacity of each direction: one maximum-size TLS record and its header, twice. */
 	public static final int DEFAULT_CAPACITY = 2 * (16 * 1024 + 2048 + 5);
 
-	private final ByteBuffer inbound;
+	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-	private final ByteBuffer outbound;
+	/** The smallest buffer a direction grows to when bytes come. */
+	private static final int MIN_BUFFER = 4096;
+
+	private final int capacity;
+
+	/** Bytes from the network for the engine; kept in write mode, empty when drained. */
+	private ByteBuffer inbound = EMPTY;
+
+	/** Bytes from the engine for the network; kept in write mode, empty when drained. */
+	private ByteBuffer outbound = EMPTY;
 
 	private boolean inputEnded;
 
@@ -44,8 +53,27 @@ public final class BioPair {
 	private boolean closed;
 
 	private BioPair(int capacity) {
-		this.inbound = ByteBuffer.allocate(capacity);
-		this.outbound = ByteBuffer.allocate(capacity);
+		this.capacity = capacity;
+	}
+
+	/**
+	 * A direction's buffer with room for {@code count} more bytes: buffers grow on demand up to the
+	 * capacity and are given back when drained, so an idle pair holds no buffer.
+	 */
+	private ByteBuffer room(ByteBuffer buffer, int count) {
+		if (buffer.remaining() >= count) {
+			return buffer;
+		}
+		int size = Math.min(this.capacity,
+				Math.max(Math.max(MIN_BUFFER, buffer.position() + count), buffer.capacity() * 2));
+		ByteBuffer bigger = ByteBuffer.allocate(size);
+		buffer.flip();
+		bigger.put(buffer);
+		return bigger;
+	}
+
+	private static ByteBuffer drained(ByteBuffer buffer) {
+		return (buffer.position() == 0) ? EMPTY : buffer;
 	}
 
 	/**
@@ -81,8 +109,9 @@ public final class BioPair {
 		if (this.inputEnded) {
 			throw new IllegalStateException("endOfInput() was called: no more bytes can come from the network");
 		}
-		int count = Math.min(src.remaining(), this.inbound.remaining());
+		int count = Math.min(src.remaining(), this.capacity - this.inbound.position());
 		if (count > 0) {
+			this.inbound = room(this.inbound, count);
 			ByteBuffer slice = src.duplicate();
 			slice.limit(slice.position() + count);
 			this.inbound.put(slice);
@@ -110,6 +139,7 @@ public final class BioPair {
 		}
 		finally {
 			this.outbound.compact();
+			this.outbound = drained(this.outbound);
 		}
 	}
 
@@ -126,7 +156,7 @@ public final class BioPair {
 	 * @return free inbound space
 	 */
 	public synchronized int spaceFromNetwork() {
-		return this.inbound.remaining();
+		return this.capacity - this.inbound.position();
 	}
 
 	/**
@@ -175,12 +205,14 @@ public final class BioPair {
 		}
 		finally {
 			this.inbound.compact();
+			this.inbound = drained(this.inbound);
 		}
 	}
 
 	synchronized int engineWrite(ByteBuffer src) {
-		int count = Math.min(src.remaining(), this.outbound.remaining());
+		int count = Math.min(src.remaining(), this.capacity - this.outbound.position());
 		if (count > 0) {
+			this.outbound = room(this.outbound, count);
 			ByteBuffer slice = src.duplicate();
 			slice.limit(slice.position() + count);
 			this.outbound.put(slice);

@@ -87,6 +87,8 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	private CloseReason closeReason = CloseReason.CLOSED;
 
+	private volatile @Nullable Object attachment;
+
 	/** Replaced (the old one cancelled) when the handler changes the timeout. */
 	private LoopTimer idleTimer = new IdleTimer();
 
@@ -249,6 +251,16 @@ final class EventConnection implements TlsChannel, Selectable {
 			this.lifetimeTimer = new LifetimeTimer();
 			armLifetime();
 		});
+	}
+
+	@Override
+	public void attach(@Nullable Object attachment) {
+		this.attachment = attachment;
+	}
+
+	@Override
+	public @Nullable Object attachment() {
+		return this.attachment;
 	}
 
 	@Override

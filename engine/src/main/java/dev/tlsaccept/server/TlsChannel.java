@@ -101,6 +101,18 @@ public interface TlsChannel {
 	void setMaxLifetime(Duration lifetime);
 
 	/**
+	 * Attach an object to the connection, e.g. the state of the application's protocol.
+	 * @param attachment the object, or {@code null} to remove it
+	 */
+	void attach(@Nullable Object attachment);
+
+	/**
+	 * The object attached with {@link #attach(Object)}.
+	 * @return the attachment, or {@code null}
+	 */
+	@Nullable Object attachment();
+
+	/**
 	 * Close gracefully: send what is queued, then close_notify ({@code SSL_shutdown}), then close
 	 * the socket; the handler is told {@link CloseReason#CLOSED}. Idempotent.
 	 */

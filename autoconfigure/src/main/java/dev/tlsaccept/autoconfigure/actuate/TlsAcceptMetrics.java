@@ -9,6 +9,7 @@ import dev.tlsaccept.engine.TlsAlert;
 import dev.tlsaccept.server.HandshakeEvent;
 import dev.tlsaccept.server.HandshakeObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -42,6 +43,12 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 
 	/** Gauge of handshakes in progress. */
 	public static final String PENDING_HANDSHAKES = "tlsaccept.handshakes.pending";
+
+	/** Counter of established connections the listener closed, tagged {@code reason} (idle-timeout, max-lifetime). */
+	public static final String CONNECTIONS_CLOSED = "tlsaccept.connections.closed";
+
+	/** Counter of pending handshakes cut to make room for ones that progress, tagged {@code reason}. */
+	public static final String HANDSHAKES_CUT = "tlsaccept.handshakes.cut";
 
 	private final MeterRegistry registry;
 
@@ -90,6 +97,19 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 				.description("TLS handshakes in progress on a tlsaccept listener")
 				.tag("listener", listener.getName())
 				.strongReference(true)
+				.register(registry);
+			FunctionCounter.builder(CONNECTIONS_CLOSED, listener, (each) -> each.getStats().closedIdle())
+				.description("Established connections of a tlsaccept listener closed by the listener, by reason")
+				.tags("listener", listener.getName(), "reason", "idle-timeout")
+				.register(registry);
+			FunctionCounter.builder(CONNECTIONS_CLOSED, listener, (each) -> each.getStats().closedLifetime())
+				.description("Established connections of a tlsaccept listener closed by the listener, by reason")
+				.tags("listener", listener.getName(), "reason", "max-lifetime")
+				.register(registry);
+			FunctionCounter.builder(HANDSHAKES_CUT, listener, (each) -> each.getStats().stalledHandshakesCut())
+				.description("Pending handshakes of a tlsaccept listener cut because they stalled while others "
+						+ "needed the slot (max-pending-handshakes reached, or under pressure)")
+				.tags("listener", listener.getName(), "reason", "stalled")
 				.register(registry);
 		}
 	}

@@ -165,15 +165,20 @@ public class TlsListenersEndpoint {
 	 * @param handshakesFailed handshakes that failed
 	 * @param refusedMaxConnections connections refused because {@code max-connections} was reached
 	 * @param refusedMaxPendingHandshakes connections refused because
-	 * {@code max-pending-handshakes} was reached
+	 * {@code max-pending-handshakes} was reached and no stalled handshake could make room
+	 * @param stalledHandshakesCut pending handshakes cut to make room for ones that progress
+	 * @param closedIdle established connections closed by their idle timeout
+	 * @param closedLifetime established connections closed at the end of their maximum lifetime
 	 */
 	public record ConnectionsDescriptor(int open, int pendingHandshakes, long accepted, long handshakesSucceeded,
-			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
+			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes,
+			long stalledHandshakesCut, long closedIdle, long closedLifetime) {
 
 		static ConnectionsDescriptor of(TlsServerStats stats) {
 			return new ConnectionsDescriptor(stats.openConnections(), stats.pendingHandshakes(), stats.accepted(),
 					stats.handshakesSucceeded(), stats.handshakesFailed(), stats.refusedMaxConnections(),
-					stats.refusedMaxPendingHandshakes());
+					stats.refusedMaxPendingHandshakes(), stats.stalledHandshakesCut(), stats.closedIdle(),
+					stats.closedLifetime());
 		}
 
 	}
