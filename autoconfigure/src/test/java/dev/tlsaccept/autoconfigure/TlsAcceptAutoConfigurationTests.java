@@ -1,5 +1,7 @@
 package dev.tlsaccept.autoconfigure;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import dev.tlsaccept.record.HandshakeRepository;
 import dev.tlsaccept.record.InMemoryHandshakeRepository;
 import dev.tlsaccept.server.HandshakeEvent;
 import dev.tlsaccept.server.HandshakeObserver;
+import dev.tlsaccept.server.TlsChannelHandler;
 import dev.tlsaccept.server.TlsConnectionHandler;
 import dev.tlsaccept.server.TlsServer;
 import org.junit.jupiter.api.Test;
@@ -260,6 +263,26 @@ class TlsAcceptAutoConfigurationTests {
 			.run((context) -> {
 				try (SSLSocket socket = TestTls.connect(context.getBean(TlsListener.class).getPort(), "TLSv1.3")) {
 					assertThat(TestTls.exchange(socket, "hello")).isEqualTo("echo: hello");
+				}
+			});
+	}
+
+	@Test
+	void eventDrivenHandlerBeanServesTheListenerWithIdleTimeoutAndLifetimeFromProperties() {
+		TlsChannelHandler echo = (channel, data) -> {
+			channel.write(ByteBuffer.wrap("events: ".getBytes(StandardCharsets.UTF_8)));
+			channel.write(data);
+		};
+		this.contextRunner
+			.withPropertyValues("tlsaccept.listeners.edge.port=0", "tlsaccept.listeners.edge.idle-timeout=45s",
+					"tlsaccept.listeners.edge.max-lifetime=2h")
+			.withBean(TlsChannelHandler.class, () -> echo)
+			.run((context) -> {
+				TlsListener listener = context.getBean(TlsListener.class);
+				assertThat(listener.getServer().settings().idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+				assertThat(listener.getServer().settings().maxLifetime()).isEqualTo(Duration.ofHours(2));
+				try (SSLSocket socket = TestTls.connect(listener.getPort(), "TLSv1.3")) {
+					assertThat(TestTls.exchange(socket, "hi")).isEqualTo("events: hi");
 				}
 			});
 	}

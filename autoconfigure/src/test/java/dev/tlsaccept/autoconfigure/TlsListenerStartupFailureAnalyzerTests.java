@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.keys.SelfSignedCertificate;
+import dev.tlsaccept.server.TlsChannelHandler;
 import dev.tlsaccept.server.TlsConnectionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,7 +145,28 @@ class TlsListenerStartupFailureAnalyzerTests {
 		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.handler=nope")
 			.withBean("echo", TlsConnectionHandler.class, () -> new EchoHandler("echo"))
 			.run(failsWith("tlsaccept.listeners.edge.handler", "'nope'", "Handler beans: echo",
-					"name of a TlsConnectionHandler bean"));
+					"name of a TlsChannelHandler or TlsConnectionHandler bean"));
+	}
+
+	@Test
+	void eventDrivenHandlerInBlockingMode() {
+		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.bio-mode=blocking")
+			.withBean("events", TlsChannelHandler.class, () -> (channel, data) -> channel.write(data))
+			.run(failsWith("tlsaccept.listeners.edge.bio-mode", "event-driven TlsChannelHandler", "selector threads",
+					"non-blocking"));
+	}
+
+	@Test
+	void handlerBeansOfBothStylesAndNoSelection() {
+		this.contextRunner.withBean("events", TlsChannelHandler.class, () -> (channel, data) -> channel.write(data))
+			.withBean("streams", TlsConnectionHandler.class, () -> new EchoHandler("streams"))
+			.run(failsWith("tlsaccept.listeners.edge.handler", "cannot choose", "events, streams", "@Primary"));
+	}
+
+	@Test
+	void negativeIdleTimeout() {
+		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.idle-timeout=-1s")
+			.run(failsWith("tlsaccept.listeners.edge.idle-timeout", "must not be negative", "Fix"));
 	}
 
 	@Test

@@ -15,7 +15,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class Results {
 
-	final Main.Options options;
+	final Options options;
 
 	final Map<String, Object> meta = new LinkedHashMap<>();
 
@@ -27,11 +27,13 @@ final class Results {
 
 	final List<Map<String, Object>> pending = new ArrayList<>();
 
+	final List<Map<String, Object>> idle = new ArrayList<>();
+
 	final Map<String, List<double[]>> bulk = new LinkedHashMap<>();
 
 	final Map<String, String> bulkDescriptions = new LinkedHashMap<>();
 
-	Results(Main.Options options) {
+	Results(Options options) {
 		this.options = options;
 	}
 
@@ -317,6 +319,27 @@ final class Results {
 						rate[1], rate[2], rate[0] / bulkMedian(Main.BASELINE), perCpu[0]));
 			}
 		}
+		if (!this.idle.isEmpty()) {
+			out.append("\nIdle established connections (each echoed a line, then idle; server -Xmx1g):\n\n");
+			out.append("| server | connections | still answering | tlsaccept threads | process threads (before → after) "
+					+ "| RSS per connection | heap per connection | native per connection | fresh echo p50 / p99 ms |\n");
+			out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+			for (Map<String, Object> entry : this.idle) {
+				if (!entry.containsKey("rssPerConnectionKB")) {
+					out.append("| ").append(entry.get("server")).append(" | failed: ").append(entry.get("error"))
+						.append(" | | | | | | | |\n");
+					continue;
+				}
+				Map<?, ?> fresh = (Map<?, ?>) entry.get("freshEchoMs");
+				out.append(String.format(Locale.ROOT,
+						"| %s | %s | %s | %s → %s | %s → %s | %.1f KB | %.1f KB | %.1f KB | %.2f / %.2f |%n",
+						entry.get("server"), entry.get("opened"), entry.get("stillAnsweringAfterIdle"),
+						entry.get("tlsacceptThreadsBefore"), entry.get("tlsacceptThreadsAfter"),
+						entry.get("processThreadsBefore"), entry.get("processThreadsAfter"),
+						(Double) entry.get("rssPerConnectionKB"), (Double) entry.get("heapPerConnectionKB"),
+						(Double) entry.get("nativePerConnectionKB"), (Double) fresh.get("p50"), (Double) fresh.get("p99")));
+			}
+		}
 		Map<String, String> targets = targets();
 		if (!targets.isEmpty()) {
 			out.append("\nTargets:\n\n");
@@ -409,6 +432,7 @@ final class Results {
 		}
 		root.put("observability", observability);
 		root.put("pending", this.pending);
+		root.put("idle", this.idle);
 		Map<String, Object> bulkJson = new LinkedHashMap<>();
 		this.bulk.forEach((server, rounds) -> bulkJson.put(server,
 				Map.of("description", this.bulkDescriptions.get(server), "mbPerSecond",

@@ -1,16 +1,21 @@
 package dev.tlsaccept.benchmarks;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -18,6 +23,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -32,6 +39,8 @@ import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.record.HandshakeRecord;
 import dev.tlsaccept.record.InMemoryHandshakeRepository;
 import dev.tlsaccept.server.HandshakeObserver;
+import dev.tlsaccept.server.TlsChannel;
+import dev.tlsaccept.server.TlsChannelHandler;
 import dev.tlsaccept.server.TlsConnectionHandler;
 import dev.tlsaccept.server.TlsServer;
 import dev.tlsaccept.server.TlsServerSettings;
@@ -60,11 +69,15 @@ public final class ServerMain {
 		String kind = args[1];
 		boolean pending = List.of(args).contains("pending");
 		boolean echo = List.of(args).contains("echo");
+		// idle phase: many long-lived connections, a line echo in the handler style under test
+		boolean lines = List.of(args).contains("lines");
+		boolean event = List.of(args).contains("event");
+		boolean virtualThreads = List.of(args).contains("vthreads");
 		AutoCloseable server;
 		int port;
 		TlsServer tlsServer = null;
 		if (kind.equals("raw-jdk")) {
-			RawJdkServer raw = new RawJdkServer(keyStore, echo);
+			RawJdkServer raw = new RawJdkServer(keyStore, echo, lines);
 			port = raw.port();
 			server = raw;
 		}
@@ -91,13 +104,24 @@ public final class ServerMain {
 				config.handshakeTimeout(Duration.ofMinutes(10));
 				settings.maxConnections(30_000).maxPendingHandshakes(30_000);
 			}
+			else if (lines) {
+				settings.maxConnections(30_000);
+			}
 			else {
 				settings.maxConnections(5_000).maxPendingHandshakes(5_000);
 			}
 			HandshakeObserver observer = record ? new Recorder() : HandshakeObserver.NONE;
 			TlsConnectionHandler handler = echo ? (connection) -> echo(connection.inputStream(),
 					connection.outputStream()) : null;
-			tlsServer = new TlsServer(settings.build(), TlsServerContext.create(config.build()), observer, handler);
+			if (lines) {
+				handler = (connection) -> lineEcho(connection.inputStream(), connection.outputStream());
+			}
+			if (virtualThreads) {
+				settings.workerExecutor(virtualThreadExecutor());
+			}
+			TlsServerContext context = TlsServerContext.create(config.build());
+			tlsServer = event ? TlsServer.eventDriven(settings.build(), context, observer, new LineEcho())
+					: new TlsServer(settings.build(), context, observer, handler);
 			tlsServer.start();
 			port = tlsServer.port();
 			server = tlsServer;
@@ -117,8 +141,13 @@ public final class ServerMain {
 							|| thread.getName().startsWith("multiThreadIoEventLoopGroup"))
 					.count();
 				int pendingNow = (tlsServer != null) ? tlsServer.stats().pendingHandshakes() : -1;
+				long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+					.stream()
+					.filter((pool) -> pool.getName().equals("direct"))
+					.mapToLong(BufferPoolMXBean::getMemoryUsed)
+					.sum();
 				System.out.println("STATS " + ownThreads + " " + ManagementFactory.getThreadMXBean().getThreadCount()
-						+ " " + memory.getHeapMemoryUsage().getUsed() + " " + pendingNow);
+						+ " " + memory.getHeapMemoryUsage().getUsed() + " " + pendingNow + " " + direct);
 				System.out.flush();
 			}
 			else if (line.equals("quit")) {
@@ -142,6 +171,47 @@ public final class ServerMain {
 		}
 	}
 
+	/** The demo's protocol with blocking streams: each line answered with {@code echo: <line>}. */
+	static void lineEcho(InputStream in, OutputStream out) throws IOException {
+		BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+		Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+		String line;
+		while ((line = reader.readLine()) != null) {
+			writer.write("echo: " + line + "\n");
+			writer.flush();
+		}
+	}
+
+	/** The demo's protocol, event-driven: a line buffer per connection, nothing else. */
+	static final class LineEcho implements TlsChannelHandler {
+
+		@Override
+		public void opened(TlsChannel channel) {
+			channel.attach(new ByteArrayOutputStream(64));
+		}
+
+		@Override
+		public void received(TlsChannel channel, ByteBuffer data) {
+			ByteArrayOutputStream line = (ByteArrayOutputStream) channel.attachment();
+			while (data.hasRemaining()) {
+				byte next = data.get();
+				if (next != '\n') {
+					line.write(next);
+					continue;
+				}
+				channel.write(ByteBuffer.wrap(("echo: " + line.toString(StandardCharsets.UTF_8) + "\n")
+					.getBytes(StandardCharsets.UTF_8)));
+				line.reset();
+			}
+		}
+
+	}
+
+	/** {@code Executors.newVirtualThreadPerTaskExecutor()} on JDK 21+, found by reflection (we compile for 17). */
+	static Executor virtualThreadExecutor() throws Exception {
+		return (Executor) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+	}
+
 	/** Records every handshake as the Spring Boot auto-configuration does. */
 	static final class Recorder implements HandshakeObserver {
 
@@ -163,7 +233,7 @@ public final class ServerMain {
 
 		private final Thread acceptor;
 
-		RawJdkServer(KeyStore keyStore, boolean echo) throws Exception {
+		RawJdkServer(KeyStore keyStore, boolean echo, boolean lines) throws Exception {
 			KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
 			kmf.init(keyStore, PASSWORD);
 			SSLContext context = SSLContext.getInstance("TLS");
@@ -181,6 +251,9 @@ public final class ServerMain {
 								ssl.startHandshake();
 								if (echo) {
 									echo(ssl.getInputStream(), ssl.getOutputStream());
+								}
+								else if (lines) {
+									lineEcho(ssl.getInputStream(), ssl.getOutputStream());
 								}
 							}
 							catch (IOException ex) {
