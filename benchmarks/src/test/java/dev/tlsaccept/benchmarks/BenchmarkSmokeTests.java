@@ -20,7 +20,7 @@ class BenchmarkSmokeTests {
 
 	@Test
 	void smokeRunMeasuresEveryServer() throws Exception {
-		Main.Options options = Main.Options.smoke();
+		Options options = Options.smoke();
 		options.out = Path.of("target", "smoke-results.json");
 		Results results = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> Main.run(options));
 
@@ -64,8 +64,14 @@ class BenchmarkSmokeTests {
 		});
 		assertThat(results.bulk).containsKeys("raw-jdk", "jdk-non-blocking");
 		assertThat(results.bulkMedian("jdk-non-blocking")).isPositive();
+		assertThat(results.idle).isNotEmpty().allSatisfy((Map<String, Object> entry) -> {
+			assertThat(entry).as("idle " + entry).doesNotContainKey("error");
+			assertThat(((Number) entry.get("opened")).intValue()).isEqualTo(options.idleConnections);
+			assertThat(((Number) entry.get("stillAnsweringAfterIdle")).intValue()).isEqualTo(options.idleConnections);
+		});
+		assertThat(results.idle).extracting((entry) -> entry.get("server")).contains("raw-jdk", "jdk-event");
 		assertThat(json).contains("\"targets\"", "\"observability\"", "\"latency\"", "\"p99Ms\"", "\"pending\"",
-				"\"bulkEcho\"");
+				"\"bulkEcho\"", "\"idle\"");
 		assertThat(results.markdown()).contains("Handshake latency at a fixed offered rate");
 	}
 
