@@ -221,7 +221,9 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	@Override
 	public void resumeReading() {
-		this.loop.execute(() -> {
+		// always on a later turn: called from inside received(), reading at once would overwrite the
+		// loop's buffer that the running callback still reads
+		this.loop.post(() -> {
 			if (this.readPaused) {
 				this.readPaused = false;
 				interest();
