@@ -98,6 +98,15 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private boolean peerClosedDuringHandshake;
 
+	/**
+	 * Delegated tasks ran since the last unwrap: unwrap once even without new input, as SunJSSE
+	 * throws a task's failure (a ClientHello it cannot parse) only from the next wrap or unwrap.
+	 */
+	private boolean tasksRan;
+
+	/** The ClientHello was checked before the first byte of the server's answer left. */
+	private boolean helloChecked;
+
 	private volatile boolean inboundClosed;
 
 	private volatile boolean outboundClosed;
@@ -219,6 +228,13 @@ public final class TlsAcceptor implements AutoCloseable {
 			// end, or when the next record does not fit (one write per record met Nagle and delayed
 			// ACKs: ~40 ms per TLS 1.3 handshake over a blocking socket)
 			boolean flightComplete = status != HandshakeStatus.NEED_WRAP && status != HandshakeStatus.NEED_TASK;
+			if (!this.helloChecked && this.netOut.position() > 0) {
+				this.helloChecked = true;
+				AcceptResult refused = refuseMalformedHello();
+				if (refused != null) {
+					return refused;
+				}
+			}
 			if ((flightComplete || this.netOutFull) && !flush()) {
 				return wantWrite();
 			}
@@ -252,7 +268,41 @@ public final class TlsAcceptor implements AutoCloseable {
 		Runnable task;
 		while ((task = this.engine.getDelegatedTask()) != null) {
 			task.run();
+			this.tasksRan = true;
 		}
+	}
+
+	/**
+	 * Whether to unwrap now: when input is buffered, or when delegated tasks ran since the last
+	 * unwrap (the engine may have a failure to report, or may finish without input).
+	 */
+	private boolean unwrapDue() {
+		boolean due = this.netIn.position() > 0 || this.tasksRan;
+		this.tasksRan = false;
+		return due;
+	}
+
+	/**
+	 * An engine may go on past a ClientHello that tlsaccept's parser finds malformed (an extension
+	 * it does not read, such as ALPN when the server offers none): refuse it before the server's
+	 * first flight leaves, with decode_error as OpenSSL 3 does.
+	 * @return the failure, or {@code null} when the hello is well formed
+	 */
+	private @Nullable AcceptResult refuseMalformedHello() {
+		if (!isMalformedHello()) {
+			return null;
+		}
+		this.netOut.clear();
+		TlsAlert decodeError = TlsAlert.of(50, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
+		sendPlaintextAlert(decodeError);
+		return failure(-1, SslError.SSL, decodeError, "ClientHello refused by tlsaccept (the engine went on)",
+				FailureClassifier.DECODE_ERROR);
+	}
+
+	/** The whole ClientHello arrived and tlsaccept's parser rejected it. */
+	private boolean isMalformedHello() {
+		ClientHelloSummary summary = this.clientHello.summary();
+		return this.clientHello.isComplete() && summary != null && summary.parseError() != null;
 	}
 
 	private void wrapHandshake() throws SSLException {
@@ -288,7 +338,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @return {@code true} when the engine made progress, {@code false} when it needs more input
 	 */
 	private boolean unwrapHandshake() throws SSLException {
-		if (this.netIn.position() == 0) {
+		if (!unwrapDue()) {
 			return false;
 		}
 		ensureAppIn(256);
@@ -393,7 +443,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (received == null) {
 			alert = drainAlert(failure, protocol);
 		}
-		return failure(-1, SslError.SSL, alert, failure.getMessage(), FailureClassifier.reason(failure, alert));
+		return failure(-1, SslError.SSL, alert, failure.getMessage(),
+				FailureClassifier.reason(failure, alert, isMalformedHello()));
 	}
 
 	/** Let the engine produce the alert it queued for a failure, send it, and tell which it was. */
@@ -419,6 +470,19 @@ public final class TlsAcceptor implements AutoCloseable {
 			alert = InboundRecords.plaintextAlert(produced, TlsAlert.Direction.SENT);
 			if (alert == null && InboundRecords.hasEncryptedAlert(produced)) {
 				alert = this.context.sentAlert(failure, protocol);
+			}
+		}
+		else if (!this.producedOutput) {
+			// nothing sent yet, and the engine wrote nothing now: send the alert it raised without
+			// writing it (BCJSSE before a valid ClientHello), or decode_error for a ClientHello that
+			// tlsaccept's parser rejected too (SunJSSE 17 writes nothing when a delegated task fails)
+			alert = this.context.unwrittenAlert(failure);
+			if (alert == null && isMalformedHello()) {
+				alert = TlsAlert.of(50, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
+			}
+			if (alert != null) {
+				sendPlaintextAlert(alert);
+				return alert;
 			}
 		}
 		flushQuietly();
@@ -598,7 +662,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @return {@code true} on progress, {@code false} when more input is needed
 	 */
 	private boolean unwrapData() throws SSLException {
-		if (this.netIn.position() == 0) {
+		if (!unwrapDue()) {
 			return false;
 		}
 		ensureAppIn(this.engine.getSession().getApplicationBufferSize());
