@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -111,13 +113,18 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private volatile boolean outboundClosed;
 
-	/** Guards {@code netIn} and {@code appIn} in the data phase; taken before {@link #writeLock}. */
-	private final Object readLock = new Object();
+	/**
+	 * Guards {@code netIn} and {@code appIn} in the data phase. Lock order: {@code readLock} before
+	 * {@link #writeLock} (a read may write: an alert, a KeyUpdate answer), never the other way round.
+	 * Locks, not monitors: a virtual thread blocked on the socket inside {@code synchronized} would
+	 * pin its carrier thread on JDK 21 to 23.
+	 */
+	private final ReentrantLock readLock = new ReentrantLock();
 
 	/** Guards {@code netOut} and BIO writes in the data phase. */
-	private final Object writeLock = new Object();
+	private final ReentrantLock writeLock = new ReentrantLock();
 
-	private boolean released;
+	private final AtomicBoolean released = new AtomicBoolean();
 
 	private Instant startedAt = Instant.EPOCH;
 
@@ -593,8 +600,12 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (!dst.hasRemaining()) {
 			return IoResult.bytes(0);
 		}
-		synchronized (this.readLock) {
+		this.readLock.lock();
+		try {
 			return readLocked(dst);
+		}
+		finally {
+			this.readLock.unlock();
 		}
 	}
 
@@ -624,8 +635,12 @@ public final class TlsAcceptor implements AutoCloseable {
 			return new IoResult(-1, SslError.SSL, "no renegotiation");
 		}
 		catch (SSLException ex) {
-			synchronized (this.writeLock) {
+			this.writeLock.lock();
+			try {
 				drainAlert(ex, null);
+			}
+			finally {
+				this.writeLock.unlock();
 			}
 			this.state = State.FAILED;
 			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, FailureClassifier.receivedAlert(ex)));
@@ -704,12 +719,16 @@ public final class TlsAcceptor implements AutoCloseable {
 				runTasks();
 			}
 			else {
-				synchronized (this.writeLock) {
+				this.writeLock.lock();
+				try {
 					ensureNetOut();
 					SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.netOut);
 					if (wrapped.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || wrapped.bytesProduced() == 0) {
 						break;
 					}
+				}
+				finally {
+					this.writeLock.unlock();
 				}
 			}
 			status = this.engine.getHandshakeStatus();
@@ -732,8 +751,12 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (this.outboundClosed) {
 			return new IoResult(-1, SslError.SSL, "protocol is shutdown");
 		}
-		synchronized (this.writeLock) {
+		this.writeLock.lock();
+		try {
 			return writeLocked(src);
+		}
+		finally {
+			this.writeLock.unlock();
 		}
 	}
 
@@ -791,7 +814,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 		try {
 			boolean firstCall;
-			synchronized (this.writeLock) {
+			this.writeLock.lock();
+			try {
 				firstCall = !this.outboundClosed;
 				if (firstCall) {
 					this.outboundClosed = true;
@@ -813,14 +837,21 @@ public final class TlsAcceptor implements AutoCloseable {
 					return IoResult.WANT_WRITE;
 				}
 			}
+			finally {
+				this.writeLock.unlock();
+			}
 			if (this.inboundClosed) {
 				return new IoResult(1, SslError.NONE, null);
 			}
 			if (firstCall) {
 				return new IoResult(0, SslError.NONE, null);
 			}
-			synchronized (this.readLock) {
+			this.readLock.lock();
+			try {
 				return awaitPeerCloseNotify();
+			}
+			finally {
+				this.readLock.unlock();
 			}
 		}
 		catch (SSLException ex) {
@@ -907,8 +938,12 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	private boolean flushLocked() throws IOException {
-		synchronized (this.writeLock) {
+		this.writeLock.lock();
+		try {
 			return flush();
+		}
+		finally {
+			this.writeLock.unlock();
 		}
 	}
 
@@ -977,9 +1012,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.bio.close();
 	}
 
-	private synchronized void release() {
-		if (!this.released) {
-			this.released = true;
+	private void release() {
+		if (this.released.compareAndSet(false, true)) {
 			this.context.release(this.engine);
 		}
 	}
