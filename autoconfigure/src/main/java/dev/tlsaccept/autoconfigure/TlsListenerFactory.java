@@ -106,8 +106,8 @@ final class TlsListenerFactory {
 			keys = ListenerKeyMaterial.fromProperties(name, listener, this.resourceLoader);
 		}
 		context = context(name, listener, keys);
-		TlsServerSettings settings = settings(name, listener, address);
-		Executor executor = workerExecutor(name, listener);
+		Executor executor = workerExecutor(name);
+		TlsServerSettings settings = settings(name, listener, address, executor);
 		TlsConnectionHandler handler = handler(name, listener);
 		TlsListener tlsListener = new TlsListener(name, context,
 				(current) -> new TlsServer(settings, current, this.observer, handler), keys.source(), bundleName,
@@ -300,7 +300,8 @@ final class TlsListenerFactory {
 				"TLS listener '" + name + "' cannot be configured: " + message, action, ex);
 	}
 
-	private TlsServerSettings settings(String name, Listener listener, @Nullable InetAddress address) {
+	private TlsServerSettings settings(String name, Listener listener, @Nullable InetAddress address,
+			@Nullable Executor workerExecutor) {
 		TlsServerSettings.Builder builder = TlsServerSettings.builder(name);
 		setting(name, "port", () -> builder.port(listener.getPort()));
 		setting(name, "max-connections", () -> builder.maxConnections(listener.getMaxConnections()));
@@ -310,7 +311,10 @@ final class TlsListenerFactory {
 		if (selectorThreads != null) {
 			setting(name, "selector-threads", () -> builder.selectorThreads(selectorThreads));
 		}
-		return builder.address(address).bioMode(listener.getBioMode().toEngineMode()).build();
+		return builder.address(address)
+			.bioMode(listener.getBioMode().toEngineMode())
+			.workerExecutor(workerExecutor)
+			.build();
 	}
 
 	private void setting(String name, String property, Runnable apply) {
@@ -325,13 +329,18 @@ final class TlsListenerFactory {
 		}
 	}
 
-	private @Nullable Executor workerExecutor(String name, Listener listener) {
+	/**
+	 * One virtual thread per established connection when {@code spring.threads.virtual.enabled}
+	 * is set on JDK 21+; {@code null} otherwise, for the server's bounded pool of platform threads.
+	 * No concurrency limit: {@code max-connections} already bounds the connections, and a limit
+	 * would make {@code execute} block the selector thread that hands a connection off.
+	 */
+	private @Nullable Executor workerExecutor(String name) {
 		if (!Threading.VIRTUAL.isActive(this.environment)) {
 			return null;
 		}
-		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("tlsaccept-" + name + "-");
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("tlsaccept-" + name + "-worker-");
 		executor.setVirtualThreads(true);
-		executor.setConcurrencyLimit(listener.getMaxConnections());
 		return executor;
 	}
 
