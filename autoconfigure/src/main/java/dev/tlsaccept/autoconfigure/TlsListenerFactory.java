@@ -109,7 +109,7 @@ final class TlsListenerFactory {
 			keys = ListenerKeyMaterial.fromProperties(name, listener, this.resourceLoader);
 		}
 		context = context(name, listener, keys);
-		Executor executor = workerExecutor(name, listener);
+		Executor executor = workerExecutor(name);
 		TlsServerSettings settings = settings(name, listener, address, executor);
 		Handler handler = handler(name, listener);
 		TlsListener tlsListener = new TlsListener(name, context,
@@ -304,22 +304,22 @@ final class TlsListenerFactory {
 	}
 
 	private TlsServerSettings settings(String name, Listener listener, @Nullable InetAddress address,
-			@Nullable Executor executor) {
+			@Nullable Executor workerExecutor) {
 		TlsServerSettings.Builder builder = TlsServerSettings.builder(name);
 		setting(name, "port", () -> builder.port(listener.getPort()));
 		setting(name, "max-connections", () -> builder.maxConnections(listener.getMaxConnections()));
 		setting(name, "max-pending-handshakes", () -> builder.maxPendingHandshakes(listener.getMaxPendingHandshakes()));
 		setting(name, "shutdown-timeout", () -> builder.shutdownTimeout(listener.getShutdownTimeout()));
-		if (executor != null) {
-			builder.workerExecutor(executor);
-		}
 		setting(name, "idle-timeout", () -> builder.idleTimeout(listener.getIdleTimeout()));
 		setting(name, "max-lifetime", () -> builder.maxLifetime(listener.getMaxLifetime()));
 		Integer selectorThreads = listener.getSelectorThreads();
 		if (selectorThreads != null) {
 			setting(name, "selector-threads", () -> builder.selectorThreads(selectorThreads));
 		}
-		return builder.address(address).bioMode(listener.getBioMode().toEngineMode()).build();
+		return builder.address(address)
+			.bioMode(listener.getBioMode().toEngineMode())
+			.workerExecutor(workerExecutor)
+			.build();
 	}
 
 	private void setting(String name, String property, Runnable apply) {
@@ -334,13 +334,18 @@ final class TlsListenerFactory {
 		}
 	}
 
-	private @Nullable Executor workerExecutor(String name, Listener listener) {
+	/**
+	 * One virtual thread per established connection when {@code spring.threads.virtual.enabled}
+	 * is set on JDK 21+; {@code null} otherwise, for the server's bounded pool of platform threads.
+	 * No concurrency limit: {@code max-connections} already bounds the connections, and a limit
+	 * would make {@code execute} block the selector thread that hands a connection off.
+	 */
+	private @Nullable Executor workerExecutor(String name) {
 		if (!Threading.VIRTUAL.isActive(this.environment)) {
 			return null;
 		}
-		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("tlsaccept-" + name + "-");
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("tlsaccept-" + name + "-worker-");
 		executor.setVirtualThreads(true);
-		// no concurrency limit: it would block the submitting selector thread; max-connections bounds it
 		return executor;
 	}
 

@@ -29,6 +29,12 @@ final class ClientHelloParser {
 
 	private static final int EXTENSION_SUPPORTED_VERSIONS = 0x002b;
 
+	private static final int EXTENSION_PSK_KEY_EXCHANGE_MODES = 0x002d;
+
+	private static final int EXTENSION_SIGNATURE_ALGORITHMS_CERT = 0x0032;
+
+	private static final int EXTENSION_KEY_SHARE = 0x0033;
+
 	private final byte[] buffer;
 
 	/** Bytes of {@link #buffer} that hold data; fewer than the message needs when truncated. */
@@ -163,6 +169,14 @@ final class ClientHelloParser {
 				this.supportedVersions = versions;
 				parseCodes(data.vector8("supported_versions"), versions);
 			}
+			// read only to check their vectors, as OpenSSL 3 does: some engines skip them unread
+			case EXTENSION_SIGNATURE_ALGORITHMS_CERT ->
+				parseCodes(data.vector16("signature_algorithms_cert"), new ArrayList<>());
+			case EXTENSION_PSK_KEY_EXCHANGE_MODES -> {
+				Cursor modes = data.vector8("psk_key_exchange_modes");
+				modes.skip(modes.remaining(), "psk_key_exchange_modes");
+			}
+			case EXTENSION_KEY_SHARE -> parseKeyShares(data.vector16("client_shares"));
 			default -> data.skip(data.remaining(), "extension");
 		}
 		if (data.hasRemaining()) {
@@ -181,6 +195,14 @@ final class ClientHelloParser {
 			if (nameType == 0 && this.serverName == null) {
 				this.serverName = printable(name);
 			}
+		}
+	}
+
+	private static void parseKeyShares(Cursor shares) throws Malformed {
+		while (shares.hasRemaining()) {
+			shares.u16("key share group");
+			Cursor key = shares.vector16("key_exchange");
+			key.skip(key.remaining(), "key_exchange");
 		}
 	}
 

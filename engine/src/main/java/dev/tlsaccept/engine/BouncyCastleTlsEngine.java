@@ -81,6 +81,12 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 			return BouncyCastleTlsEngine.sentAlert(failure);
 		}
 
+		/** BCJSSE raises an alert for a ClientHello it cannot read, but never writes it. */
+		@Override
+		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {
+			return BouncyCastleTlsEngine.sentAlert(failure);
+		}
+
 	}
 
 }

@@ -27,6 +27,9 @@ final class FailureClassifier {
 
 	static final String CONNECTION_RESET = "connection reset by peer";
 
+	/** OpenSSL's words for the decode_error alert it sends for a ClientHello it cannot parse. */
+	static final String DECODE_ERROR = "decode error";
+
 	private static final Pattern RECEIVED_ALERT = Pattern
 		.compile("(?i)received (?:fatal )?alert:? ?([a-z_]+)");
 
@@ -60,6 +63,22 @@ final class FailureClassifier {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * OpenSSL's reason for a handshake failure: {@code decode error} for a ClientHello that
+	 * tlsaccept's parser rejected (engines word and answer those differently, OpenSSL 3 sends
+	 * decode_error for nearly all of them), else as {@link #reason(SSLException, TlsAlert)}.
+	 * @param failure the engine's exception
+	 * @param alert the alert sent or received, if known
+	 * @param malformedHello whether the whole ClientHello arrived and tlsaccept's parser rejected it
+	 * @return a short reason
+	 */
+	static String reason(SSLException failure, @Nullable TlsAlert alert, boolean malformedHello) {
+		if (malformedHello && (alert == null || alert.direction() == TlsAlert.Direction.SENT)) {
+			return DECODE_ERROR;
+		}
+		return reason(failure, alert);
 	}
 
 	/**
@@ -101,6 +120,12 @@ final class FailureClassifier {
 		}
 		if (lower.contains("bad record mac") || lower.contains("bad_record_mac")) {
 			return "bad record mac";
+		}
+		// SunJSSE "The size of the handshake message (N) exceeds the maximum allowed size", BCJSSE
+		// "Handshake message length exceeds the maximum", BoringSSL EXCESSIVE_MESSAGE_SIZE
+		if (lower.contains("handshake message") && lower.contains("exceeds the maximum")
+				|| lower.contains("excessive_message_size")) {
+			return "excessive message size";
 		}
 		if (alert != null) {
 			return alert.name().replace('_', ' ');

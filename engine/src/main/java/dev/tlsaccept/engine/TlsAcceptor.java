@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -101,17 +103,31 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private boolean peerClosedDuringHandshake;
 
+	/**
+	 * Delegated tasks ran since the last unwrap: unwrap once even without new input, as SunJSSE
+	 * throws a task's failure (a ClientHello it cannot parse) only from the next wrap or unwrap.
+	 */
+	private boolean tasksRan;
+
+	/** The ClientHello was checked before the first byte of the server's answer left. */
+	private boolean helloChecked;
+
 	private volatile boolean inboundClosed;
 
 	private volatile boolean outboundClosed;
 
-	/** Guards {@code netIn} and {@code appIn} in the data phase; taken before {@link #writeLock}. */
-	private final Object readLock = new Object();
+	/**
+	 * Guards {@code netIn} and {@code appIn} in the data phase. Lock order: {@code readLock} before
+	 * {@link #writeLock} (a read may write: an alert, a KeyUpdate answer), never the other way round.
+	 * Locks, not monitors: a virtual thread blocked on the socket inside {@code synchronized} would
+	 * pin its carrier thread on JDK 21 to 23.
+	 */
+	private final ReentrantLock readLock = new ReentrantLock();
 
 	/** Guards {@code netOut} and BIO writes in the data phase. */
-	private final Object writeLock = new Object();
+	private final ReentrantLock writeLock = new ReentrantLock();
 
-	private boolean released;
+	private final AtomicBoolean released = new AtomicBoolean();
 
 	private Instant startedAt = Instant.EPOCH;
 
@@ -136,9 +152,6 @@ public final class TlsAcceptor implements AutoCloseable {
 	private boolean tasksRunning;
 
 	private boolean releaseAfterTasks;
-
-	/** Delegated tasks ran: unwrap once more even without input, for a failure they stored. */
-	private boolean unwrapAfterTasks;
 
 	TlsAcceptor(TlsEngineContext context, TlsConfig config, Bio bio) {
 		this.context = context;
@@ -255,6 +268,13 @@ public final class TlsAcceptor implements AutoCloseable {
 			// end, or when the next record does not fit (one write per record met Nagle and delayed
 			// ACKs: ~40 ms per TLS 1.3 handshake over a blocking socket)
 			boolean flightComplete = status != HandshakeStatus.NEED_WRAP && status != HandshakeStatus.NEED_TASK;
+			if (!this.helloChecked && this.netOut.position() > 0) {
+				this.helloChecked = true;
+				AcceptResult refused = refuseMalformedHello();
+				if (refused != null) {
+					return refused;
+				}
+			}
 			if ((flightComplete || this.netOutFull) && !flush()) {
 				return wantWrite();
 			}
@@ -293,8 +313,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		Runnable task;
 		while ((task = this.engine.getDelegatedTask()) != null) {
 			task.run();
+			this.tasksRan = true;
 		}
-		this.unwrapAfterTasks = true;
 	}
 
 	private AcceptResult runTasksElsewhere(Executor executor) {
@@ -330,6 +350,39 @@ public final class TlsAcceptor implements AutoCloseable {
 				this.wantWriteTurns);
 	}
 
+	/**
+	 * Whether to unwrap now: when input is buffered, or when delegated tasks ran since the last
+	 * unwrap (the engine may have a failure to report, or may finish without input).
+	 */
+	private boolean unwrapDue() {
+		boolean due = this.netIn.position() > 0 || this.tasksRan;
+		this.tasksRan = false;
+		return due;
+	}
+
+	/**
+	 * An engine may go on past a ClientHello that tlsaccept's parser finds malformed (an extension
+	 * it does not read, such as ALPN when the server offers none): refuse it before the server's
+	 * first flight leaves, with decode_error as OpenSSL 3 does.
+	 * @return the failure, or {@code null} when the hello is well formed
+	 */
+	private @Nullable AcceptResult refuseMalformedHello() {
+		if (!isMalformedHello()) {
+			return null;
+		}
+		this.netOut.clear();
+		TlsAlert decodeError = TlsAlert.of(50, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
+		sendPlaintextAlert(decodeError);
+		return failure(-1, SslError.SSL, decodeError, "ClientHello refused by tlsaccept (the engine went on)",
+				FailureClassifier.DECODE_ERROR);
+	}
+
+	/** The whole ClientHello arrived and tlsaccept's parser rejected it. */
+	private boolean isMalformedHello() {
+		ClientHelloSummary summary = this.clientHello.summary();
+		return this.clientHello.isComplete() && summary != null && summary.parseError() != null;
+	}
+
 	private void wrapHandshake() throws SSLException {
 		ensureNetOut();
 		SSLEngineResult result = this.engine.wrap(EMPTY, this.netOut);
@@ -363,9 +416,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @return {@code true} when the engine made progress, {@code false} when it needs more input
 	 */
 	private boolean unwrapHandshake() throws SSLException {
-		boolean afterTasks = this.unwrapAfterTasks;
-		this.unwrapAfterTasks = false;
-		if (this.netIn.position() == 0 && !afterTasks) {
+		if (!unwrapDue()) {
 			return false;
 		}
 		ensureAppIn(256);
@@ -470,7 +521,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (received == null) {
 			alert = drainAlert(failure, protocol);
 		}
-		return failure(-1, SslError.SSL, alert, failure.getMessage(), FailureClassifier.reason(failure, alert));
+		return failure(-1, SslError.SSL, alert, failure.getMessage(),
+				FailureClassifier.reason(failure, alert, isMalformedHello()));
 	}
 
 	/** Let the engine produce the alert it queued for a failure, send it, and tell which it was. */
@@ -496,6 +548,19 @@ public final class TlsAcceptor implements AutoCloseable {
 			alert = InboundRecords.plaintextAlert(produced, TlsAlert.Direction.SENT);
 			if (alert == null && InboundRecords.hasEncryptedAlert(produced)) {
 				alert = this.context.sentAlert(failure, protocol);
+			}
+		}
+		else if (!this.producedOutput) {
+			// nothing sent yet, and the engine wrote nothing now: send the alert it raised without
+			// writing it (BCJSSE before a valid ClientHello), or decode_error for a ClientHello that
+			// tlsaccept's parser rejected too (SunJSSE 17 writes nothing when a delegated task fails)
+			alert = this.context.unwrittenAlert(failure);
+			if (alert == null && isMalformedHello()) {
+				alert = TlsAlert.of(50, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
+			}
+			if (alert != null) {
+				sendPlaintextAlert(alert);
+				return alert;
 			}
 		}
 		flushQuietly();
@@ -607,13 +672,13 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (!dst.hasRemaining()) {
 			return IoResult.bytes(0);
 		}
-		synchronized (this.readLock) {
-			try {
-				return readLocked(dst);
-			}
-			finally {
-				trimInbound();
-			}
+		this.readLock.lock();
+		try {
+			return readLocked(dst);
+		}
+		finally {
+			trimInbound();
+			this.readLock.unlock();
 		}
 	}
 
@@ -650,8 +715,12 @@ public final class TlsAcceptor implements AutoCloseable {
 			return new IoResult(-1, SslError.SSL, "no renegotiation");
 		}
 		catch (SSLException ex) {
-			synchronized (this.writeLock) {
+			this.writeLock.lock();
+			try {
 				drainAlert(ex, null);
+			}
+			finally {
+				this.writeLock.unlock();
 			}
 			this.state = State.FAILED;
 			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, FailureClassifier.receivedAlert(ex)));
@@ -689,7 +758,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @return {@code true} on progress, {@code false} when more input is needed
 	 */
 	private boolean unwrapData(@Nullable ByteBuffer direct) throws SSLException {
-		if (this.netIn.position() == 0) {
+		if (!unwrapDue()) {
 			return false;
 		}
 		if (direct == null) {
@@ -737,12 +806,16 @@ public final class TlsAcceptor implements AutoCloseable {
 				runTasks();
 			}
 			else {
-				synchronized (this.writeLock) {
+				this.writeLock.lock();
+				try {
 					ensureNetOut();
 					SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.netOut);
 					if (wrapped.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || wrapped.bytesProduced() == 0) {
 						break;
 					}
+				}
+				finally {
+					this.writeLock.unlock();
 				}
 			}
 			status = this.engine.getHandshakeStatus();
@@ -765,13 +838,13 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (this.outboundClosed) {
 			return new IoResult(-1, SslError.SSL, "protocol is shutdown");
 		}
-		synchronized (this.writeLock) {
-			try {
-				return writeLocked(src);
-			}
-			finally {
-				trimOutbound();
-			}
+		this.writeLock.lock();
+		try {
+			return writeLocked(src);
+		}
+		finally {
+			trimOutbound();
+			this.writeLock.unlock();
 		}
 	}
 
@@ -829,7 +902,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 		try {
 			boolean firstCall;
-			synchronized (this.writeLock) {
+			this.writeLock.lock();
+			try {
 				firstCall = !this.outboundClosed;
 				if (firstCall) {
 					this.outboundClosed = true;
@@ -851,14 +925,21 @@ public final class TlsAcceptor implements AutoCloseable {
 					return IoResult.WANT_WRITE;
 				}
 			}
+			finally {
+				this.writeLock.unlock();
+			}
 			if (this.inboundClosed) {
 				return new IoResult(1, SslError.NONE, null);
 			}
 			if (firstCall) {
 				return new IoResult(0, SslError.NONE, null);
 			}
-			synchronized (this.readLock) {
+			this.readLock.lock();
+			try {
 				return awaitPeerCloseNotify();
+			}
+			finally {
+				this.readLock.unlock();
 			}
 		}
 		catch (SSLException ex) {
@@ -945,8 +1026,12 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	private boolean flushLocked() throws IOException {
-		synchronized (this.writeLock) {
+		this.writeLock.lock();
+		try {
 			return flush();
+		}
+		finally {
+			this.writeLock.unlock();
 		}
 	}
 
@@ -964,8 +1049,12 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @return {@code true} when the next {@link #write} (even of nothing) must flush first
 	 */
 	public boolean hasPendingOutput() {
-		synchronized (this.writeLock) {
+		this.writeLock.lock();
+		try {
 			return this.netOut.position() > 0;
+		}
+		finally {
+			this.writeLock.unlock();
 		}
 	}
 
@@ -1056,8 +1145,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	private synchronized void releaseEngine() {
-		if (!this.released) {
-			this.released = true;
+		if (this.released.compareAndSet(false, true)) {
 			this.context.release(this.engine);
 		}
 	}

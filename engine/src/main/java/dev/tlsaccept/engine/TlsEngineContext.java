@@ -47,6 +47,17 @@ public interface TlsEngineContext extends AutoCloseable {
 	}
 
 	/**
+	 * The alert the engine raised for a failure but did not write (Bouncy Castle writes nothing
+	 * before it has read a valid ClientHello). tlsaccept sends it in clear on the engine's behalf,
+	 * so that a malformed hello is answered on every engine.
+	 * @param failure the engine's exception, from a handshake that has sent nothing yet
+	 * @return the alert to send, or {@code null} to send none
+	 */
+	default @Nullable TlsAlert unwrittenAlert(SSLException failure) {
+		return null;
+	}
+
+	/**
 	 * Protocols enabled on each engine.
 	 * @return protocol names
 	 */

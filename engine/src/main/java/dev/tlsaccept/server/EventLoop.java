@@ -190,21 +190,6 @@ final class EventLoop implements Runnable {
 	}
 
 	/**
-	 * Cut this loop's most silent pending handshake, from any thread (on the loop's next turn).
-	 * @param reason why, in the record
-	 */
-	void cutMostSilentLater(String reason) {
-		post(() -> {
-			PendingHandshake head = this.oldest;
-			if (head != null) {
-				head.cutStalled(reason + ", silent "
-						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - head.lastActivityNanos) + " ms");
-				pendingEnded(head);
-			}
-		});
-	}
-
-	/**
 	 * The pending handshake silent for the longest time.
 	 * @return it, or {@code null} when the loop has none
 	 */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.TlsServerContext;
@@ -178,7 +179,7 @@ final class SelectorListener implements Listener {
 			}
 			int index = this.nextLoop;
 			this.nextLoop = (this.nextLoop + 1) % this.loops.size();
-			Incoming next = new Incoming(channel, this.core.context(), peer);
+			Incoming next = new Incoming(channel, this.core.context(), peer, System.nanoTime());
 			EventLoop target = this.loops.get(index);
 			if (target == acceptingLoop) {
 				begin(target, next);
@@ -238,8 +239,7 @@ final class SelectorListener implements Listener {
 	}
 
 	private void begin(EventLoop loop, Incoming next) {
-		long now = System.nanoTime();
-		if (!makeRoom(loop, now)) {
+		if (!makeRoom(loop)) {
 			BlockingListener.closeQuietly(next.channel());
 			this.core.refusedPending(next.context(), this.mode, next.peer());
 			return;
@@ -256,13 +256,14 @@ final class SelectorListener implements Listener {
 		}
 		try {
 			SelectionKey key = loop.register(next.channel(), 0, handshake);
-			loop.pendingStarted(handshake, now);
+			// silence counts from the accept: a connection that waited for its loop is not fresher
+			loop.pendingStarted(handshake, next.acceptedNanos());
 			handshake.register(key);
 		}
 		catch (IOException | RuntimeException ex) {
 			handshake.abort(ex);
 		}
-		this.sweeps.get(this.loops.indexOf(loop)).arm(now);
+		this.sweeps.get(this.loops.indexOf(loop)).arm(System.nanoTime());
 	}
 
 	/**
@@ -270,29 +271,67 @@ final class SelectorListener implements Listener {
 	 * silent handshake.
 	 * @return {@code false} when no slot can be made: refuse the new connection
 	 */
-	private boolean makeRoom(EventLoop loop, long now) {
-		int limit = this.core.settings().maxPendingHandshakes();
-		// the new connection is counted already
-		if (this.core.pendingCount() <= limit) {
+	private boolean makeRoom(EventLoop loop) {
+		if (!this.core.claimEviction(pendingOnLoops() + 1)) {
+			// the new connection (counted already) fits, or cuts claimed by others make room
 			return true;
 		}
-		String reason = "handshake cut: stalled while max-pending-handshakes (" + limit + ") was reached";
-		PendingHandshake stalled = loop.mostSilent();
-		EventLoop other = mostSilentLoop();
-		if (stalled != null && (other == null || other == loop
-				|| stalled.lastActivityNanos - other.oldestActivityNanos() <= 0)) {
-			stalled.cutStalled(reason + ", silent " + TimeUnit.NANOSECONDS.toMillis(now - stalled.lastActivityNanos)
-					+ " ms");
-			loop.pendingEnded(stalled);
-			return true;
-		}
-		if (other == null || other == loop) {
+		EventLoop target = mostSilentLoop();
+		if (target == null) {
+			// every pending one is still on its way to a loop: nothing to compare, refuse this one
+			this.core.evictionDone();
 			return false;
 		}
-		// the most silent one is another loop's: it cuts it on its next turn (the limit is exceeded
-		// by this one connection meanwhile)
-		other.cutMostSilentLater(reason);
+		if (target == loop) {
+			cutMostSilent(loop, 0, () -> true);
+		}
+		else {
+			// the most silent one is another loop's: that loop cuts it on its next turn (the limit is
+			// exceeded by this one connection meanwhile)
+			target.post(() -> cutMostSilent(target, 1, this::stillOverLimit));
+		}
 		return true;
+	}
+
+	/**
+	 * On {@code loop}'s thread, with an eviction claimed: cut the most silent pending handshake of
+	 * all loops. When another loop's has become the most silent since the claim (this loop's ended
+	 * meanwhile), the claim moves there, at most once per loop; then the claim is released.
+	 * @param hops how often the claim moved already
+	 * @param needed whether the cut is still needed (a handshake may have ended by itself since the claim)
+	 */
+	private void cutMostSilent(EventLoop loop, int hops, BooleanSupplier needed) {
+		EventLoop target = mostSilentLoop();
+		if (target != null && target != loop && hops < this.loops.size()) {
+			target.post(() -> cutMostSilent(target, hops + 1, this::stillOverLimit));
+			return;
+		}
+		try {
+			int limit = this.core.settings().maxPendingHandshakes();
+			PendingHandshake stalled = loop.mostSilent();
+			if (stalled != null && needed.getAsBoolean()) {
+				stalled.cutStalled("handshake cut: stalled while max-pending-handshakes (" + limit + ") was reached, silent "
+						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalled.lastActivityNanos) + " ms");
+				loop.pendingEnded(stalled);
+			}
+		}
+		finally {
+			this.core.evictionDone();
+		}
+	}
+
+	/** Whether a claimed cut that a loop comes to later is still needed: the admitted ones exceed the limit. */
+	private boolean stillOverLimit() {
+		return this.core.pendingCount() > this.core.settings().maxPendingHandshakes();
+	}
+
+	/** The pending handshakes on the loops now (not those on their way to one). */
+	private int pendingOnLoops() {
+		int count = 0;
+		for (EventLoop loop : this.loops) {
+			count += loop.pendingCount();
+		}
+		return count;
 	}
 
 	/**
@@ -324,7 +363,8 @@ final class SelectorListener implements Listener {
 	}
 
 	/** An admitted channel on its way to a loop, with the context current when it was accepted. */
-	private record Incoming(SocketChannel channel, TlsServerContext context, @Nullable InetSocketAddress peer) {
+	private record Incoming(SocketChannel channel, TlsServerContext context, @Nullable InetSocketAddress peer,
+			long acceptedNanos) {
 	}
 
 	/** The listening channel's registration on the first loop. */

@@ -295,7 +295,10 @@ public final class TlsServerSettings {
 		}
 
 		/**
-		 * Where connection handlers run. The server does not shut a given executor down.
+		 * Where connection handlers run, one task per established connection. The server does not
+		 * shut a given executor down. A selector thread submits the tasks: {@code execute} must not
+		 * block (no concurrency throttle; {@code max-connections} bounds the tasks already), and may
+		 * reject a task, which closes that connection.
 		 * @param workerExecutor the executor, or {@code null} (the default) for a bounded pool of
 		 * platform threads the server creates and stops
 		 * @return this builder

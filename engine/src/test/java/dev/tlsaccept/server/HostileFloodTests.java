@@ -74,9 +74,14 @@ class HostileFloodTests {
 					.stream()
 					.filter((e) -> !e.result().isSuccess())
 					.toList();
+				// cut to make room at the limit, or (the last ones, silent for 2.5 s while the slots stay
+				// half full) by the pressure sweep
 				assertThat(cuts).hasSizeGreaterThanOrEqualTo(FLOOD - limit)
-					.allSatisfy((e) -> assertThat(e.result().reason())
-						.startsWith("handshake cut: stalled while max-pending-handshakes (" + limit + ") was reached"));
+					.allSatisfy((e) -> assertThat(e.result().reason()).startsWith("handshake cut: stalled "));
+				assertThat(cuts).filteredOn((e) -> e.result()
+					.reason()
+					.startsWith("handshake cut: stalled while max-pending-handshakes (" + limit + ") was reached"))
+					.hasSizeGreaterThanOrEqualTo(FLOOD - 2 * limit);
 			}
 			finally {
 				for (Socket socket : flood) {
