@@ -142,7 +142,7 @@ final class SelectorListener implements Listener {
 			}
 			Loop target = this.loops.get(this.nextLoop);
 			this.nextLoop = (this.nextLoop + 1) % this.loops.size();
-			Incoming incoming = new Incoming(channel, this.core.context(), peer);
+			Incoming incoming = new Incoming(channel, this.core.captureContext(), peer);
 			if (target == acceptingLoop) {
 				acceptingLoop.begin(incoming);
 			}

@@ -76,11 +76,21 @@ final class ServerCore {
 	}
 
 	/**
-	 * The context new handshakes use now.
-	 * @return the current context
+	 * Capture the context a newly admitted connection will handshake with, retained so that a
+	 * rotation meanwhile cannot close it before the acceptor is made (on another thread, later).
+	 * Every capture is given back by {@link #handshakeFinished}, which each admitted connection
+	 * reaches exactly once with the context captured for it.
+	 * @return the current context, retained; a context closed without a replacement is returned
+	 * as it is (its acceptors cannot be made: the handshake fails as "cannot start")
 	 */
-	TlsServerContext context() {
-		return this.contexts.get();
+	TlsServerContext captureContext() {
+		while (true) {
+			TlsServerContext current = this.contexts.get();
+			if (current.tryRetain() || this.contexts.get() == current) {
+				return current;
+			}
+			// closed just after a rotation replaced it: take the replacement
+		}
 	}
 
 	boolean hasHandler() {
@@ -124,7 +134,7 @@ final class ServerCore {
 			this.pending.incrementAndGet();
 			return true;
 		}
-		TlsServerContext context = context();
+		TlsServerContext context = this.contexts.get();
 		observe(new HandshakeEvent(name(), context.engineName(), this.settings.bioMode(), peer,
 				Results.syscall(context.config().clock().instant(), refusal)));
 		return false;
@@ -132,14 +142,18 @@ final class ServerCore {
 
 	/**
 	 * A pending handshake finished: count it and tell the observer. On failure the connection is
-	 * no longer counted as open; the caller closes it.
-	 * @param context the context the handshake ran with
+	 * no longer counted as open; the caller closes it. Gives back the capture of the context.
+	 * @param context the context the handshake ran with, from {@link #captureContext()}
 	 * @param mode the BIO mode
 	 * @param peer the peer
 	 * @param result the finished result
 	 */
 	void handshakeFinished(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer,
 			AcceptResult result) {
+		// the acceptor, if one was made, holds its own reference; a closed context was not retained
+		if (!context.isClosed()) {
+			context.release();
+		}
 		this.pending.decrementAndGet();
 		if (result.isSuccess()) {
 			this.succeeded.incrementAndGet();
