@@ -140,7 +140,7 @@ final class TlsListenerFactory {
 			Supplier<ListenerKeyMaterial> keys) {
 		String name = tlsListener.getName();
 		try {
-			tlsListener.updateContext(context(name, listener, keys.get()));
+			tlsListener.updateContext(() -> context(name, listener, keys.get()));
 		}
 		catch (RuntimeException ex) {
 			logger.error("TLS listener '" + name + "' keeps its current key material: the update of SSL bundle '"
