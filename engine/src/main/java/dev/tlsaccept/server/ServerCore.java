@@ -1,6 +1,7 @@
 package dev.tlsaccept.server;
 
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,9 @@ import org.jspecify.annotations.Nullable;
 final class ServerCore {
 
 	static final System.Logger logger = System.getLogger(TlsServer.class.getName());
+
+	/** Sources tracked for the limits per source, at least (about 100 bytes each). */
+	static final int MIN_TRACKED_SOURCES = 16_384;
 
 	/** Why a handshake still pending when the server stopped was ended. */
 	static final String CUT_REASON = "handshake cut: listener stopping";
@@ -55,6 +59,17 @@ final class ServerCore {
 
 	private final AtomicLong refusedMaxPending = new AtomicLong();
 
+	private final AtomicLong refusedDenied = new AtomicLong();
+
+	private final AtomicLong refusedNotAllowed = new AtomicLong();
+
+	private final AtomicLong refusedMaxPendingPerSource = new AtomicLong();
+
+	private final AtomicLong refusedMaxRatePerSource = new AtomicLong();
+
+	/** Pending handshakes and new-connection rates per source; {@code null} without such limits. */
+	private final @Nullable SourceTracker sources;
+
 	private volatile @Nullable Executor workers;
 
 	private volatile boolean stopping;
@@ -65,6 +80,10 @@ final class ServerCore {
 		this.contexts = contexts;
 		this.observer = observer;
 		this.handler = handler;
+		SourceLimits limits = settings.sourceLimits();
+		// more sources than pending handshakes: a source with a pending handshake always fits
+		this.sources = limits.limitsPerSource() ? new SourceTracker(limits,
+				Math.max(MIN_TRACKED_SOURCES, 2 * settings.maxPendingHandshakes() + 1), System::nanoTime) : null;
 	}
 
 	String name() {
@@ -112,22 +131,38 @@ final class ServerCore {
 	// ---- admission ------------------------------------------------------------------
 
 	/**
-	 * Count a newly accepted connection and check the limits. Called by one accepting thread at a
-	 * time, so the check and the increment cannot interleave with another admission.
-	 * @param peer the peer, for the refusal event
+	 * Count a newly accepted connection and check the rules: the allow and deny lists, the limits,
+	 * then the limits per source (last, since admitting counts the connection for its source).
+	 * Called by one accepting thread at a time, so the check and the increment cannot interleave
+	 * with another admission.
+	 * @param peer the peer, for the source rules and the refusal event
 	 * @return {@code true} when the connection may start its handshake (it is now pending);
 	 * {@code false} when it was refused, counted and reported: close it at once
 	 */
 	boolean admit(@Nullable InetSocketAddress peer) {
 		this.accepted.incrementAndGet();
+		InetAddress address = (peer != null) ? peer.getAddress() : null;
+		SourceLimits limits = this.settings.sourceLimits();
+		Cidr denied = limits.denied(address);
 		String refusal = null;
-		if (this.open.get() >= this.settings.maxConnections()) {
+		if (denied != null) {
+			this.refusedDenied.incrementAndGet();
+			refusal = "refused: deny " + denied;
+		}
+		else if (!limits.allowed(address)) {
+			this.refusedNotAllowed.incrementAndGet();
+			refusal = "refused: not in allow list";
+		}
+		else if (this.open.get() >= this.settings.maxConnections()) {
 			this.refusedMaxConnections.incrementAndGet();
 			refusal = "refused: max-connections (" + this.settings.maxConnections() + ") reached";
 		}
 		else if (this.pending.get() >= this.settings.maxPendingHandshakes()) {
 			this.refusedMaxPending.incrementAndGet();
 			refusal = "refused: max-pending-handshakes (" + this.settings.maxPendingHandshakes() + ") reached";
+		}
+		else if (this.sources != null && address != null) {
+			refusal = perSourceRefusal(this.sources.admit(address));
 		}
 		if (refusal == null) {
 			this.open.incrementAndGet();
@@ -138,6 +173,39 @@ final class ServerCore {
 		observe(new HandshakeEvent(name(), context.engineName(), this.settings.bioMode(), peer,
 				Results.syscall(context.config().clock().instant(), refusal)));
 		return false;
+	}
+
+	/**
+	 * The reason of a refusal by a limit per source, counted; the peer is not named (the record's
+	 * peer field carries it, masked where the application masks peers).
+	 */
+	private @Nullable String perSourceRefusal(SourceTracker.Verdict verdict) {
+		SourceLimits limits = this.settings.sourceLimits();
+		return switch (verdict) {
+			case ADMITTED -> null;
+			case MAX_PENDING -> {
+				this.refusedMaxPendingPerSource.incrementAndGet();
+				yield "refused: max-pending-handshakes-per-source (" + limits.maxPendingHandshakesPerSource() + ") reached";
+			}
+			case MAX_RATE -> {
+				this.refusedMaxRatePerSource.incrementAndGet();
+				yield "refused: max-handshakes-per-second-per-source (" + limits.maxHandshakesPerSecondPerSource()
+						+ ") reached";
+			}
+			case FULL -> {
+				this.refusedMaxPendingPerSource.incrementAndGet();
+				yield "refused: too many sources with handshakes pending";
+			}
+		};
+	}
+
+	/**
+	 * Sources tracked for the limits per source now.
+	 * @return the count, 0 without limits per source
+	 */
+	int trackedSources() {
+		SourceTracker sources = this.sources;
+		return (sources != null) ? sources.size() : 0;
 	}
 
 	/**
@@ -155,6 +223,10 @@ final class ServerCore {
 			context.release();
 		}
 		this.pending.decrementAndGet();
+		SourceTracker sources = this.sources;
+		if (sources != null && peer != null && peer.getAddress() != null) {
+			sources.finished(peer.getAddress());
+		}
 		if (result.isSuccess()) {
 			this.succeeded.incrementAndGet();
 		}
@@ -301,7 +373,8 @@ final class ServerCore {
 
 	TlsServerStats stats() {
 		return new TlsServerStats(this.open.get(), this.pending.get(), this.accepted.get(), this.succeeded.get(),
-				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get());
+				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get(), this.refusedDenied.get(),
+				this.refusedNotAllowed.get(), this.refusedMaxPendingPerSource.get(), this.refusedMaxRatePerSource.get());
 	}
 
 }

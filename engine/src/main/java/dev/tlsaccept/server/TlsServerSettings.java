@@ -52,6 +52,8 @@ public final class TlsServerSettings {
 
 	private final int selectorThreads;
 
+	private final SourceLimits sourceLimits;
+
 	private TlsServerSettings(Builder builder) {
 		this.name = builder.name;
 		this.address = builder.address;
@@ -62,6 +64,7 @@ public final class TlsServerSettings {
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.workerExecutor = builder.workerExecutor;
 		this.selectorThreads = builder.selectorThreads;
+		this.sourceLimits = builder.sourceLimits;
 	}
 
 	/**
@@ -148,13 +151,22 @@ public final class TlsServerSettings {
 		return this.selectorThreads;
 	}
 
+	/**
+	 * Admission rules by source address: allow and deny lists, limits per source.
+	 * @return the rules, {@link SourceLimits#NONE} unless configured
+	 */
+	public SourceLimits sourceLimits() {
+		return this.sourceLimits;
+	}
+
 	@Override
 	public String toString() {
 		return "TlsServerSettings[name=" + this.name + ", address="
 				+ ((this.address != null) ? this.address.getHostAddress() : "*") + ", port=" + this.port
 				+ ", bioMode=" + this.bioMode.configName() + ", maxConnections=" + this.maxConnections
 				+ ", maxPendingHandshakes=" + this.maxPendingHandshakes + ", shutdownTimeout=" + this.shutdownTimeout
-				+ ", selectorThreads=" + this.selectorThreads + "]";
+				+ ", selectorThreads=" + this.selectorThreads
+				+ ((this.sourceLimits != SourceLimits.NONE) ? ", sourceLimits=" + this.sourceLimits : "") + "]";
 	}
 
 	/**
@@ -179,6 +191,8 @@ public final class TlsServerSettings {
 		private @Nullable Executor workerExecutor;
 
 		private int selectorThreads = DEFAULT_SELECTOR_THREADS;
+
+		private SourceLimits sourceLimits = SourceLimits.NONE;
 
 		private Builder(String name) {
 			Objects.requireNonNull(name, "name must not be null: give the listener a name such as 'edge'");
@@ -275,6 +289,16 @@ public final class TlsServerSettings {
 		 */
 		public Builder selectorThreads(int selectorThreads) {
 			this.selectorThreads = positive("selectorThreads", selectorThreads);
+			return this;
+		}
+
+		/**
+		 * Admission rules by source address: allow and deny lists, limits per source.
+		 * @param sourceLimits the rules; {@link SourceLimits#NONE} by default
+		 * @return this builder
+		 */
+		public Builder sourceLimits(SourceLimits sourceLimits) {
+			this.sourceLimits = Objects.requireNonNull(sourceLimits, "sourceLimits must not be null: use SourceLimits.NONE");
 			return this;
 		}
 

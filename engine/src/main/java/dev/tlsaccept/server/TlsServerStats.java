@@ -12,8 +12,42 @@ package dev.tlsaccept.server;
  * @param refusedMaxConnections connections closed at once because {@code max-connections} was reached
  * @param refusedMaxPendingHandshakes connections closed at once because
  * {@code max-pending-handshakes} was reached
+ * @param refusedDenied connections closed at once because their address is in a denied block
+ * @param refusedNotAllowed connections closed at once because their address is in no allowed block
+ * @param refusedMaxPendingHandshakesPerSource connections closed at once because their source had
+ * {@code max-pending-handshakes-per-source} handshakes in progress
+ * @param refusedMaxHandshakesPerSecondPerSource connections closed at once because their source
+ * opened connections faster than {@code max-handshakes-per-second-per-source}
  */
 public record TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
-		long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
+		long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes, long refusedDenied,
+		long refusedNotAllowed, long refusedMaxPendingHandshakesPerSource,
+		long refusedMaxHandshakesPerSecondPerSource) {
+
+	/**
+	 * Counts of a server without refusals by source (as before source limits existed).
+	 * @param openConnections connections open now
+	 * @param pendingHandshakes handshakes in progress now
+	 * @param accepted connections accepted since start
+	 * @param handshakesSucceeded handshakes that completed
+	 * @param handshakesFailed handshakes that ended in any other way
+	 * @param refusedMaxConnections connections refused by {@code max-connections}
+	 * @param refusedMaxPendingHandshakes connections refused by {@code max-pending-handshakes}
+	 */
+	public TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
+			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
+		this(openConnections, pendingHandshakes, accepted, handshakesSucceeded, handshakesFailed,
+				refusedMaxConnections, refusedMaxPendingHandshakes, 0, 0, 0, 0);
+	}
+
+	/**
+	 * Connections refused at once by any rule, limits and source rules together.
+	 * @return the sum of every {@code refused...} count
+	 */
+	public long refused() {
+		return this.refusedMaxConnections + this.refusedMaxPendingHandshakes + this.refusedDenied
+				+ this.refusedNotAllowed + this.refusedMaxPendingHandshakesPerSource
+				+ this.refusedMaxHandshakesPerSecondPerSource;
+	}
 
 }
