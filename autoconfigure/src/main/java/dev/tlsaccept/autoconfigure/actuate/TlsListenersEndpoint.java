@@ -166,14 +166,24 @@ public class TlsListenersEndpoint {
 	 * @param refusedMaxConnections connections refused because {@code max-connections} was reached
 	 * @param refusedMaxPendingHandshakes connections refused because
 	 * {@code max-pending-handshakes} was reached
+	 * @param refusedDenied connections refused because their address is in a {@code deny} block
+	 * @param refusedNotAllowed connections refused because their address is in no {@code allow}
+	 * block
+	 * @param refusedMaxPendingHandshakesPerSource connections refused because their source had
+	 * {@code max-pending-handshakes-per-source} handshakes in progress
+	 * @param refusedMaxHandshakesPerSecondPerSource connections refused because their source
+	 * exceeded {@code max-handshakes-per-second-per-source}
 	 */
 	public record ConnectionsDescriptor(int open, int pendingHandshakes, long accepted, long handshakesSucceeded,
-			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
+			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes, long refusedDenied,
+			long refusedNotAllowed, long refusedMaxPendingHandshakesPerSource,
+			long refusedMaxHandshakesPerSecondPerSource) {
 
 		static ConnectionsDescriptor of(TlsServerStats stats) {
 			return new ConnectionsDescriptor(stats.openConnections(), stats.pendingHandshakes(), stats.accepted(),
 					stats.handshakesSucceeded(), stats.handshakesFailed(), stats.refusedMaxConnections(),
-					stats.refusedMaxPendingHandshakes());
+					stats.refusedMaxPendingHandshakes(), stats.refusedDenied(), stats.refusedNotAllowed(),
+					stats.refusedMaxPendingHandshakesPerSource(), stats.refusedMaxHandshakesPerSecondPerSource());
 		}
 
 	}
