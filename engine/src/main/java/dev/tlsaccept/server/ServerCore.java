@@ -193,19 +193,11 @@ final class ServerCore {
 						+ ") reached";
 			}
 			case FULL -> {
+				// not reached: more sources are tracked than handshakes may be pending
 				this.refusedMaxPendingPerSource.incrementAndGet();
 				yield "refused: too many sources with handshakes pending";
 			}
 		};
-	}
-
-	/**
-	 * Sources tracked for the limits per source now.
-	 * @return the count, 0 without limits per source
-	 */
-	int trackedSources() {
-		SourceTracker sources = this.sources;
-		return (sources != null) ? sources.size() : 0;
 	}
 
 	/**

@@ -32,7 +32,10 @@ final class SourceTracker {
 		/** Refused: the source opened {@code max-handshakes-per-second-per-source} too fast. */
 		MAX_RATE,
 
-		/** Refused: {@code maxSources} sources, each with a handshake pending. */
+		/**
+		 * Refused: {@code maxSources} sources, each with a handshake pending (not reached in a
+		 * server, which tracks more sources than it lets handshakes be pending).
+		 */
 		FULL
 
 	}
