@@ -188,6 +188,53 @@ public class TlsAcceptProperties {
 		private Duration maxLifetime = Duration.ZERO;
 
 		/**
+		 * Maximum number of handshakes in progress at once from one source (an IPv4 address or an
+		 * IPv6 /64, see source-prefix-ipv4 and source-prefix-ipv6); further connections from it
+		 * are closed at once and recorded. Unlimited when not set.
+		 */
+		private @Nullable Integer maxPendingHandshakesPerSource;
+
+		/**
+		 * Maximum number of new connections per second from one source, on average: a token
+		 * bucket of handshake-burst-per-source tokens; further connections from it are closed at
+		 * once and recorded. Unlimited when not set.
+		 */
+		private @Nullable Integer maxHandshakesPerSecondPerSource;
+
+		/**
+		 * Number of new connections one source may open at once before
+		 * max-handshakes-per-second-per-source applies. Defaults to that rate.
+		 */
+		private @Nullable Integer handshakeBurstPerSource;
+
+		/**
+		 * Prefix length that makes IPv4 addresses one source for the limits per source: 32 for
+		 * each address, 24 for each /24 network, 0 for all IPv4 clients together.
+		 */
+		private int sourcePrefixIpv4 = 32;
+
+		/**
+		 * Prefix length that makes IPv6 addresses one source for the limits per source. Each /64 by
+		 * default, since one host or site usually holds a whole /64.
+		 */
+		private int sourcePrefixIpv6 = 64;
+
+		/**
+		 * Source addresses allowed to connect: IPv4 or IPv6 CIDR blocks such as 10.0.0.0/8 or
+		 * 2001:db8::/32, or bare addresses (a /32 or /128), never host names. When not empty, a
+		 * connection from any other address is closed at once and recorded as 'refused: not in
+		 * allow list'.
+		 */
+		private List<String> allow = new ArrayList<>();
+
+		/**
+		 * Source addresses refused: CIDR blocks or bare addresses, as for allow. A connection from
+		 * one is closed at once and recorded as 'refused: deny <block>', even when allow lists it
+		 * too.
+		 */
+		private List<String> deny = new ArrayList<>();
+
+		/**
 		 * How long established connections may take to finish when the application stops,
 		 * before they are closed with close_notify. Also bounded by
 		 * 'spring.lifecycle.timeout-per-shutdown-phase'.
@@ -338,6 +385,62 @@ public class TlsAcceptProperties {
 
 		public void setMaxPendingHandshakes(int maxPendingHandshakes) {
 			this.maxPendingHandshakes = maxPendingHandshakes;
+		}
+
+		public @Nullable Integer getMaxPendingHandshakesPerSource() {
+			return this.maxPendingHandshakesPerSource;
+		}
+
+		public void setMaxPendingHandshakesPerSource(@Nullable Integer maxPendingHandshakesPerSource) {
+			this.maxPendingHandshakesPerSource = maxPendingHandshakesPerSource;
+		}
+
+		public @Nullable Integer getMaxHandshakesPerSecondPerSource() {
+			return this.maxHandshakesPerSecondPerSource;
+		}
+
+		public void setMaxHandshakesPerSecondPerSource(@Nullable Integer maxHandshakesPerSecondPerSource) {
+			this.maxHandshakesPerSecondPerSource = maxHandshakesPerSecondPerSource;
+		}
+
+		public @Nullable Integer getHandshakeBurstPerSource() {
+			return this.handshakeBurstPerSource;
+		}
+
+		public void setHandshakeBurstPerSource(@Nullable Integer handshakeBurstPerSource) {
+			this.handshakeBurstPerSource = handshakeBurstPerSource;
+		}
+
+		public int getSourcePrefixIpv4() {
+			return this.sourcePrefixIpv4;
+		}
+
+		public void setSourcePrefixIpv4(int sourcePrefixIpv4) {
+			this.sourcePrefixIpv4 = sourcePrefixIpv4;
+		}
+
+		public int getSourcePrefixIpv6() {
+			return this.sourcePrefixIpv6;
+		}
+
+		public void setSourcePrefixIpv6(int sourcePrefixIpv6) {
+			this.sourcePrefixIpv6 = sourcePrefixIpv6;
+		}
+
+		public List<String> getAllow() {
+			return this.allow;
+		}
+
+		public void setAllow(List<String> allow) {
+			this.allow = allow;
+		}
+
+		public List<String> getDeny() {
+			return this.deny;
+		}
+
+		public void setDeny(List<String> deny) {
+			this.deny = deny;
 		}
 
 		public Duration getShutdownTimeout() {

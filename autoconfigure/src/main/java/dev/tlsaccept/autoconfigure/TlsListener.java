@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.tlsaccept.engine.TlsServerContext;
 import dev.tlsaccept.server.TlsServer;
@@ -66,6 +67,9 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	private final @Nullable ConfigurableEnvironment environment;
 
 	private final @Nullable AutoCloseable workerExecutor;
+
+	/** Guarded by {@code this}: set when the bean is destroyed, so no update outlives it. */
+	private boolean destroyed;
 
 	TlsListener(String name, TlsServerContext context, Function<TlsServerContext, TlsServer> serverFactory,
 			String keySource, @Nullable String sslBundle, ApplicationEventPublisher eventPublisher,
@@ -166,15 +170,23 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Use a new TLS context for new handshakes; established connections keep theirs.
-	 * @param context the new context
+	 * Use a new TLS context for new handshakes; pending handshakes and established connections
+	 * keep theirs. Updates are serialized (two bundle-reload callbacks may run at once): the
+	 * context is built and swapped in under the listener's lock, so the last update built wins
+	 * and every replaced context is closed once.
+	 * @param newContext builds the new context; a failure leaves the current one in place
 	 */
-	void updateContext(TlsServerContext context) {
+	synchronized void updateContext(Supplier<TlsServerContext> newContext) {
+		if (this.destroyed) {
+			logger.debug("TLS listener '" + this.name + "' is destroyed: key material update ignored");
+			return;
+		}
+		TlsServerContext context = newContext.get();
 		TlsServerContext previous = this.server.context();
 		this.server.setContext(context);
 		if (previous != context) {
-			// engines made from it keep their own reference (Netty's reference-counted context):
-			// established connections are unaffected, and nothing native is left behind per rotation
+			// reference-counted: released once the handshakes accepted with it have made their
+			// acceptors and those are closed, so no pending handshake or established connection fails
 			previous.close();
 		}
 		logger.info("TLS listener '" + this.name + "' now uses updated key material from " + context.config().keyMaterial().source()
@@ -311,6 +323,9 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 			this.server.close();
 		}
 		finally {
+			synchronized (this) {
+				this.destroyed = true;
+			}
 			this.server.context().close();
 			if (this.workerExecutor != null) {
 				this.workerExecutor.close();

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.tlsaccept.autoconfigure.TlsAcceptProperties.Listener;
@@ -16,6 +17,7 @@ import dev.tlsaccept.engine.TlsConfig;
 import dev.tlsaccept.engine.TlsEngines;
 import dev.tlsaccept.engine.TlsServerContext;
 import dev.tlsaccept.server.HandshakeObserver;
+import dev.tlsaccept.server.SourceLimits;
 import dev.tlsaccept.server.TlsChannelHandler;
 import dev.tlsaccept.server.TlsConnectionHandler;
 import dev.tlsaccept.server.TlsServer;
@@ -143,7 +145,7 @@ final class TlsListenerFactory {
 			Supplier<ListenerKeyMaterial> keys) {
 		String name = tlsListener.getName();
 		try {
-			tlsListener.updateContext(context(name, listener, keys.get()));
+			tlsListener.updateContext(() -> context(name, listener, keys.get()));
 		}
 		catch (RuntimeException ex) {
 			logger.error("TLS listener '" + name + "' keeps its current key material: the update of SSL bundle '"
@@ -316,10 +318,55 @@ final class TlsListenerFactory {
 		if (selectorThreads != null) {
 			setting(name, "selector-threads", () -> builder.selectorThreads(selectorThreads));
 		}
+		builder.sourceLimits(sourceLimits(name, listener));
 		return builder.address(address)
 			.bioMode(listener.getBioMode().toEngineMode())
 			.workerExecutor(workerExecutor)
 			.build();
+	}
+
+	private SourceLimits sourceLimits(String name, Listener listener) {
+		SourceLimits.Builder limits = SourceLimits.builder();
+		blocks(name, "allow", listener.getAllow(), limits::allow);
+		blocks(name, "deny", listener.getDeny(), limits::deny);
+		Integer pending = listener.getMaxPendingHandshakesPerSource();
+		if (pending != null) {
+			setting(name, "max-pending-handshakes-per-source", () -> limits.maxPendingHandshakesPerSource(pending));
+		}
+		Integer rate = listener.getMaxHandshakesPerSecondPerSource();
+		if (rate != null) {
+			setting(name, "max-handshakes-per-second-per-source", () -> limits.maxHandshakesPerSecondPerSource(rate));
+		}
+		Integer burst = listener.getHandshakeBurstPerSource();
+		if (burst != null) {
+			setting(name, "handshake-burst-per-source", () -> limits.handshakeBurstPerSource(burst));
+		}
+		setting(name, "source-prefix-ipv4", () -> limits.sourcePrefixIpv4(listener.getSourcePrefixIpv4()));
+		setting(name, "source-prefix-ipv6", () -> limits.sourcePrefixIpv6(listener.getSourcePrefixIpv6()));
+		SourceLimits[] built = new SourceLimits[1];
+		// only a burst without a rate fails here
+		setting(name, "handshake-burst-per-source", () -> built[0] = limits.build());
+		return built[0];
+	}
+
+	/**
+	 * Add each CIDR block of a list, failing on the first bad one with its index and the fix.
+	 */
+	private static void blocks(String name, String property, List<String> blocks, Consumer<String> add) {
+		for (int i = 0; i < blocks.size(); i++) {
+			String block = blocks.get(i);
+			try {
+				add.accept(block);
+			}
+			catch (IllegalArgumentException ex) {
+				String fullName = TlsAcceptProperties.propertyName(name, property + "[" + i + "]");
+				throw new TlsListenerStartupException(name, fullName,
+						"TLS listener '" + name + "' has an invalid entry in " + property + ": " + ex.getMessage() + ".",
+						"Set " + fullName + " to an IPv4 or IPv6 CIDR block such as 10.0.0.0/8 or 2001:db8::/32, or to a"
+								+ " single address such as 192.0.2.7 (host names are not allowed), or remove the entry.",
+						ex);
+			}
+		}
 	}
 
 	private void setting(String name, String property, Runnable apply) {

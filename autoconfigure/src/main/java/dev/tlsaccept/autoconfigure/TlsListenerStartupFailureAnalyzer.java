@@ -45,6 +45,15 @@ class TlsListenerStartupFailureAnalyzer extends AbstractFailureAnalyzer<TlsListe
 	}
 
 	private @Nullable ConfigurationProperty findProperty(String name) {
+		ConfigurationProperty property = findExactProperty(name);
+		if (property == null && name.endsWith("]") && name.lastIndexOf('[') > 0) {
+			// an entry of a list given as one comma-separated value
+			property = findExactProperty(name.substring(0, name.lastIndexOf('[')));
+		}
+		return property;
+	}
+
+	private @Nullable ConfigurationProperty findExactProperty(String name) {
 		if (this.environment == null || !ConfigurationPropertyName.isValid(name)) {
 			return null;
 		}

@@ -16,10 +16,12 @@ import javax.net.ssl.SSLSocket;
 
 import dev.tlsaccept.autoconfigure.actuate.TlsAcceptEndpointAutoConfiguration;
 import dev.tlsaccept.autoconfigure.actuate.TlsListenersEndpoint;
+import dev.tlsaccept.engine.TlsServerContext;
 import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.keys.SelfSignedCertificate;
 import dev.tlsaccept.server.TlsConnectionHandler;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -35,7 +37,9 @@ import static org.awaitility.Awaitility.await;
  * {@value #DEFAULT_ROTATIONS} times (override with {@code -Dtlsaccept.stress.bundle-rotations=N})
  * while one connection stays open and a client keeps doing new handshakes. After each rotation
  * {@code /actuator/tlslisteners} reports the new certificate's serial and a new handshake sees it;
- * the open connection keeps its first certificate and keeps echoing; no handshake fails.
+ * the open connection keeps its first certificate and keeps echoing; no handshake fails; every
+ * replaced context is closed once nothing uses it. On the {@code jdk} engine and on {@code openssl}
+ * (whose engines need their context alive) in every BIO mode.
  */
 class TlsListenerBundleRotationUnderLoadTests {
 
@@ -52,8 +56,10 @@ class TlsListenerBundleRotationUnderLoadTests {
 	@TempDir
 	Path directory;
 
-	@Test
-	void bundleRotatedRepeatedlyUnderLoadIsShownByTheEndpointAndDropsNothing() throws Exception {
+	@ParameterizedTest
+	@CsvSource({ "jdk, non-blocking", "openssl, blocking", "openssl, non-blocking", "openssl, pair" })
+	void bundleRotatedRepeatedlyUnderLoadIsShownByTheEndpointAndDropsNothing(String engine, String bioMode)
+			throws Exception {
 		// one "self-signed certificate generated" warning per certificate would flood the output
 		java.util.logging.Logger generatorLogger = java.util.logging.Logger
 			.getLogger(SelfSignedCertificate.class.getName());
@@ -70,7 +76,8 @@ class TlsListenerBundleRotationUnderLoadTests {
 			.withPropertyValues("spring.ssl.bundle.pem.server.keystore.certificate=" + certificate,
 					"spring.ssl.bundle.pem.server.keystore.private-key=" + key,
 					"spring.ssl.bundle.pem.server.reload-on-update=true",
-					"spring.ssl.bundle.watch.file.quiet-period=50ms")
+					"spring.ssl.bundle.watch.file.quiet-period=50ms", "tlsaccept.listeners.edge.engine=" + engine,
+					"tlsaccept.listeners.edge.bio-mode=" + bioMode)
 			.withBean(TlsConnectionHandler.class, () -> new EchoHandler("echo"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -78,6 +85,9 @@ class TlsListenerBundleRotationUnderLoadTests {
 				TlsListenersEndpoint endpoint = context.getBean(TlsListenersEndpoint.class);
 				int port = listener.getPort();
 				assertThat(endpointSerial(endpoint)).isEqualTo(serial(keys.get(0)));
+				assertThat(listener.getContext().engineName()).isEqualTo(engine);
+				// every context the listener used, first one first
+				List<TlsServerContext> used = new ArrayList<>(List.of(listener.getContext()));
 				AtomicBoolean running = new AtomicBoolean(true);
 				AtomicLong handshakes = new AtomicLong();
 				Queue<String> failures = new ConcurrentLinkedQueue<>();
@@ -106,6 +116,7 @@ class TlsListenerBundleRotationUnderLoadTests {
 						await("rotation " + r + " shown by /actuator/tlslisteners").atMost(Duration.ofSeconds(30))
 							.pollInterval(Duration.ofMillis(20))
 							.until(() -> serial(next).equals(endpointSerial(endpoint)));
+						used.add(listener.getContext());
 						assertThat(TestTls.serverCertificate(port)).as("certificate of a new handshake after rotation " + r)
 							.isEqualTo(next.leaf());
 						assertThat(TestTls.exchange(established, "after " + r)).isEqualTo("echo: after " + r);
@@ -117,12 +128,19 @@ class TlsListenerBundleRotationUnderLoadTests {
 					load.join(15_000);
 					assertThat(load.isAlive()).isFalse();
 					assertThat(TestTls.exchange(established, "last")).isEqualTo("echo: last");
+					assertThat(used.get(0).isClosed()).as("first context, used by the established connection")
+						.isFalse();
 				}
 				finally {
 					running.set(false);
 				}
-				System.out.printf("bundle rotation under load: %d rotations in %d ms, %d new handshakes, %d failures,"
-						+ " listener stats %s%n", ROTATIONS, (System.nanoTime() - started) / 1_000_000, handshakes.get(),
+				// replaced contexts are released once nothing uses them; the current one stays open
+				await("every replaced context closed").atMost(Duration.ofSeconds(10))
+					.until(() -> used.subList(0, used.size() - 1).stream().allMatch(TlsServerContext::isClosed));
+				assertThat(listener.getContext()).isSameAs(used.get(used.size() - 1));
+				assertThat(listener.getContext().isClosed()).isFalse();
+				System.out.printf("bundle rotation under load [%s %s]: %d rotations in %d ms, %d new handshakes, %d failures,"
+						+ " listener stats %s%n", engine, bioMode, ROTATIONS, (System.nanoTime() - started) / 1_000_000, handshakes.get(),
 						failures.size(), listener.getStats());
 				assertThat(failures).as("failed new handshakes or echoes").isEmpty();
 				assertThat(handshakes.get()).isPositive();

@@ -93,6 +93,16 @@ class TlsListenerStartupFailureReportTests {
 			.contains("Protocol 'TLSv1.4' is not supported by SunJSSE");
 	}
 
+	@Test
+	void springApplicationReportsAnInvalidCidrBlock(CapturedOutput output) {
+		String report = failedStartup(output, "--tlsaccept.listeners.edge.allow=10.0.0.0/8,10.0.0.0/33");
+		assertThat(report).contains("TLS listener 'edge' has an invalid entry in allow: '10.0.0.0/33'")
+			.contains("Property: tlsaccept.listeners.edge.allow[1]")
+			.contains("Value: \"10.0.0.0/8,10.0.0.0/33\"")
+			.contains("Origin: \"tlsaccept.listeners.edge.allow\" from property source \"commandLineArgs\"")
+			.contains("Set tlsaccept.listeners.edge.allow[1] to an IPv4 or IPv6 CIDR block");
+	}
+
 	private String failedStartup(CapturedOutput output, String... args) {
 		SpringApplication application = new SpringApplication(TestApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);

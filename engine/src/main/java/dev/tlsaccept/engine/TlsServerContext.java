@@ -8,6 +8,11 @@ import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  * A configured TLS server: one engine context, many {@link TlsAcceptor acceptors}, one per
  * connection, in any {@link BioMode}. Immutable and thread-safe; replace it (rather than change
  * it) to rotate key material: acceptors created earlier keep the context they were made with.
+ *
+ * <p>Reference-counted, so that a context can be retired while handshakes still use it (a
+ * rotation): {@link #close()} gives up the creator's reference, every acceptor holds one from its
+ * creation until it is closed, and a server that picks the context for a connection it will
+ * handshake later holds one with {@link #tryRetain()} until it has made the acceptor. The engine's
+ * context (native memory on the {@code openssl} engine) is released once, when the last reference
+ * goes; from then on {@link #isClosed()} is {@code true} and no acceptor can be made from it.
  *
  * <pre class="code">
  * TlsServerContext context = TlsServerContext.create(TlsConfig.builder(keyMaterial).build());
@@ -31,6 +43,14 @@ public final class TlsServerContext implements AutoCloseable {
 
 	private final TlsEngineContext engineContext;
 
+	/** What acceptors use: the engine's context, with each engine holding a reference. */
+	private final TlsEngineContext counted = new Counted();
+
+	/** The creator's, one per acceptor and one per {@link #tryRetain()}; none left: closed. */
+	private final AtomicInteger references = new AtomicInteger(1);
+
+	private final AtomicBoolean closeCalled = new AtomicBoolean();
+
 	private TlsServerContext(TlsConfig config, TlsEngine engine, TlsEngineContext engineContext) {
 		this.config = config;
 		this.engine = engine;
@@ -46,7 +66,10 @@ public final class TlsServerContext implements AutoCloseable {
 	 */
 	public static TlsServerContext create(TlsConfig config) {
 		Objects.requireNonNull(config, "config must not be null");
-		TlsEngine engine = TlsEngines.get(config.engine());
+		return create(config, TlsEngines.get(config.engine()));
+	}
+
+	static TlsServerContext create(TlsConfig config, TlsEngine engine) {
 		String unavailable = engine.unavailabilityReason();
 		if (unavailable != null) {
 			throw new IllegalStateException("TLS engine '" + engine.name() + "' is not available: " + unavailable);
@@ -64,10 +87,11 @@ public final class TlsServerContext implements AutoCloseable {
 	 * An acceptor over a connected, blocking socket.
 	 * @param socket an accepted socket
 	 * @return the acceptor, which owns the socket
+	 * @throws IllegalStateException when the context is closed
 	 */
 	public TlsAcceptor newBlockingAcceptor(Socket socket) {
 		try {
-			return new TlsAcceptor(this.engineContext, this.config, new SocketBio(socket));
+			return new TlsAcceptor(this.counted, this.config, new SocketBio(socket));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot use the socket of " + socket.getRemoteSocketAddress(), ex);
@@ -78,10 +102,11 @@ public final class TlsServerContext implements AutoCloseable {
 	 * An acceptor over a connected channel, switched to non-blocking mode.
 	 * @param channel an accepted channel
 	 * @return the acceptor, which owns the channel
+	 * @throws IllegalStateException when the context is closed
 	 */
 	public TlsAcceptor newNonBlockingAcceptor(SocketChannel channel) {
 		try {
-			return new TlsAcceptor(this.engineContext, this.config, new ChannelBio(channel));
+			return new TlsAcceptor(this.counted, this.config, new ChannelBio(channel));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot switch the channel to non-blocking mode", ex);
@@ -93,9 +118,10 @@ public final class TlsServerContext implements AutoCloseable {
 	 * @param pair the pair the caller moves bytes through
 	 * @param peer the peer's address, if known, for results and records
 	 * @return the acceptor
+	 * @throws IllegalStateException when the context is closed
 	 */
 	public TlsAcceptor newPairAcceptor(BioPair pair, @Nullable InetSocketAddress peer) {
-		return new TlsAcceptor(this.engineContext, this.config, pair.engineSide(peer));
+		return new TlsAcceptor(this.counted, this.config, pair.engineSide(peer));
 	}
 
 	public TlsConfig config() {
@@ -126,9 +152,115 @@ public final class TlsServerContext implements AutoCloseable {
 		return this.engineContext.enabledCipherSuites();
 	}
 
+	/**
+	 * Take a reference for an acceptor to be made later, possibly on another thread, so that a
+	 * {@link #close()} meanwhile (a rotation) cannot release the context under it. Give it back
+	 * with {@link #release()} once the acceptor is made (it holds its own) or will not be.
+	 * @return {@code true} when the reference was taken; {@code false} when the context is closed
+	 * already: use the context that replaced it
+	 */
+	public boolean tryRetain() {
+		int count;
+		do {
+			count = this.references.get();
+			if (count <= 0) {
+				return false;
+			}
+		}
+		while (!this.references.compareAndSet(count, count + 1));
+		return true;
+	}
+
+	/**
+	 * Give back a reference taken with {@link #tryRetain()}; the context is closed when it was the
+	 * last one.
+	 * @throws IllegalStateException when no reference is left to give back
+	 */
+	public void release() {
+		int count = this.references.decrementAndGet();
+		if (count == 0) {
+			this.engineContext.close();
+		}
+		else if (count < 0) {
+			this.references.incrementAndGet();
+			throw new IllegalStateException("TLS context of engine '" + engineName()
+					+ "' released more often than retained: pair each release() with a successful tryRetain()");
+		}
+	}
+
+	/**
+	 * Whether the context is closed: {@link #close()} was called and no acceptor or retained
+	 * reference uses it any more, so its engine context is released and no acceptor can be made.
+	 * @return {@code true} once closed
+	 */
+	public boolean isClosed() {
+		return this.references.get() <= 0;
+	}
+
+	/**
+	 * Retire the context: no reference is taken for new acceptors from now on by the caller, and
+	 * the engine's context is released as soon as the acceptors made from it and the references
+	 * taken with {@link #tryRetain()} are all released (at once when there are none). Established
+	 * connections keep working until they close. Idempotent.
+	 */
 	@Override
 	public void close() {
-		this.engineContext.close();
+		if (this.closeCalled.compareAndSet(false, true)) {
+			release();
+		}
+	}
+
+	/**
+	 * The engine's context as acceptors see it: each engine holds a reference to this context from
+	 * its creation to its {@link TlsEngineContext#release release}.
+	 */
+	private final class Counted implements TlsEngineContext {
+
+		@Override
+		public String provider() {
+			return TlsServerContext.this.engineContext.provider();
+		}
+
+		@Override
+		public SSLEngine newEngine(@Nullable InetSocketAddress peer) {
+			if (!tryRetain()) {
+				throw new IllegalStateException("TLS context of engine '" + engineName()
+						+ "' is closed: make acceptors from the context that replaced it");
+			}
+			try {
+				return TlsServerContext.this.engineContext.newEngine(peer);
+			}
+			catch (RuntimeException | Error ex) {
+				TlsServerContext.this.release();
+				throw ex;
+			}
+		}
+
+		@Override
+		public void release(SSLEngine engine) {
+			try {
+				TlsServerContext.this.engineContext.release(engine);
+			}
+			finally {
+				TlsServerContext.this.release();
+			}
+		}
+
+		@Override
+		public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
+			return TlsServerContext.this.engineContext.sentAlert(failure, protocol);
+		}
+
+		@Override
+		public List<String> enabledProtocols() {
+			return TlsServerContext.this.engineContext.enabledProtocols();
+		}
+
+		@Override
+		public List<String> enabledCipherSuites() {
+			return TlsServerContext.this.engineContext.enabledCipherSuites();
+		}
+
 	}
 
 }

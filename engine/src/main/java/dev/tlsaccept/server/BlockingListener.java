@@ -130,7 +130,7 @@ final class BlockingListener implements Listener {
 			closeQuietly(socket);
 			return;
 		}
-		Handshake handshake = new Handshake(socket, this.core.context(), peer);
+		Handshake handshake = new Handshake(socket, this.core.captureContext(), peer);
 		this.pending.add(handshake);
 		ExecutorService pool = this.handshakes;
 		try {

@@ -179,7 +179,7 @@ final class SelectorListener implements Listener {
 			}
 			int index = this.nextLoop;
 			this.nextLoop = (this.nextLoop + 1) % this.loops.size();
-			Incoming next = new Incoming(channel, this.core.context(), peer, System.nanoTime());
+			Incoming next = new Incoming(channel, this.core.captureContext(), peer, System.nanoTime());
 			EventLoop target = this.loops.get(index);
 			if (target == acceptingLoop) {
 				begin(target, next);

@@ -1,6 +1,7 @@
 package dev.tlsaccept.server;
 
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,9 @@ import org.jspecify.annotations.Nullable;
 final class ServerCore {
 
 	static final System.Logger logger = System.getLogger(TlsServer.class.getName());
+
+	/** Sources tracked for the limits per source, at least (about 100 bytes each). */
+	static final int MIN_TRACKED_SOURCES = 16_384;
 
 	/** Why a handshake still pending when the server stopped was ended. */
 	static final String CUT_REASON = "handshake cut: listener stopping";
@@ -71,6 +75,17 @@ final class ServerCore {
 
 	private final AtomicLong observerDropped = new AtomicLong();
 
+	private final AtomicLong refusedDenied = new AtomicLong();
+
+	private final AtomicLong refusedNotAllowed = new AtomicLong();
+
+	private final AtomicLong refusedMaxPendingPerSource = new AtomicLong();
+
+	private final AtomicLong refusedMaxRatePerSource = new AtomicLong();
+
+	/** Pending handshakes and new-connection rates per source; {@code null} without such limits. */
+	private final @Nullable SourceTracker sources;
+
 	private volatile @Nullable Executor workers;
 
 	private volatile @Nullable Executor tasks;
@@ -88,6 +103,10 @@ final class ServerCore {
 		this.observer = observer;
 		this.handler = handler;
 		this.channelHandler = channelHandler;
+		SourceLimits limits = settings.sourceLimits();
+		// more sources than pending handshakes: a source with a pending handshake always fits
+		this.sources = limits.limitsPerSource() ? new SourceTracker(limits,
+				Math.max(MIN_TRACKED_SOURCES, 2 * settings.maxPendingHandshakes() + 1), System::nanoTime) : null;
 	}
 
 	String name() {
@@ -99,11 +118,21 @@ final class ServerCore {
 	}
 
 	/**
-	 * The context new handshakes use now.
-	 * @return the current context
+	 * Capture the context a newly admitted connection will handshake with, retained so that a
+	 * rotation meanwhile cannot close it before the acceptor is made (on another thread, later).
+	 * Every capture is given back by {@link #handshakeFinished}, which each admitted connection
+	 * reaches exactly once with the context captured for it.
+	 * @return the current context, retained; a context closed without a replacement is returned
+	 * as it is (its acceptors cannot be made: the handshake fails as "cannot start")
 	 */
-	TlsServerContext context() {
-		return this.contexts.get();
+	TlsServerContext captureContext() {
+		while (true) {
+			TlsServerContext current = this.contexts.get();
+			if (current.tryRetain() || this.contexts.get() == current) {
+				return current;
+			}
+			// closed just after a rotation replaced it: take the replacement
+		}
 	}
 
 	boolean hasHandler() {
@@ -140,7 +169,7 @@ final class ServerCore {
 	}
 
 	long handshakeTimeoutNanos() {
-		return context().config().handshakeTimeout().toNanos();
+		return this.contexts.get().config().handshakeTimeout().toNanos();
 	}
 
 	int pendingCount() {
@@ -185,18 +214,31 @@ final class ServerCore {
 	// ---- admission ------------------------------------------------------------------
 
 	/**
-	 * Count a newly accepted connection and check the limits. Called by one accepting thread at a
-	 * time, so the check and the increment cannot interleave with another admission.
-	 * The pending-handshake limit is checked here in {@code blocking} mode only: the selector modes
-	 * make room for the new handshake by cutting a stalled one ({@link #refusedPending} when none is).
-	 * @param peer the peer, for the refusal event
+	 * Count a newly accepted connection and check the rules: the allow and deny lists, the limits,
+	 * then the limits per source (last, since admitting counts the connection for its source).
+	 * Called by one accepting thread at a time, so the check and the increment cannot interleave
+	 * with another admission. The pending-handshake limit is checked here in {@code blocking} mode
+	 * only: the selector modes make room for the new handshake by cutting a stalled one
+	 * ({@link #refusedPending} when none is).
+	 * @param peer the peer, for the source rules and the refusal event
 	 * @return {@code true} when the connection may start its handshake (it is now pending);
 	 * {@code false} when it was refused, counted and reported: close it at once
 	 */
 	boolean admit(@Nullable InetSocketAddress peer) {
 		this.accepted.incrementAndGet();
+		InetAddress address = (peer != null) ? peer.getAddress() : null;
+		SourceLimits limits = this.settings.sourceLimits();
+		Cidr denied = limits.denied(address);
 		String refusal = null;
-		if (this.open.get() >= this.settings.maxConnections()) {
+		if (denied != null) {
+			this.refusedDenied.incrementAndGet();
+			refusal = "refused: deny " + denied;
+		}
+		else if (!limits.allowed(address)) {
+			this.refusedNotAllowed.incrementAndGet();
+			refusal = "refused: not in allow list";
+		}
+		else if (this.open.get() >= this.settings.maxConnections()) {
 			this.refusedMaxConnections.incrementAndGet();
 			refusal = "refused: max-connections (" + this.settings.maxConnections() + ") reached";
 		}
@@ -205,12 +247,15 @@ final class ServerCore {
 			this.refusedMaxPending.incrementAndGet();
 			refusal = "refused: max-pending-handshakes (" + this.settings.maxPendingHandshakes() + ") reached";
 		}
+		else if (this.sources != null && address != null) {
+			refusal = perSourceRefusal(this.sources.admit(address));
+		}
 		if (refusal == null) {
 			this.open.incrementAndGet();
 			this.pending.incrementAndGet();
 			return true;
 		}
-		TlsServerContext context = context();
+		TlsServerContext context = this.contexts.get();
 		observe(new HandshakeEvent(name(), context.engineName(), this.settings.bioMode(), peer,
 				Results.syscall(context.config().clock().instant(), refusal)));
 		return false;
@@ -224,11 +269,28 @@ final class ServerCore {
 	 * @param peer the peer
 	 */
 	void refusedPending(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer) {
-		this.pending.decrementAndGet();
+		notPendingAnyMore(context, peer);
 		this.refusedMaxPending.incrementAndGet();
 		connectionGone();
 		observe(new HandshakeEvent(name(), context.engineName(), mode, peer, Results.syscall(context.config().clock()
 			.instant(), "refused: max-pending-handshakes (" + this.settings.maxPendingHandshakes() + ") reached")));
+	}
+
+	/**
+	 * An admitted connection's handshake ended (or never started): give back what its admission
+	 * took, the captured context's reference and its source's pending count. Exactly once per
+	 * admitted connection.
+	 */
+	private void notPendingAnyMore(TlsServerContext context, @Nullable InetSocketAddress peer) {
+		// the acceptor, if one was made, holds its own reference; a closed context was not retained
+		if (!context.isClosed()) {
+			context.release();
+		}
+		this.pending.decrementAndGet();
+		SourceTracker sources = this.sources;
+		if (sources != null && peer != null && peer.getAddress() != null) {
+			sources.finished(peer.getAddress());
+		}
 	}
 
 	/** A stalled handshake was cut to make room (its end is reported as usual). */
@@ -247,16 +309,41 @@ final class ServerCore {
 	}
 
 	/**
+	 * The reason of a refusal by a limit per source, counted; the peer is not named (the record's
+	 * peer field carries it, masked where the application masks peers).
+	 */
+	private @Nullable String perSourceRefusal(SourceTracker.Verdict verdict) {
+		SourceLimits limits = this.settings.sourceLimits();
+		return switch (verdict) {
+			case ADMITTED -> null;
+			case MAX_PENDING -> {
+				this.refusedMaxPendingPerSource.incrementAndGet();
+				yield "refused: max-pending-handshakes-per-source (" + limits.maxPendingHandshakesPerSource() + ") reached";
+			}
+			case MAX_RATE -> {
+				this.refusedMaxRatePerSource.incrementAndGet();
+				yield "refused: max-handshakes-per-second-per-source (" + limits.maxHandshakesPerSecondPerSource()
+						+ ") reached";
+			}
+			case FULL -> {
+				// not reached: more sources are tracked than handshakes may be pending
+				this.refusedMaxPendingPerSource.incrementAndGet();
+				yield "refused: too many sources with handshakes pending";
+			}
+		};
+	}
+
+	/**
 	 * A pending handshake finished: count it and tell the observer. On failure the connection is
-	 * no longer counted as open; the caller closes it.
-	 * @param context the context the handshake ran with
+	 * no longer counted as open; the caller closes it. Gives back the capture of the context.
+	 * @param context the context the handshake ran with, from {@link #captureContext()}
 	 * @param mode the BIO mode
 	 * @param peer the peer
 	 * @param result the finished result
 	 */
 	void handshakeFinished(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer,
 			AcceptResult result) {
-		this.pending.decrementAndGet();
+		notPendingAnyMore(context, peer);
 		if (result.isSuccess()) {
 			this.succeeded.incrementAndGet();
 		}
@@ -480,8 +567,9 @@ final class ServerCore {
 
 	TlsServerStats stats() {
 		return new TlsServerStats(this.open.get(), this.pending.get(), this.accepted.get(), this.succeeded.get(),
-				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get(), this.cutStalled.get(),
-				this.closedIdle.get(), this.closedLifetime.get(), this.observerDropped.get());
+				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get(), this.refusedDenied.get(),
+				this.refusedNotAllowed.get(), this.refusedMaxPendingPerSource.get(), this.refusedMaxRatePerSource.get(),
+				this.cutStalled.get(), this.closedIdle.get(), this.closedLifetime.get(), this.observerDropped.get());
 	}
 
 }

@@ -377,8 +377,10 @@ public final class TlsServer implements AutoCloseable {
 
 	/**
 	 * Rotate key material: handshakes accepted from now on use the new context; pending and
-	 * established connections keep the one they started with. The caller closes the old context
-	 * when it no longer needs it.
+	 * established connections keep the one they started with. The caller may close the old
+	 * context right after (unless it uses it elsewhere): a {@link TlsServerContext} is
+	 * reference-counted, so it is released only once the handshakes accepted before the rotation
+	 * have made their acceptors and those are closed.
 	 * @param context the new context
 	 */
 	public void setContext(TlsServerContext context) {

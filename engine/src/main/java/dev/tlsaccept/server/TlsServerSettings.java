@@ -63,6 +63,8 @@ public final class TlsServerSettings {
 
 	private final Duration maxLifetime;
 
+	private final SourceLimits sourceLimits;
+
 	private TlsServerSettings(Builder builder) {
 		this.name = builder.name;
 		this.address = builder.address;
@@ -75,6 +77,7 @@ public final class TlsServerSettings {
 		this.selectorThreads = builder.selectorThreads;
 		this.idleTimeout = builder.idleTimeout;
 		this.maxLifetime = builder.maxLifetime;
+		this.sourceLimits = builder.sourceLimits;
 	}
 
 	/**
@@ -181,6 +184,14 @@ public final class TlsServerSettings {
 		return this.maxLifetime;
 	}
 
+	/**
+	 * Admission rules by source address: allow and deny lists, limits per source.
+	 * @return the rules, {@link SourceLimits#NONE} unless configured
+	 */
+	public SourceLimits sourceLimits() {
+		return this.sourceLimits;
+	}
+
 	@Override
 	public String toString() {
 		return "TlsServerSettings[name=" + this.name + ", address="
@@ -188,7 +199,8 @@ public final class TlsServerSettings {
 				+ ", bioMode=" + this.bioMode.configName() + ", maxConnections=" + this.maxConnections
 				+ ", maxPendingHandshakes=" + this.maxPendingHandshakes + ", shutdownTimeout=" + this.shutdownTimeout
 				+ ", selectorThreads=" + this.selectorThreads + ", idleTimeout=" + this.idleTimeout + ", maxLifetime="
-				+ this.maxLifetime + "]";
+				+ this.maxLifetime + ((this.sourceLimits != SourceLimits.NONE) ? ", sourceLimits=" + this.sourceLimits : "")
+				+ "]";
 	}
 
 	/**
@@ -217,6 +229,8 @@ public final class TlsServerSettings {
 		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
 		private Duration maxLifetime = Duration.ZERO;
+
+		private SourceLimits sourceLimits = SourceLimits.NONE;
 
 		private Builder(String name) {
 			Objects.requireNonNull(name, "name must not be null: give the listener a name such as 'edge'");
@@ -326,6 +340,16 @@ public final class TlsServerSettings {
 		 */
 		public Builder idleTimeout(Duration idleTimeout) {
 			this.idleTimeout = notNegative("idleTimeout", idleTimeout);
+			return this;
+		}
+
+		/**
+		 * Admission rules by source address: allow and deny lists, limits per source.
+		 * @param sourceLimits the rules; {@link SourceLimits#NONE} by default
+		 * @return this builder
+		 */
+		public Builder sourceLimits(SourceLimits sourceLimits) {
+			this.sourceLimits = Objects.requireNonNull(sourceLimits, "sourceLimits must not be null: use SourceLimits.NONE");
 			return this;
 		}
 

@@ -12,6 +12,12 @@ package dev.tlsaccept.server;
  * @param refusedMaxConnections connections closed at once because {@code max-connections} was reached
  * @param refusedMaxPendingHandshakes connections closed at once because
  * {@code max-pending-handshakes} was reached and no stalled handshake could make room
+ * @param refusedDenied connections closed at once because their address is in a denied block
+ * @param refusedNotAllowed connections closed at once because their address is in no allowed block
+ * @param refusedMaxPendingHandshakesPerSource connections closed at once because their source had
+ * {@code max-pending-handshakes-per-source} handshakes in progress
+ * @param refusedMaxHandshakesPerSecondPerSource connections closed at once because their source
+ * opened connections faster than {@code max-handshakes-per-second-per-source}
  * @param stalledHandshakesCut pending handshakes cut to make room for others: the most silent one
  * when the pending limit was reached, or one silent too long under pressure (half the limit or more)
  * @param closedIdle established connections closed by their idle timeout
@@ -19,23 +25,34 @@ package dev.tlsaccept.server;
  * @param observerEventsDropped handshake events not delivered because the observers fell behind
  */
 public record TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
-		long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes,
+		long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes, long refusedDenied,
+		long refusedNotAllowed, long refusedMaxPendingHandshakesPerSource, long refusedMaxHandshakesPerSecondPerSource,
 		long stalledHandshakesCut, long closedIdle, long closedLifetime, long observerEventsDropped) {
 
 	/**
-	 * Counts without the overload and timeout figures, all zero.
+	 * Counts of a server without refusals by source, cuts or timeouts (all zero).
 	 * @param openConnections connections open now
 	 * @param pendingHandshakes handshakes in progress now
 	 * @param accepted connections accepted since start
 	 * @param handshakesSucceeded handshakes that completed
-	 * @param handshakesFailed handshakes that ended otherwise
-	 * @param refusedMaxConnections refused by {@code max-connections}
-	 * @param refusedMaxPendingHandshakes refused by {@code max-pending-handshakes}
+	 * @param handshakesFailed handshakes that ended in any other way
+	 * @param refusedMaxConnections connections refused by {@code max-connections}
+	 * @param refusedMaxPendingHandshakes connections refused by {@code max-pending-handshakes}
 	 */
 	public TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
 			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
-		this(openConnections, pendingHandshakes, accepted, handshakesSucceeded, handshakesFailed, refusedMaxConnections,
-				refusedMaxPendingHandshakes, 0, 0, 0, 0);
+		this(openConnections, pendingHandshakes, accepted, handshakesSucceeded, handshakesFailed,
+				refusedMaxConnections, refusedMaxPendingHandshakes, 0, 0, 0, 0, 0, 0, 0, 0);
+	}
+
+	/**
+	 * Connections refused at once by any rule, limits and source rules together.
+	 * @return the sum of every {@code refused...} count
+	 */
+	public long refused() {
+		return this.refusedMaxConnections + this.refusedMaxPendingHandshakes + this.refusedDenied
+				+ this.refusedNotAllowed + this.refusedMaxPendingHandshakesPerSource
+				+ this.refusedMaxHandshakesPerSecondPerSource;
 	}
 
 }

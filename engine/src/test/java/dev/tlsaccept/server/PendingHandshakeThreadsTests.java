@@ -21,7 +21,7 @@ class PendingHandshakeThreadsTests {
 
 	@Test
 	void nonBlockingModeKeepsThreadCountConstantWithThousandPendingHandshakes() throws Exception {
-		Measurement measurement = measure(BioMode.NON_BLOCKING);
+		Measurement measurement = measure(BioMode.NON_BLOCKING, TlsServerSettings.DEFAULT_SELECTOR_THREADS);
 		// the selector threads only: one per processor by default
 		assertThat(measurement.during()).isEqualTo(measurement.before())
 			.isEqualTo(TlsServerSettings.DEFAULT_SELECTOR_THREADS);
@@ -29,19 +29,26 @@ class PendingHandshakeThreadsTests {
 
 	@Test
 	void pairModeKeepsThreadCountConstantWithThousandPendingHandshakes() throws Exception {
-		Measurement measurement = measure(BioMode.PAIR);
+		Measurement measurement = measure(BioMode.PAIR, TlsServerSettings.DEFAULT_SELECTOR_THREADS);
 		assertThat(measurement.during()).isEqualTo(measurement.before())
 			.isEqualTo(TlsServerSettings.DEFAULT_SELECTOR_THREADS);
 	}
 
 	@Test
 	void blockingModeHoldsOneThreadPerPendingHandshake() throws Exception {
-		Measurement measurement = measure(BioMode.BLOCKING);
+		Measurement measurement = measure(BioMode.BLOCKING, 1 + PENDING);
 		assertThat(measurement.before()).isEqualTo(1);
 		assertThat(measurement.during()).isEqualTo(1 + PENDING);
 	}
 
-	private Measurement measure(BioMode mode) throws IOException {
+	/**
+	 * Open {@value #PENDING} half-handshakes and count the listener's threads once they are all
+	 * pending and the thread count has settled on {@code expectedDuring}: the pending count is
+	 * raised on admission, a moment before a {@code blocking} listener submits the handshake to a
+	 * thread, so the last threads may still be starting when it reaches {@value #PENDING}. A count
+	 * that never reaches {@code expectedDuring} fails after a bounded wait, naming the count seen.
+	 */
+	private Measurement measure(BioMode mode, int expectedDuring) throws IOException {
 		String name = ServerFixtures.uniqueName("thousand-" + mode.configName());
 		String prefix = "tlsaccept-" + name + "-";
 		EventRecorder events = new EventRecorder();
@@ -60,6 +67,10 @@ class PendingHandshakeThreadsTests {
 			}
 			ServerFixtures.await(Duration.ofSeconds(30), PENDING + " pending handshakes",
 					() -> server.stats().pendingHandshakes() == PENDING);
+			ServerFixtures.await(Duration.ofSeconds(30),
+					() -> expectedDuring + " threads named " + prefix + "*, last seen "
+							+ ServerFixtures.threadsNamed(prefix).size(),
+					() -> ServerFixtures.threadsNamed(prefix).size() == expectedDuring);
 			int during = ServerFixtures.threadsNamed(prefix).size();
 			int allDuring = ServerFixtures.countThreads((thread) -> thread.startsWith("tlsaccept-"));
 			System.out.printf("THREADS %s: %d pending handshakes: %s* threads %d -> %d (all tlsaccept-* %d -> %d)%n",

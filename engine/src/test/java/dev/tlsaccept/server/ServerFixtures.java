@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -102,10 +103,18 @@ final class ServerFixtures {
 	 * Poll a condition until it holds, failing after the timeout.
 	 */
 	static void await(Duration timeout, String what, BooleanSupplier condition) {
+		await(timeout, () -> what, condition);
+	}
+
+	/**
+	 * Poll a condition until it holds, failing after the timeout with a message made then (so it
+	 * can say what was seen last).
+	 */
+	static void await(Duration timeout, Supplier<String> what, BooleanSupplier condition) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
+				throw new AssertionError("Timed out after " + timeout + " waiting for " + what.get());
 			}
 			try {
 				TimeUnit.MILLISECONDS.sleep(5);

@@ -1,6 +1,10 @@
 package dev.tlsaccept.autoconfigure.actuate;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import dev.tlsaccept.autoconfigure.TlsListener;
 import dev.tlsaccept.autoconfigure.TlsListeners;
@@ -8,6 +12,7 @@ import dev.tlsaccept.engine.AcceptResult;
 import dev.tlsaccept.engine.TlsAlert;
 import dev.tlsaccept.server.HandshakeEvent;
 import dev.tlsaccept.server.HandshakeObserver;
+import dev.tlsaccept.server.TlsServerStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -27,7 +32,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@value #ALERTS} counter, tagged {@code listener}, {@code alert} (RFC 8446 name) and
  * {@code direction} ({@code sent} / {@code received});</li>
  * <li>{@value #ACTIVE_CONNECTIONS} and {@value #PENDING_HANDSHAKES} gauges, tagged
- * {@code listener}.</li>
+ * {@code listener};</li>
+ * <li>{@value #REFUSED} counter of connections closed at once by an admission rule, tagged
+ * {@code listener} and {@code rule} ({@code max-connections}, {@code max-pending-handshakes},
+ * {@code deny}, {@code allow}, {@code max-pending-handshakes-per-source},
+ * {@code max-handshakes-per-second-per-source}).</li>
  * </ul>
  */
 public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
@@ -49,6 +58,12 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 
 	/** Counter of pending handshakes cut to make room for ones that progress, tagged {@code reason}. */
 	public static final String HANDSHAKES_CUT = "tlsaccept.handshakes.cut";
+
+	/** Counter of connections refused at once by an admission rule. */
+	public static final String REFUSED = "tlsaccept.connections.refused";
+
+	/** The {@code rule} tag of {@value #REFUSED}, with the count of each rule. */
+	private static final Map<String, ToDoubleFunction<TlsServerStats>> REFUSED_BY_RULE = refusedByRule();
 
 	private final MeterRegistry registry;
 
@@ -111,7 +126,23 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 						+ "needed the slot (max-pending-handshakes reached, or under pressure)")
 				.tags("listener", listener.getName(), "reason", "stalled")
 				.register(registry);
+			REFUSED_BY_RULE.forEach((rule, count) -> FunctionCounter
+				.builder(REFUSED, listener, (each) -> count.applyAsDouble(each.getStats()))
+				.description("Connections closed at once by an admission rule of a tlsaccept listener")
+				.tags("listener", listener.getName(), "rule", rule)
+				.register(registry));
 		}
+	}
+
+	private static Map<String, ToDoubleFunction<TlsServerStats>> refusedByRule() {
+		Map<String, ToDoubleFunction<TlsServerStats>> rules = new LinkedHashMap<>();
+		rules.put("max-connections", TlsServerStats::refusedMaxConnections);
+		rules.put("max-pending-handshakes", TlsServerStats::refusedMaxPendingHandshakes);
+		rules.put("deny", TlsServerStats::refusedDenied);
+		rules.put("allow", TlsServerStats::refusedNotAllowed);
+		rules.put("max-pending-handshakes-per-source", TlsServerStats::refusedMaxPendingHandshakesPerSource);
+		rules.put("max-handshakes-per-second-per-source", TlsServerStats::refusedMaxHandshakesPerSecondPerSource);
+		return Collections.unmodifiableMap(rules);
 	}
 
 }

@@ -166,19 +166,29 @@ public class TlsListenersEndpoint {
 	 * @param refusedMaxConnections connections refused because {@code max-connections} was reached
 	 * @param refusedMaxPendingHandshakes connections refused because
 	 * {@code max-pending-handshakes} was reached and no stalled handshake could make room
+	 * @param refusedDenied connections refused because their address is in a {@code deny} block
+	 * @param refusedNotAllowed connections refused because their address is in no {@code allow}
+	 * block
+	 * @param refusedMaxPendingHandshakesPerSource connections refused because their source had
+	 * {@code max-pending-handshakes-per-source} handshakes in progress
+	 * @param refusedMaxHandshakesPerSecondPerSource connections refused because their source
+	 * exceeded {@code max-handshakes-per-second-per-source}
 	 * @param stalledHandshakesCut pending handshakes cut to make room for ones that progress
 	 * @param closedIdle established connections closed by their idle timeout
 	 * @param closedLifetime established connections closed at the end of their maximum lifetime
 	 */
 	public record ConnectionsDescriptor(int open, int pendingHandshakes, long accepted, long handshakesSucceeded,
-			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes,
-			long stalledHandshakesCut, long closedIdle, long closedLifetime) {
+			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes, long refusedDenied,
+			long refusedNotAllowed, long refusedMaxPendingHandshakesPerSource,
+			long refusedMaxHandshakesPerSecondPerSource, long stalledHandshakesCut, long closedIdle,
+			long closedLifetime) {
 
 		static ConnectionsDescriptor of(TlsServerStats stats) {
 			return new ConnectionsDescriptor(stats.openConnections(), stats.pendingHandshakes(), stats.accepted(),
 					stats.handshakesSucceeded(), stats.handshakesFailed(), stats.refusedMaxConnections(),
-					stats.refusedMaxPendingHandshakes(), stats.stalledHandshakesCut(), stats.closedIdle(),
-					stats.closedLifetime());
+					stats.refusedMaxPendingHandshakes(), stats.refusedDenied(), stats.refusedNotAllowed(),
+					stats.refusedMaxPendingHandshakesPerSource(), stats.refusedMaxHandshakesPerSecondPerSource(),
+					stats.stalledHandshakesCut(), stats.closedIdle(), stats.closedLifetime());
 		}
 
 	}
