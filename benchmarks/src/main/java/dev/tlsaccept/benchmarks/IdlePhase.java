@@ -57,8 +57,11 @@ final class IdlePhase {
 			Path jdk21 = jdk21();
 			if (jdk21 != null) {
 				servers.add(Server.java(jdk21, JVM_ARGS, "jdk-streams-virtual", "tlsaccept jdk, non-blocking, "
-						+ "blocking-stream line echo on virtual threads (JDK " + javaVersion(jdk21) + ")", p12,
-						"tlsaccept:jdk:non-blocking:rec", "lines", "vthreads"));
+						+ "blocking-stream line echo (java.io readers) on virtual threads (JDK " + javaVersion(jdk21) + ")",
+						p12, "tlsaccept:jdk:non-blocking:rec", "lines", "vthreads"));
+				servers.add(Server.java(jdk21, JVM_ARGS, "jdk-streams-virtual-lean", "tlsaccept jdk, non-blocking, "
+						+ "blocking-stream line echo with a 256-byte buffer on virtual threads (JDK " + javaVersion(jdk21)
+						+ ")", p12, "tlsaccept:jdk:non-blocking:rec", "lines", "vthreads", "lean"));
 			}
 			else {
 				results.skipped.add("jdk-streams-virtual skipped: no JDK 21+ (set BENCH_JDK21_HOME)");

@@ -114,7 +114,9 @@ public final class ServerMain {
 			TlsConnectionHandler handler = echo ? (connection) -> echo(connection.inputStream(),
 					connection.outputStream()) : null;
 			if (lines) {
-				handler = (connection) -> lineEcho(connection.inputStream(), connection.outputStream());
+				handler = List.of(args).contains("lean")
+						? (connection) -> leanLineEcho(connection.inputStream(), connection.outputStream())
+						: (connection) -> lineEcho(connection.inputStream(), connection.outputStream());
 			}
 			if (virtualThreads) {
 				settings.workerExecutor(virtualThreadExecutor());
@@ -179,6 +181,28 @@ public final class ServerMain {
 		while ((line = reader.readLine()) != null) {
 			writer.write("echo: " + line + "\n");
 			writer.flush();
+		}
+	}
+
+	/**
+	 * The same protocol with blocking streams but no java.io readers (a BufferedReader, an
+	 * InputStreamReader and an OutputStreamWriter hold 32 KB of buffers per connection): what
+	 * tlsaccept itself costs a blocking handler.
+	 */
+	static void leanLineEcho(InputStream in, OutputStream out) throws IOException {
+		byte[] buffer = new byte[256];
+		ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+		int count;
+		while ((count = in.read(buffer)) >= 0) {
+			for (int i = 0; i < count; i++) {
+				if (buffer[i] != '\n') {
+					line.write(buffer[i]);
+					continue;
+				}
+				out.write(("echo: " + line.toString(StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8));
+				out.flush();
+				line.reset();
+			}
 		}
 	}
 

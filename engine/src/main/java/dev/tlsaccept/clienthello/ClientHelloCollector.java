@@ -259,6 +259,8 @@ public final class ClientHelloCollector {
 		if (this.messageLength == message.length) {
 			this.complete = true;
 			this.summary = ClientHelloParser.parse(message, this.messageLength);
+			// the summary is all that is kept: a long-lived connection holds no copy of the hello
+			this.message = null;
 		}
 		return i - from;
 	}
@@ -281,6 +283,7 @@ public final class ClientHelloCollector {
 	private void fail(String parseError) {
 		if (this.summary == null) {
 			this.summary = ClientHelloSummary.failed(parseError);
+			this.message = null;
 		}
 	}
 

@@ -60,6 +60,9 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private static final int INITIAL_NET_IN = 4096;
 
+	/** What a blocking data-phase read starts with when no bytes are buffered: a record header and some. */
+	private static final int BLOCKING_READ_START = 64;
+
 	private enum State {
 
 		NEW, HANDSHAKING, ESTABLISHED, FAILED, CLOSED
@@ -616,6 +619,10 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.finished = result;
 		this.state = State.ESTABLISHED;
 		trimBuffers();
+		// the data phase runs its rare tasks (a KeyUpdate) inline: drop the caller's callback with
+		// whatever it holds
+		this.tasksDone = null;
+		this.taskExecutor = null;
 		return result;
 	}
 
@@ -958,7 +965,10 @@ public final class TlsAcceptor implements AutoCloseable {
 	 */
 	private @Nullable IoResult readData(int eofCode) throws IOException {
 		if (!this.netIn.hasRemaining()) {
-			this.netIn = grow(this.netIn, Math.max(INITIAL_NET_IN, this.netIn.capacity() * 2));
+			// a blocking read of an idle connection waits with a record header's worth of buffer, not
+			// 4 KiB: the buffer grows to the record once its header came
+			int initial = (this.netIn.capacity() == 0 && this.bio.isBlocking()) ? BLOCKING_READ_START : INITIAL_NET_IN;
+			this.netIn = grow(this.netIn, Math.max(initial, this.netIn.capacity() * 2));
 		}
 		int count = this.bio.read(this.netIn, 0);
 		if (count == 0) {

@@ -212,7 +212,9 @@ public final class TlsServerContext implements AutoCloseable {
 
 	/**
 	 * The engine's context as acceptors see it: each engine holds a reference to this context from
-	 * its creation to its {@link TlsEngineContext#release release}.
+	 * its creation to its {@link TlsEngineContext#release release}. Delegates every method but
+	 * {@code close()} (a default method of the interface left undelegated silently loses the
+	 * engine's behaviour: keep this class in step with {@link TlsEngineContext}).
 	 */
 	private final class Counted implements TlsEngineContext {
 
@@ -249,6 +251,11 @@ public final class TlsServerContext implements AutoCloseable {
 		@Override
 		public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
 			return TlsServerContext.this.engineContext.sentAlert(failure, protocol);
+		}
+
+		@Override
+		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {
+			return TlsServerContext.this.engineContext.unwrittenAlert(failure);
 		}
 
 		@Override

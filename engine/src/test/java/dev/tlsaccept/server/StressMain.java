@@ -92,11 +92,16 @@ public final class StressMain {
 					ok &= slow.clean();
 				}
 				if (sizes.get("flood") > 0) {
-					FloodReport pending = flood(mode, Limit.MAX_PENDING_HANDSHAKES, sizes.get("flood"), 8);
+					// the selector modes do not refuse past max-pending-handshakes: they cut the most silent
+					// handshake instead (HostileFloodTests, OverloadScenario)
+					if (mode == BioMode.BLOCKING) {
+						FloodReport pending = flood(mode, Limit.MAX_PENDING_HANDSHAKES, sizes.get("flood"), 8);
+						System.out.println(pending);
+						ok &= pending.clean();
+					}
 					FloodReport connections = flood(mode, Limit.MAX_CONNECTIONS, sizes.get("flood"), 8);
-					System.out.println(pending);
 					System.out.println(connections);
-					ok &= pending.clean() && connections.clean();
+					ok &= connections.clean();
 				}
 			}
 			System.out.println("uncaught exceptions: " + watch.uncaught().size() + ", logged throwables: "
