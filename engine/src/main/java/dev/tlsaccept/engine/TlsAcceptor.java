@@ -56,12 +56,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TlsAcceptor implements AutoCloseable {
 
-	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
-	private static final int INITIAL_NET_IN = 4096;
-
-	/** What a blocking data-phase read starts with when no bytes are buffered: a record header and some. */
-	private static final int BLOCKING_READ_START = 64;
+	private static final ByteBuffer EMPTY = RecordBuffers.EMPTY;
 
 	private enum State {
 
@@ -85,17 +80,8 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private volatile State state = State.NEW;
 
-	/** Bytes from the network not yet consumed by the engine; kept in write mode. */
-	private ByteBuffer netIn = ByteBuffer.allocate(INITIAL_NET_IN);
-
-	/** Stream offset of {@code netIn}'s index 0. */
-	private long netInBase;
-
-	/** Bytes produced by the engine not yet written to the BIO; kept in write mode. */
-	private ByteBuffer netOut = EMPTY;
-
-	/** Application bytes unwrapped but not yet returned by {@link #read}; kept in write mode. */
-	private ByteBuffer appIn = EMPTY;
+	/** netIn, netOut and appIn: grown on demand, given back when drained. */
+	private final RecordBuffers buffers;
 
 	private boolean producedOutput;
 
@@ -160,6 +146,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.context = context;
 		this.config = config;
 		this.bio = bio;
+		this.buffers = new RecordBuffers(bio);
 		this.engine = context.newEngine(bio.remoteAddress());
 	}
 
@@ -271,14 +258,14 @@ public final class TlsAcceptor implements AutoCloseable {
 			// end, or when the next record does not fit (one write per record met Nagle and delayed
 			// ACKs: ~40 ms per TLS 1.3 handshake over a blocking socket)
 			boolean flightComplete = status != HandshakeStatus.NEED_WRAP && status != HandshakeStatus.NEED_TASK;
-			if (!this.helloChecked && this.netOut.position() > 0) {
+			if (!this.helloChecked && this.buffers.netOut.position() > 0) {
 				this.helloChecked = true;
 				AcceptResult refused = refuseMalformedHello();
 				if (refused != null) {
 					return refused;
 				}
 			}
-			if ((flightComplete || this.netOutFull) && !flush()) {
+			if ((flightComplete || this.netOutFull) && !this.buffers.flush()) {
 				return wantWrite();
 			}
 			this.netOutFull = false;
@@ -358,7 +345,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * unwrap (the engine may have a failure to report, or may finish without input).
 	 */
 	private boolean unwrapDue() {
-		boolean due = this.netIn.position() > 0 || this.tasksRan;
+		boolean due = this.buffers.netIn.position() > 0 || this.tasksRan;
 		this.tasksRan = false;
 		return due;
 	}
@@ -373,7 +360,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (!isMalformedHello()) {
 			return null;
 		}
-		this.netOut.clear();
+		this.buffers.netOut.clear();
 		TlsAlert decodeError = TlsAlert.of(50, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
 		sendPlaintextAlert(decodeError);
 		return failure(-1, SslError.SSL, decodeError, "ClientHello refused by tlsaccept (the engine went on)",
@@ -388,14 +375,14 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private void wrapHandshake() throws SSLException {
 		ensureNetOut();
-		SSLEngineResult result = this.engine.wrap(EMPTY, this.netOut);
+		SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
 		if (result.bytesProduced() > 0) {
 			this.producedOutput = true;
 		}
 		switch (result.getStatus()) {
 			case BUFFER_OVERFLOW -> {
-				if (this.netOut.position() == 0) {
-					this.netOut = grow(this.netOut, this.engine.getSession().getPacketBufferSize());
+				if (this.buffers.netOut.position() == 0) {
+					this.buffers.netOut = RecordBuffers.grow(this.buffers.netOut, packetSize());
 				}
 				else {
 					this.netOutFull = true;
@@ -422,28 +409,18 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (!unwrapDue()) {
 			return false;
 		}
-		ensureAppIn(256);
-		this.netIn.flip();
-		SSLEngineResult result;
-		try {
-			result = this.engine.unwrap(this.netIn, this.appIn);
-		}
-		finally {
-			this.netInBase += this.netIn.position();
-			this.netIn.compact();
-		}
+		this.buffers.ensureAppIn(256);
+		SSLEngineResult result = this.buffers.unwrap(this.engine, this.buffers.appIn);
 		if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
 			this.handshakeFinished = true;
 		}
 		switch (result.getStatus()) {
 			case BUFFER_UNDERFLOW -> {
-				if (!this.netIn.hasRemaining()) {
-					this.netIn = grow(this.netIn, this.engine.getSession().getPacketBufferSize());
-				}
+				this.buffers.roomForRecord(packetSize());
 				return false;
 			}
 			case BUFFER_OVERFLOW -> {
-				this.appIn = grow(this.appIn, this.engine.getSession().getApplicationBufferSize());
+				this.buffers.ensureAppIn(applicationSize());
 				return true;
 			}
 			case CLOSED -> {
@@ -470,13 +447,13 @@ public final class TlsAcceptor implements AutoCloseable {
 					(alert != null) ? alert : TlsAlert.of(0, TlsAlert.Level.WARNING, TlsAlert.Direction.RECEIVED),
 					null, "peer sent close_notify during the handshake");
 		}
-		if (!this.netIn.hasRemaining()) {
-			this.netIn = grow(this.netIn, this.netIn.capacity() * 2);
+		if (!this.buffers.netIn.hasRemaining()) {
+			this.buffers.netIn = RecordBuffers.grow(this.buffers.netIn, this.buffers.netIn.capacity() * 2);
 		}
-		int from = this.netIn.position();
+		int from = this.buffers.netIn.position();
 		long remainingMillis = Math.max(1,
 				TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos - System.nanoTime()));
-		int count = this.bio.read(this.netIn, remainingMillis);
+		int count = this.bio.read(this.buffers.netIn, remainingMillis);
 		if (count == 0) {
 			return wantRead();
 		}
@@ -484,10 +461,10 @@ public final class TlsAcceptor implements AutoCloseable {
 			return failure(0, SslError.SYSCALL, null, null, FailureClassifier.UNEXPECTED_EOF);
 		}
 		if (this.clientHello.summary() == null) {
-			this.clientHello.feed(this.netIn.array(), this.netIn.arrayOffset() + from, count);
+			this.clientHello.feed(this.buffers.netIn.array(), this.buffers.netIn.arrayOffset() + from, count);
 			this.clientHelloFed = true;
 		}
-		InboundRecords.Verdict verdict = this.records.scan(this.netIn, from, from + count, this.netInBase + from,
+		InboundRecords.Verdict verdict = this.records.scan(this.buffers.netIn, from, from + count, this.buffers.netInBase + from,
 				!this.producedOutput);
 		return switch (verdict) {
 			case NONE -> null;
@@ -500,7 +477,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			}
 			case PEER_ALERT -> {
 				// the engine processes what came before the alert, never the alert itself
-				this.netIn.position((int) (this.records.stopOffset() - this.netInBase));
+				this.buffers.netIn.position((int) (this.records.stopOffset() - this.buffers.netInBase));
 				this.peerClosedDuringHandshake = true;
 				yield null;
 			}
@@ -509,9 +486,9 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private void sendPlaintextAlert(TlsAlert alert) {
 		ensureNetOut();
-		this.netOut.put(new byte[] { InboundRecords.CONTENT_ALERT, 3, 3, 0, 2,
+		this.buffers.netOut.put(new byte[] { InboundRecords.CONTENT_ALERT, 3, 3, 0, 2,
 				(byte) ((alert.level() == TlsAlert.Level.WARNING) ? 1 : 2), (byte) alert.number() });
-		flushQuietly();
+		this.buffers.flushQuietly();
 	}
 
 	private AcceptResult engineFailure(SSLException failure) {
@@ -531,10 +508,10 @@ public final class TlsAcceptor implements AutoCloseable {
 	/** Let the engine produce the alert it queued for a failure, send it, and tell which it was. */
 	private @Nullable TlsAlert drainAlert(SSLException failure, @Nullable String protocol) {
 		ensureNetOut();
-		int start = this.netOut.position();
+		int start = this.buffers.netOut.position();
 		try {
 			for (int i = 0; i < 4; i++) {
-				SSLEngineResult result = this.engine.wrap(EMPTY, this.netOut);
+				SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
 				if (result.bytesProduced() == 0) {
 					break;
 				}
@@ -543,7 +520,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		catch (SSLException | RuntimeException ex) {
 			// the engine has nothing more to say
 		}
-		ByteBuffer produced = this.netOut.duplicate();
+		ByteBuffer produced = this.buffers.netOut.duplicate();
 		produced.flip();
 		produced.position(start);
 		TlsAlert alert = null;
@@ -566,7 +543,7 @@ public final class TlsAcceptor implements AutoCloseable {
 				return alert;
 			}
 		}
-		flushQuietly();
+		this.buffers.flushQuietly();
 		return alert;
 	}
 
@@ -618,7 +595,8 @@ public final class TlsAcceptor implements AutoCloseable {
 				(alpn == null || alpn.isEmpty()) ? null : alpn, peers, null, null, null, clientHelloSummary());
 		this.finished = result;
 		this.state = State.ESTABLISHED;
-		trimBuffers();
+		this.buffers.trimInbound();
+		this.buffers.trimOutbound();
 		// the data phase runs its rare tasks (a KeyUpdate) inline: drop the caller's callback with
 		// whatever it holds
 		this.tasksDone = null;
@@ -684,7 +662,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			return readLocked(dst);
 		}
 		finally {
-			trimInbound();
+			this.buffers.trimInbound();
 			this.readLock.unlock();
 		}
 	}
@@ -692,8 +670,8 @@ public final class TlsAcceptor implements AutoCloseable {
 	private IoResult readLocked(ByteBuffer dst) {
 		try {
 			while (true) {
-				if (this.appIn.position() > 0) {
-					return IoResult.bytes(drainAppIn(dst));
+				if (this.buffers.appIn.position() > 0) {
+					return IoResult.bytes(this.buffers.drainAppIn(dst));
 				}
 				if (this.inboundClosed) {
 					return IoResult.ZERO_RETURN;
@@ -748,17 +726,6 @@ public final class TlsAcceptor implements AutoCloseable {
 		return read(ByteBuffer.wrap(bytes, offset, length));
 	}
 
-	private int drainAppIn(ByteBuffer dst) {
-		this.appIn.flip();
-		int count = Math.min(dst.remaining(), this.appIn.remaining());
-		ByteBuffer slice = this.appIn.duplicate();
-		slice.limit(slice.position() + count);
-		dst.put(slice);
-		this.appIn.position(this.appIn.position() + count);
-		this.appIn.compact();
-		return count;
-	}
-
 	/**
 	 * Unwrap one record of the data phase.
 	 * @param direct where to put the plaintext, or {@code null} for {@code appIn}
@@ -769,29 +736,21 @@ public final class TlsAcceptor implements AutoCloseable {
 			return false;
 		}
 		if (direct == null) {
-			ensureAppIn(this.engine.getSession().getApplicationBufferSize());
+			this.buffers.ensureAppIn(applicationSize());
 		}
-		this.netIn.flip();
-		SSLEngineResult result;
-		try {
-			result = this.engine.unwrap(this.netIn, (direct != null) ? direct : this.appIn);
-		}
-		finally {
-			this.netIn.compact();
-		}
+		SSLEngineResult result = this.buffers.unwrap(this.engine, (direct != null) ? direct : this.buffers.appIn);
 		switch (result.getStatus()) {
 			case BUFFER_UNDERFLOW -> {
-				if (!this.netIn.hasRemaining()) {
-					this.netIn = grow(this.netIn, this.engine.getSession().getPacketBufferSize());
-				}
+				this.buffers.roomForRecord(packetSize());
 				return false;
 			}
 			case BUFFER_OVERFLOW -> {
 				if (direct != null) {
 					// the engine wants more room than it said: take the record through appIn
-					ensureAppIn(this.engine.getSession().getApplicationBufferSize());
+					this.buffers.ensureAppIn(applicationSize());
 				}
-				this.appIn = grow(this.appIn, this.appIn.capacity() + this.engine.getSession().getApplicationBufferSize());
+				this.buffers.appIn = RecordBuffers.grow(this.buffers.appIn,
+						this.buffers.appIn.capacity() + applicationSize());
 				return true;
 			}
 			case CLOSED -> {
@@ -816,7 +775,7 @@ public final class TlsAcceptor implements AutoCloseable {
 				this.writeLock.lock();
 				try {
 					ensureNetOut();
-					SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.netOut);
+					SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.buffers.netOut);
 					if (wrapped.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || wrapped.bytesProduced() == 0) {
 						break;
 					}
@@ -850,28 +809,28 @@ public final class TlsAcceptor implements AutoCloseable {
 			return writeLocked(src);
 		}
 		finally {
-			trimOutbound();
+			this.buffers.trimOutbound();
 			this.writeLock.unlock();
 		}
 	}
 
 	private IoResult writeLocked(ByteBuffer src) {
 		try {
-			if (!flush()) {
+			if (!this.buffers.flush()) {
 				return IoResult.WANT_WRITE;
 			}
 			int written = 0;
 			while (src.hasRemaining()) {
 				ensureNetOut();
-				SSLEngineResult result = this.engine.wrap(src, this.netOut);
+				SSLEngineResult result = this.engine.wrap(src, this.buffers.netOut);
 				written += result.bytesConsumed();
 				if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
 					return new IoResult(-1, SslError.SSL, "protocol is shutdown");
 				}
-				if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && this.netOut.position() == 0) {
-					this.netOut = grow(this.netOut, this.engine.getSession().getPacketBufferSize());
+				if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && this.buffers.netOut.position() == 0) {
+					this.buffers.netOut = RecordBuffers.grow(this.buffers.netOut, packetSize());
 				}
-				if (!flush()) {
+				if (!this.buffers.flush()) {
 					return (written > 0) ? IoResult.bytes(written) : IoResult.WANT_WRITE;
 				}
 			}
@@ -917,9 +876,9 @@ public final class TlsAcceptor implements AutoCloseable {
 					this.engine.closeOutbound();
 					ensureNetOut();
 					while (!this.engine.isOutboundDone()) {
-						SSLEngineResult result = this.engine.wrap(EMPTY, this.netOut);
+						SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
 						if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-							if (!flush()) {
+							if (!this.buffers.flush()) {
 								return IoResult.WANT_WRITE;
 							}
 						}
@@ -928,7 +887,7 @@ public final class TlsAcceptor implements AutoCloseable {
 						}
 					}
 				}
-				if (!flush()) {
+				if (!this.buffers.flush()) {
 					return IoResult.WANT_WRITE;
 				}
 			}
@@ -964,13 +923,10 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @return {@code null} when bytes arrived, else the result to return
 	 */
 	private @Nullable IoResult readData(int eofCode) throws IOException {
-		if (!this.netIn.hasRemaining()) {
-			// a blocking read of an idle connection waits with a record header's worth of buffer, not
-			// 4 KiB: the buffer grows to the record once its header came
-			int initial = (this.netIn.capacity() == 0 && this.bio.isBlocking()) ? BLOCKING_READ_START : INITIAL_NET_IN;
-			this.netIn = grow(this.netIn, Math.max(initial, this.netIn.capacity() * 2));
-		}
-		int count = this.bio.read(this.netIn, 0);
+		// a blocking read of an idle connection waits with a record header's worth of buffer, not
+		// 4 KiB: the buffer grows to the record once its header came
+		int count = this.buffers.read(0, this.bio.isBlocking() ? RecordBuffers.BLOCKING_READ_START
+				: RecordBuffers.INITIAL_NET_IN);
 		if (count == 0) {
 			return IoResult.WANT_READ;
 		}
@@ -983,7 +939,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	/** The second {@code SSL_shutdown()}: read, discarding data, until the peer's close_notify. */
 	private IoResult awaitPeerCloseNotify() throws IOException {
 		while (!this.inboundClosed) {
-			this.appIn.clear();
+			this.buffers.appIn.clear();
 			if (!unwrapData(null)) {
 				IoResult waiting = readData(-1);
 				if (waiting != null) {
@@ -1013,44 +969,13 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	// ---- buffers and BIO -------------------------------------------------------------
 
-	/**
-	 * Write pending output to the BIO.
-	 * @return {@code true} when nothing is pending any more
-	 */
-	private boolean flush() throws IOException {
-		if (this.netOut.position() == 0) {
-			return true;
-		}
-		this.netOut.flip();
-		try {
-			while (this.netOut.hasRemaining()) {
-				if (this.bio.write(this.netOut) == 0) {
-					return false;
-				}
-			}
-			return true;
-		}
-		finally {
-			this.netOut.compact();
-		}
-	}
-
 	private boolean flushLocked() throws IOException {
 		this.writeLock.lock();
 		try {
-			return flush();
+			return this.buffers.flush();
 		}
 		finally {
 			this.writeLock.unlock();
-		}
-	}
-
-	private void flushQuietly() {
-		try {
-			flush();
-		}
-		catch (IOException ex) {
-			// the peer may already be gone: the alert is best effort, as in OpenSSL
 		}
 	}
 
@@ -1061,51 +986,23 @@ public final class TlsAcceptor implements AutoCloseable {
 	public boolean hasPendingOutput() {
 		this.writeLock.lock();
 		try {
-			return this.netOut.position() > 0;
+			return this.buffers.hasPendingOutput();
 		}
 		finally {
 			this.writeLock.unlock();
 		}
 	}
 
-	/** Give drained buffers back: an idle established connection keeps none. */
-	private void trimBuffers() {
-		trimInbound();
-		trimOutbound();
-	}
-
-	private void trimInbound() {
-		if (this.netIn.position() == 0 && this.netIn.capacity() > 0) {
-			this.netIn = EMPTY;
-		}
-		if (this.appIn.position() == 0 && this.appIn.capacity() > 0) {
-			this.appIn = EMPTY;
-		}
-	}
-
-	private void trimOutbound() {
-		if (this.netOut.position() == 0 && this.netOut.capacity() > 0) {
-			this.netOut = EMPTY;
-		}
-	}
-
 	private void ensureNetOut() {
-		if (this.netOut.capacity() == 0) {
-			this.netOut = ByteBuffer.allocate(this.engine.getSession().getPacketBufferSize());
-		}
+		this.buffers.ensureNetOut(this.engine.getSession().getPacketBufferSize());
 	}
 
-	private void ensureAppIn(int capacity) {
-		if (this.appIn.capacity() < capacity) {
-			this.appIn = grow(this.appIn, capacity);
-		}
+	private int packetSize() {
+		return this.engine.getSession().getPacketBufferSize();
 	}
 
-	private static ByteBuffer grow(ByteBuffer buffer, int capacity) {
-		ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, buffer.capacity() + 1));
-		buffer.flip();
-		bigger.put(buffer);
-		return bigger;
+	private int applicationSize() {
+		return this.engine.getSession().getApplicationBufferSize();
 	}
 
 	// ---- lifecycle -------------------------------------------------------------------
@@ -1132,6 +1029,21 @@ public final class TlsAcceptor implements AutoCloseable {
 	 */
 	public @Nullable AcceptResult result() {
 		return this.finished;
+	}
+
+	/**
+	 * The acceptor's whole state in one line, for logs and debugging: lifecycle, handshake and
+	 * shutdown flags, the buffers and whether delegated tasks run.
+	 */
+	@Override
+	public String toString() {
+		return "TlsAcceptor[" + this.state + ", " + mode().configName() + (this.handshakeFinished ? ", handshake finished" : "")
+				+ (this.peerClosedDuringHandshake ? ", peer closed during handshake" : "")
+				+ (this.inboundClosed ? ", inbound closed" : "") + (this.outboundClosed ? ", outbound closed" : "")
+				+ ", netIn " + this.buffers.netIn.position() + "/" + this.buffers.netIn.capacity() + ", netOut "
+				+ this.buffers.netOut.position() + "/" + this.buffers.netOut.capacity() + ", appIn "
+				+ this.buffers.appIn.position() + "/" + this.buffers.appIn.capacity()
+				+ (this.tasksRunning ? ", delegated tasks running" : "") + "]";
 	}
 
 	/**
