@@ -235,7 +235,7 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	@Override
 	public void setIdleTimeout(Duration timeout) {
-		long nanos = nonNegative("idle timeout", timeout);
+		long nanos = Durations.notNegative("idle timeout", timeout).toNanos();
 		this.loop.execute(() -> {
 			this.idleTimeoutNanos = nanos;
 			this.idleTimer.cancelled = true;
@@ -246,7 +246,7 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	@Override
 	public void setMaxLifetime(Duration lifetime) {
-		long nanos = nonNegative("max lifetime", lifetime);
+		long nanos = Durations.notNegative("max lifetime", lifetime).toNanos();
 		this.loop.execute(() -> {
 			this.lifetimeNanos = nanos;
 			this.lifetimeTimer.cancelled = true;
@@ -587,14 +587,6 @@ final class EventConnection implements TlsChannel, Selectable {
 			closeGracefully(CloseReason.HANDLER_FAILED);
 			return false;
 		}
-	}
-
-	private static long nonNegative(String what, Duration duration) {
-		Objects.requireNonNull(duration, what + " must not be null: use Duration.ZERO for none");
-		if (duration.isNegative()) {
-			throw new IllegalArgumentException(what + " must not be negative, was " + duration);
-		}
-		return duration.toNanos();
 	}
 
 }

@@ -65,22 +65,14 @@ abstract class ServerConnection implements TlsConnection {
 
 	@Override
 	public void setIdleTimeout(Duration timeout) {
-		this.idleTimeoutNanos = nonNegative("idle timeout", timeout);
+		this.idleTimeoutNanos = Durations.notNegative("idle timeout", timeout).toNanos();
 		rescheduleTimeoutCheck();
 	}
 
 	@Override
 	public void setMaxLifetime(Duration lifetime) {
-		this.lifetimeNanos = nonNegative("max lifetime", lifetime);
+		this.lifetimeNanos = Durations.notNegative("max lifetime", lifetime).toNanos();
 		rescheduleTimeoutCheck();
-	}
-
-	private static long nonNegative(String what, Duration duration) {
-		Objects.requireNonNull(duration, what + " must not be null: use Duration.ZERO for none");
-		if (duration.isNegative()) {
-			throw new IllegalArgumentException(what + " must not be negative, was " + duration);
-		}
-		return duration.toNanos();
 	}
 
 	/**

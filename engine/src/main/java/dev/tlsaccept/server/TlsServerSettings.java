@@ -339,7 +339,7 @@ public final class TlsServerSettings {
 		 * @return this builder
 		 */
 		public Builder idleTimeout(Duration idleTimeout) {
-			this.idleTimeout = notNegative("idleTimeout", idleTimeout);
+			this.idleTimeout = Durations.notNegative("idleTimeout", idleTimeout);
 			return this;
 		}
 
@@ -359,16 +359,8 @@ public final class TlsServerSettings {
 		 * @return this builder
 		 */
 		public Builder maxLifetime(Duration maxLifetime) {
-			this.maxLifetime = notNegative("maxLifetime", maxLifetime);
+			this.maxLifetime = Durations.notNegative("maxLifetime", maxLifetime);
 			return this;
-		}
-
-		private static Duration notNegative(String setting, Duration value) {
-			Objects.requireNonNull(value, setting + " must not be null: use Duration.ZERO for none");
-			if (value.isNegative()) {
-				throw new IllegalArgumentException(setting + " must not be negative (zero for none), was " + value);
-			}
-			return value;
 		}
 
 		/**
