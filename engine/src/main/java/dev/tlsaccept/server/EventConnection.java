@@ -85,6 +85,12 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	private boolean readPaused;
 
+	/** How many handler callbacks of this connection are running (on the loop thread): 0 or 1. */
+	private int inCallback;
+
+	/** Closed during a callback: {@code closed()} is told when that callback returns. */
+	private @Nullable CloseReason closedDuringCallback;
+
 	private CloseReason closeReason = CloseReason.CLOSED;
 
 	/** Replaced (the old one cancelled) when the handler changes the timeout. */
@@ -223,8 +229,14 @@ final class EventConnection implements TlsChannel, Selectable {
 			if (this.readPaused) {
 				this.readPaused = false;
 				interest();
-				// a record may wait in the acceptor, where the selector cannot see it
-				readable();
+				// a record may wait in the acceptor, where the selector cannot see it; from a
+				// callback, delivered on the next turn (callbacks never nest)
+				if (this.inCallback > 0) {
+					this.loop.post(this::readable);
+				}
+				else {
+					readable();
+				}
 			}
 		});
 	}
@@ -521,6 +533,15 @@ final class EventConnection implements TlsChannel, Selectable {
 		this.outbound.clear();
 		this.queued.set(0);
 		this.core.channelClosed(this);
+		if (this.inCallback > 0) {
+			// closed from inside a callback (close(), a failed write): told when it returns
+			this.closedDuringCallback = reason;
+			return;
+		}
+		tellClosed(reason);
+	}
+
+	private void tellClosed(CloseReason reason) {
 		try {
 			this.handler.closed(this, reason);
 		}
@@ -559,10 +580,12 @@ final class EventConnection implements TlsChannel, Selectable {
 	}
 
 	/**
-	 * Run a handler callback; a failure closes the connection.
+	 * Run a handler callback; a failure closes the connection. A close during the callback is told
+	 * ({@code closed()}) when the callback returns: calls for one connection never overlap.
 	 * @return {@code false} when the callback failed
 	 */
 	private boolean call(Callback callback) {
+		this.inCallback++;
 		try {
 			callback.run();
 			return true;
@@ -572,6 +595,14 @@ final class EventConnection implements TlsChannel, Selectable {
 					"Connection handler of TLS listener '" + listenerName() + "' failed: " + ex, ex);
 			closeGracefully(CloseReason.HANDLER_FAILED);
 			return false;
+		}
+		finally {
+			this.inCallback--;
+			CloseReason closed = this.closedDuringCallback;
+			if (this.inCallback == 0 && closed != null) {
+				this.closedDuringCallback = null;
+				tellClosed(closed);
+			}
 		}
 	}
 
