@@ -530,6 +530,8 @@ final class EventConnection implements TlsChannel, Selectable {
 		this.lifetimeTimer.cancelled = true;
 		this.closeTimer.cancelled = true;
 		this.acceptor.close();
+		// in pair mode the acceptor only closes its pair: the socket is the pump's
+		BlockingListener.closeQuietly(this.key.channel());
 		this.outbound.clear();
 		this.queued.set(0);
 		this.core.channelClosed(this);
