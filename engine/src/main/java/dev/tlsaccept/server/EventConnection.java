@@ -64,6 +64,9 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	private final TlsChannelHandler handler;
 
+	/** Taken while the socket is open: a closed channel no longer knows its peer. */
+	private final @Nullable InetSocketAddress remoteAddress;
+
 	private final Queue<ByteBuffer> outbound = new ConcurrentLinkedQueue<>();
 
 	private final AtomicLong queued = new AtomicLong();
@@ -117,6 +120,7 @@ final class EventConnection implements TlsChannel, Selectable {
 		this.handshake = handshake;
 		this.pump = pump;
 		this.handler = Objects.requireNonNull(core.channelHandler());
+		this.remoteAddress = acceptor.peerAddress();
 		this.idleTimeoutNanos = core.settings().idleTimeout().toNanos();
 		this.lifetimeNanos = core.settings().maxLifetime().toNanos();
 	}
@@ -156,7 +160,7 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	@Override
 	public @Nullable InetSocketAddress remoteAddress() {
-		return this.acceptor.peerAddress();
+		return this.remoteAddress;
 	}
 
 	@Override
