@@ -88,6 +88,13 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	private boolean readPaused;
 
+	/**
+	 * The last read said {@code WANT_WRITE}: the acceptor must send what it holds before it reads
+	 * on. Until the socket is writable, the loop does not select OP_READ (the input would stay
+	 * ready and the loop spin) and reads again on OP_WRITE.
+	 */
+	private boolean readWaitsForOutput;
+
 	/** How many handler callbacks of this connection are running (on the loop thread): 0 or 1. */
 	private int inCallback;
 
@@ -303,6 +310,10 @@ final class EventConnection implements TlsChannel, Selectable {
 	@Override
 	public void ready(int readyOps) {
 		if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+			if (this.readWaitsForOutput && this.state == State.OPEN) {
+				// read first: the acceptor sends what it held, then the queue takes the rest
+				readable();
+			}
 			flushQueued();
 		}
 		if ((readyOps & SelectionKey.OP_READ) != 0 && this.state != State.CLOSED) {
@@ -324,6 +335,7 @@ final class EventConnection implements TlsChannel, Selectable {
 	}
 
 	private void readable() {
+		this.readWaitsForOutput = false;
 		for (int turn = 0; turn < READS_PER_TURN; turn++) {
 			if (this.state == State.CLOSED || this.readPaused) {
 				return;
@@ -333,10 +345,8 @@ final class EventConnection implements TlsChannel, Selectable {
 			}
 			ByteBuffer buffer = this.loop.scratch();
 			IoResult result = this.acceptor.read(buffer);
-			if (this.pump != null) {
-				// a read may answer (a TLS 1.3 KeyUpdate): send it
-				this.pump.flush();
-			}
+			// a read may answer (a TLS 1.3 KeyUpdate): send it
+			boolean flushed = this.pump != null && this.pump.flush();
 			if (result.code() > 0) {
 				this.lastActivityNanos = System.nanoTime();
 				if (this.state == State.OPEN) {
@@ -356,6 +366,11 @@ final class EventConnection implements TlsChannel, Selectable {
 					return;
 				}
 				case WANT_WRITE -> {
+					if (flushed) {
+						// the pump made room in the pair: the acceptor can send, and read on
+						continue;
+					}
+					this.readWaitsForOutput = true;
 					interest(SelectionKey.OP_WRITE);
 					return;
 				}
@@ -456,10 +471,10 @@ final class EventConnection implements TlsChannel, Selectable {
 			return;
 		}
 		int ops = extra;
-		if (hasPendingOutput()) {
+		if (hasPendingOutput() || this.readWaitsForOutput) {
 			ops |= SelectionKey.OP_WRITE;
 		}
-		if (!this.readPaused && this.state == State.OPEN) {
+		if (!this.readPaused && !this.readWaitsForOutput && this.state == State.OPEN) {
 			ops |= SelectionKey.OP_READ;
 		}
 		try {
