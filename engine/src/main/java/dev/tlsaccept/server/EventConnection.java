@@ -212,6 +212,10 @@ final class EventConnection implements TlsChannel, Selectable {
 		boolean writable = this.queued.get() < HIGH_WATER_MARK;
 		if (!writable) {
 			this.writableWanted = true;
+			if (!this.loop.inLoop() && this.queued.get() < LOW_WATER_MARK) {
+				// the loop drained the queue between the check and the flag, and will not look again
+				this.loop.post(this::tellWritable);
+			}
 		}
 		return writable;
 	}
@@ -451,6 +455,11 @@ final class EventConnection implements TlsChannel, Selectable {
 			finishClose();
 			return;
 		}
+		tellWritable();
+	}
+
+	/** After a {@code false} from {@link #write}: tell the handler once the queue drained. Loop thread. */
+	private void tellWritable() {
 		if (this.writableWanted && this.queued.get() < LOW_WATER_MARK && this.state == State.OPEN) {
 			this.writableWanted = false;
 			call(() -> this.handler.writable(this));
