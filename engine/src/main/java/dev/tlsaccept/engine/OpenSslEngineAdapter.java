@@ -20,6 +20,8 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 
 	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+	private static final byte HANDSHAKE_RECORD = 22;
+
 	private @Nullable ByteBuffer pending;
 
 	private boolean failed;
@@ -83,7 +85,13 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 	 */
 	@Override
 	public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+		boolean established = this.pending == null && delegate().getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING;
+		boolean handshakeRecord = src.hasRemaining() && src.get(src.position()) == HANDSHAKE_RECORD;
 		SSLEngineResult result = delegate().unwrap(src, dsts, offset, length);
+		if (established && !handshakeRecord && result.getStatus() == Status.OK
+				&& result.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+			return askAtOnce(result);
+		}
 		if (result.getStatus() != Status.OK || result.bytesConsumed() == 0
 				|| result.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
 			return result;
@@ -95,6 +103,35 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 					result.bytesProduced() + next.bytesProduced());
 		}
 		return result;
+	}
+
+	/**
+	 * After the handshake, Netty reports a record that does not decrypt one call late too: the
+	 * unwrap says {@code NEED_WRAP}, the next wrap hands out BoringSSL's alert as if all were well,
+	 * and only the wrap after it throws, so the failure went unnoticed until the application wrote
+	 * again. A TLS 1.3 KeyUpdate (or a pending ticket) also says {@code NEED_WRAP}, without a
+	 * failure. Wrap at once to tell them apart: throw now with the alert held back, or hand out
+	 * what was wrapped on the next {@code wrap}. A TLS 1.2 handshake record is a renegotiation,
+	 * which the state machine refuses itself.
+	 */
+	private SSLEngineResult askAtOnce(SSLEngineResult unwrapped) throws SSLException {
+		ByteBuffer out = ByteBuffer.allocate(2 * getSession().getPacketBufferSize());
+		try {
+			SSLEngineResult wrapped;
+			do {
+				wrapped = delegate().wrap(EMPTY, out);
+			}
+			while (wrapped.getStatus() == Status.OK && wrapped.bytesProduced() > 0 && out.hasRemaining());
+		}
+		catch (SSLException failure) {
+			holdBack(out, 0);
+			throw failure;
+		}
+		out.flip();
+		if (out.hasRemaining()) {
+			this.pending = out;
+		}
+		return new SSLEngineResult(Status.OK, getHandshakeStatus(), unwrapped.bytesConsumed(), unwrapped.bytesProduced());
 	}
 
 	private void holdBack(ByteBuffer dst, int start) {

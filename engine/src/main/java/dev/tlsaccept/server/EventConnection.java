@@ -64,6 +64,9 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	private final TlsChannelHandler handler;
 
+	/** Taken while the socket is open: a closed channel no longer knows its peer. */
+	private final @Nullable InetSocketAddress remoteAddress;
+
 	private final Queue<ByteBuffer> outbound = new ConcurrentLinkedQueue<>();
 
 	private final AtomicLong queued = new AtomicLong();
@@ -84,6 +87,19 @@ final class EventConnection implements TlsChannel, Selectable {
 	private long lifetimeNanos;
 
 	private boolean readPaused;
+
+	/**
+	 * The last read said {@code WANT_WRITE}: the acceptor must send what it holds before it reads
+	 * on. Until the socket is writable, the loop does not select OP_READ (the input would stay
+	 * ready and the loop spin) and reads again on OP_WRITE.
+	 */
+	private boolean readWaitsForOutput;
+
+	/** How many handler callbacks of this connection are running (on the loop thread): 0 or 1. */
+	private int inCallback;
+
+	/** Closed during a callback: {@code closed()} is told when that callback returns. */
+	private @Nullable CloseReason closedDuringCallback;
 
 	private CloseReason closeReason = CloseReason.CLOSED;
 
@@ -113,6 +129,7 @@ final class EventConnection implements TlsChannel, Selectable {
 		this.handshake = handshake;
 		this.pump = pump;
 		this.handler = Objects.requireNonNull(core.channelHandler());
+		this.remoteAddress = acceptor.peerAddress();
 		this.idleTimeoutNanos = core.settings().idleTimeout().toNanos();
 		this.lifetimeNanos = core.settings().maxLifetime().toNanos();
 	}
@@ -152,7 +169,7 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	@Override
 	public @Nullable InetSocketAddress remoteAddress() {
-		return this.acceptor.peerAddress();
+		return this.remoteAddress;
 	}
 
 	@Override
@@ -197,6 +214,10 @@ final class EventConnection implements TlsChannel, Selectable {
 		boolean writable = this.queued.get() < HIGH_WATER_MARK;
 		if (!writable) {
 			this.writableWanted = true;
+			if (!this.loop.inLoop() && this.queued.get() < LOW_WATER_MARK) {
+				// the loop drained the queue between the check and the flag, and will not look again
+				this.loop.post(this::tellWritable);
+			}
 		}
 		return writable;
 	}
@@ -227,8 +248,14 @@ final class EventConnection implements TlsChannel, Selectable {
 			if (this.readPaused) {
 				this.readPaused = false;
 				interest();
-				// a record may wait in the acceptor, where the selector cannot see it
-				readable();
+				// a record may wait in the acceptor, where the selector cannot see it; from a
+				// callback, delivered on the next turn (callbacks never nest)
+				if (this.inCallback > 0) {
+					this.loop.post(this::readable);
+				}
+				else {
+					readable();
+				}
 			}
 		});
 	}
@@ -301,6 +328,10 @@ final class EventConnection implements TlsChannel, Selectable {
 	@Override
 	public void ready(int readyOps) {
 		if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+			if (this.readWaitsForOutput && this.state == State.OPEN) {
+				// read first: the acceptor sends what it held, then the queue takes the rest
+				readable();
+			}
 			flushQueued();
 		}
 		if ((readyOps & SelectionKey.OP_READ) != 0 && this.state != State.CLOSED) {
@@ -322,6 +353,7 @@ final class EventConnection implements TlsChannel, Selectable {
 	}
 
 	private void readable() {
+		this.readWaitsForOutput = false;
 		for (int turn = 0; turn < READS_PER_TURN; turn++) {
 			if (this.state == State.CLOSED || this.readPaused) {
 				return;
@@ -331,10 +363,8 @@ final class EventConnection implements TlsChannel, Selectable {
 			}
 			ByteBuffer buffer = this.loop.scratch();
 			IoResult result = this.acceptor.read(buffer);
-			if (this.pump != null) {
-				// a read may answer (a TLS 1.3 KeyUpdate): send it
-				this.pump.flush();
-			}
+			// a read may answer (a TLS 1.3 KeyUpdate): send it
+			boolean flushed = this.pump != null && this.pump.flush();
 			if (result.code() > 0) {
 				this.lastActivityNanos = System.nanoTime();
 				if (this.state == State.OPEN) {
@@ -354,6 +384,11 @@ final class EventConnection implements TlsChannel, Selectable {
 					return;
 				}
 				case WANT_WRITE -> {
+					if (flushed) {
+						// the pump made room in the pair: the acceptor can send, and read on
+						continue;
+					}
+					this.readWaitsForOutput = true;
 					interest(SelectionKey.OP_WRITE);
 					return;
 				}
@@ -434,6 +469,11 @@ final class EventConnection implements TlsChannel, Selectable {
 			finishClose();
 			return;
 		}
+		tellWritable();
+	}
+
+	/** After a {@code false} from {@link #write}: tell the handler once the queue drained. Loop thread. */
+	private void tellWritable() {
 		if (this.writableWanted && this.queued.get() < LOW_WATER_MARK && this.state == State.OPEN) {
 			this.writableWanted = false;
 			call(() -> this.handler.writable(this));
@@ -454,10 +494,10 @@ final class EventConnection implements TlsChannel, Selectable {
 			return;
 		}
 		int ops = extra;
-		if (hasPendingOutput()) {
+		if (hasPendingOutput() || this.readWaitsForOutput) {
 			ops |= SelectionKey.OP_WRITE;
 		}
-		if (!this.readPaused && this.state == State.OPEN) {
+		if (!this.readPaused && !this.readWaitsForOutput && this.state == State.OPEN) {
 			ops |= SelectionKey.OP_READ;
 		}
 		try {
@@ -532,9 +572,20 @@ final class EventConnection implements TlsChannel, Selectable {
 		this.lifetimeTimer.cancelled = true;
 		this.closeTimer.cancelled = true;
 		this.acceptor.close();
+		// in pair mode the acceptor only closes its pair: the socket is the pump's
+		BlockingListener.closeQuietly(this.key.channel());
 		this.outbound.clear();
 		this.queued.set(0);
 		this.core.channelClosed(this);
+		if (this.inCallback > 0) {
+			// closed from inside a callback (close(), a failed write): told when it returns
+			this.closedDuringCallback = reason;
+			return;
+		}
+		tellClosed(reason);
+	}
+
+	private void tellClosed(CloseReason reason) {
 		try {
 			this.handler.closed(this, reason);
 		}
@@ -573,10 +624,12 @@ final class EventConnection implements TlsChannel, Selectable {
 	}
 
 	/**
-	 * Run a handler callback; a failure closes the connection.
+	 * Run a handler callback; a failure closes the connection. A close during the callback is told
+	 * ({@code closed()}) when the callback returns: calls for one connection never overlap.
 	 * @return {@code false} when the callback failed
 	 */
 	private boolean call(Callback callback) {
+		this.inCallback++;
 		try {
 			callback.run();
 			return true;
@@ -586,6 +639,14 @@ final class EventConnection implements TlsChannel, Selectable {
 					"Connection handler of TLS listener '" + listenerName() + "' failed: " + ex, ex);
 			closeGracefully(CloseReason.HANDLER_FAILED);
 			return false;
+		}
+		finally {
+			this.inCallback--;
+			CloseReason closed = this.closedDuringCallback;
+			if (this.inCallback == 0 && closed != null) {
+				this.closedDuringCallback = null;
+				tellClosed(closed);
+			}
 		}
 	}
 
