@@ -190,15 +190,21 @@ final class EventLoop implements Runnable {
 	}
 
 	/**
-	 * The pending handshake silent for the longest time.
+	 * The pending handshake silent for the longest time, of those waiting for their peer (one whose
+	 * delegated task runs waits for the server and is passed over).
 	 * @return it, or {@code null} when the loop has none
 	 */
 	@Nullable PendingHandshake mostSilent() {
-		return this.oldest;
+		PendingHandshake candidate = this.oldest;
+		while (candidate != null && candidate.awaitingTask) {
+			candidate = candidate.newer;
+		}
+		return candidate;
 	}
 
 	/**
-	 * Cut every pending handshake silent for at least {@code silenceNanos}, the longest silent first.
+	 * Cut every pending handshake silent for at least {@code silenceNanos}, the longest silent first
+	 * (passing over those whose delegated task runs).
 	 * @param now {@link System#nanoTime()} now
 	 * @param silenceNanos the silence that is too long
 	 * @param reason why, in the record
@@ -206,14 +212,17 @@ final class EventLoop implements Runnable {
 	 */
 	int cutStalled(long now, long silenceNanos, String reason) {
 		int cut = 0;
-		PendingHandshake head;
-		while ((head = this.oldest) != null && now - head.lastActivityNanos >= silenceNanos) {
-			head.cutStalled(reason + ", silent " + TimeUnit.NANOSECONDS.toMillis(now - head.lastActivityNanos) + " ms");
-			if (this.oldest == head) {
-				// not removed by its end: never loop on it
-				pendingEnded(head);
+		PendingHandshake candidate = this.oldest;
+		while (candidate != null && now - candidate.lastActivityNanos >= silenceNanos) {
+			PendingHandshake next = candidate.newer;
+			if (!candidate.awaitingTask) {
+				candidate.cutStalled(reason + ", silent " + TimeUnit.NANOSECONDS.toMillis(now - candidate.lastActivityNanos)
+						+ " ms");
+				// removed by its end already; never keep a cut one listed
+				pendingEnded(candidate);
+				cut++;
 			}
-			cut++;
+			candidate = next;
 		}
 		return cut;
 	}

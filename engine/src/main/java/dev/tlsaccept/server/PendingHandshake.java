@@ -44,6 +44,9 @@ abstract class PendingHandshake implements Selectable {
 
 	@Nullable PendingHandshake older;
 
+	/** The engine's delegated task runs for it: it waits for the server, not for its peer. */
+	boolean awaitingTask;
+
 	@Nullable PendingHandshake newer;
 
 	private @Nullable SelectionKey key;
@@ -132,8 +135,10 @@ abstract class PendingHandshake implements Selectable {
 
 	final void interest(AcceptResult result, boolean wantWrite) {
 		this.last = result;
-		if (result.error() == SslError.WANT_ASYNC) {
-			// the engine's task runs elsewhere and resumes the handshake when done
+		this.awaitingTask = result.error() == SslError.WANT_ASYNC;
+		if (this.awaitingTask) {
+			// the engine's task runs elsewhere and resumes the handshake when done; meanwhile the
+			// handshake waits for the server, so it is never the one cut for being silent
 			key().interestOps(0);
 			return;
 		}
