@@ -80,7 +80,7 @@ class EventDrivenSmokeTests {
 		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName("idle"))
 			.address(ServerFixtures.LOOPBACK)
 			.bioMode(mode)
-			.idleTimeout(Duration.ofMillis(300))
+			.idleTimeout(Duration.ofSeconds(1))
 			.build();
 		try (TlsServer server = TlsServer.eventDriven(settings, ServerFixtures.context(), HandshakeObserver.NONE,
 				this.echo)) {
