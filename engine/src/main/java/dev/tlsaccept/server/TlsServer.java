@@ -32,7 +32,10 @@ import org.jspecify.annotations.Nullable;
  * holds a thread of a bounded handshake pool ({@code tlsaccept-<name>-handshake-N}) until it
  * finishes or times out.</li>
  * <li>{@code non-blocking}: {@code selectorThreads} selector threads
- * ({@code tlsaccept-<name>-selector-N}); a pending handshake holds no thread.</li>
+ * ({@code tlsaccept-<name>-selector-N}); a pending handshake holds no thread. The engine's delegated
+ * tasks run on {@code tlsaccept-<name>-task-N}, observers on {@code tlsaccept-<name>-observer}.
+ * Established connections go to the {@link TlsChannelHandler} on the selector threads
+ * ({@link #eventDriven}) or to the {@link TlsConnectionHandler} on worker threads.</li>
  * <li>{@code pair}: as {@code non-blocking}, with the selector pumping socket bytes through an
  * in-memory {@link dev.tlsaccept.engine.BioPair}.</li>
  * </ul>
