@@ -81,10 +81,6 @@ final class EventLoop implements Runnable {
 		this.thread.start();
 	}
 
-	boolean isStarted() {
-		return this.thread.getState() != Thread.State.NEW;
-	}
-
 	boolean isRunning() {
 		return this.running && this.thread.isAlive();
 	}

@@ -7,7 +7,6 @@ import java.nio.channels.SocketChannel;
 import java.util.function.Supplier;
 
 import dev.tlsaccept.engine.AcceptResult;
-import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.SslError;
 import dev.tlsaccept.engine.TlsAcceptor;
 import dev.tlsaccept.engine.TlsServerContext;
@@ -120,10 +119,6 @@ abstract class PendingHandshake implements Selectable {
 	 * The handshake failed: send what is left to send (an alert) if the socket takes it, and close.
 	 */
 	abstract void failed();
-
-	final boolean isDone() {
-		return this.done;
-	}
 
 	final SelectionKey key() {
 		SelectionKey key = this.key;
@@ -243,10 +238,6 @@ abstract class PendingHandshake implements Selectable {
 		catch (IOException | RuntimeException ex) {
 			return false;
 		}
-	}
-
-	final BioMode mode() {
-		return this.acceptor.mode();
 	}
 
 	/** When the handshake times out: {@code -1 SYSCALL} "handshake timed out". */

@@ -245,7 +245,7 @@ final class ServerCore {
 		else if (this.settings.bioMode() == BioMode.BLOCKING
 				&& this.pending.get() >= this.settings.maxPendingHandshakes()) {
 			this.refusedMaxPending.incrementAndGet();
-			refusal = "refused: max-pending-handshakes (" + this.settings.maxPendingHandshakes() + ") reached";
+			refusal = maxPendingRefusal();
 		}
 		else if (this.sources != null && address != null) {
 			refusal = perSourceRefusal(this.sources.admit(address));
@@ -273,7 +273,7 @@ final class ServerCore {
 		this.refusedMaxPending.incrementAndGet();
 		connectionGone();
 		observe(new HandshakeEvent(name(), context.engineName(), mode, peer, Results.syscall(context.config().clock()
-			.instant(), "refused: max-pending-handshakes (" + this.settings.maxPendingHandshakes() + ") reached")));
+			.instant(), maxPendingRefusal())));
 	}
 
 	/**
@@ -291,6 +291,10 @@ final class ServerCore {
 		if (sources != null && peer != null && peer.getAddress() != null) {
 			sources.finished(peer.getAddress());
 		}
+	}
+
+	private String maxPendingRefusal() {
+		return "refused: max-pending-handshakes (" + this.settings.maxPendingHandshakes() + ") reached";
 	}
 
 	/** A stalled handshake was cut to make room (its end is reported as usual). */
