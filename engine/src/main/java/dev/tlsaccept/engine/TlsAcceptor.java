@@ -10,9 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -92,12 +90,6 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private boolean peerClosedDuringHandshake;
 
-	/**
-	 * Delegated tasks ran since the last unwrap: unwrap once even without new input, as SunJSSE
-	 * throws a task's failure (a ClientHello it cannot parse) only from the next wrap or unwrap.
-	 */
-	private boolean tasksRan;
-
 	/** The ClientHello was checked before the first byte of the server's answer left. */
 	private boolean helloChecked;
 
@@ -132,15 +124,7 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private @Nullable SSLException startFailure;
 
-	/** Where delegated tasks run, when not on the calling thread. */
-	private @Nullable Executor taskExecutor;
-
-	private @Nullable Runnable tasksDone;
-
-	/** Delegated tasks run on the task executor now: the engine is theirs. */
-	private boolean tasksRunning;
-
-	private boolean releaseAfterTasks;
+	private final DelegatedTasks tasks;
 
 	TlsAcceptor(TlsEngineContext context, TlsConfig config, Bio bio) {
 		this.context = context;
@@ -148,6 +132,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.bio = bio;
 		this.buffers = new RecordBuffers(bio);
 		this.engine = context.newEngine(bio.remoteAddress());
+		this.tasks = new DelegatedTasks(this.engine, this::releaseEngine);
 	}
 
 	/**
@@ -160,8 +145,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @param whenDone told when they are done; not called when the acceptor was closed meanwhile
 	 */
 	public void delegateTasks(Executor executor, Runnable whenDone) {
-		this.taskExecutor = Objects.requireNonNull(executor, "executor must not be null");
-		this.tasksDone = Objects.requireNonNull(whenDone, "whenDone must not be null");
+		this.tasks.delegateTo(executor, whenDone);
 	}
 
 	/**
@@ -177,11 +161,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (this.state == State.CLOSED) {
 			return failure(-1, SslError.SYSCALL, null, null, "acceptor closed");
 		}
-		synchronized (this) {
-			if (this.tasksRunning) {
-				return AcceptResult.retry(SslError.WANT_ASYNC, this.startedAt, elapsed(), this.wantReadTurns,
-						this.wantWriteTurns);
-			}
+		if (this.tasks.isRunning()) {
+			return wantAsync();
 		}
 		if (this.state == State.NEW) {
 			start();
@@ -274,10 +255,9 @@ public final class TlsAcceptor implements AutoCloseable {
 			}
 			switch (status) {
 				case NEED_TASK -> {
-					if (this.taskExecutor != null) {
-						return runTasksElsewhere(this.taskExecutor);
+					if (this.tasks.run()) {
+						return wantAsync();
 					}
-					runTasks();
 				}
 				case NEED_WRAP -> wrapHandshake();
 				case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
@@ -299,43 +279,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 	}
 
-	private void runTasks() {
-		Runnable task;
-		while ((task = this.engine.getDelegatedTask()) != null) {
-			task.run();
-			this.tasksRan = true;
-		}
-	}
-
-	private AcceptResult runTasksElsewhere(Executor executor) {
-		synchronized (this) {
-			this.tasksRunning = true;
-		}
-		Runnable whenDone = this.tasksDone;
-		Runnable tasks = () -> {
-			boolean closed;
-			try {
-				runTasks();
-			}
-			finally {
-				synchronized (this) {
-					this.tasksRunning = false;
-					closed = this.releaseAfterTasks;
-					if (closed) {
-						releaseEngine();
-					}
-				}
-			}
-			if (!closed && whenDone != null) {
-				whenDone.run();
-			}
-		};
-		try {
-			executor.execute(tasks);
-		}
-		catch (RejectedExecutionException ex) {
-			tasks.run();
-		}
+	private AcceptResult wantAsync() {
 		return AcceptResult.retry(SslError.WANT_ASYNC, this.startedAt, elapsed(), this.wantReadTurns,
 				this.wantWriteTurns);
 	}
@@ -345,9 +289,8 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * unwrap (the engine may have a failure to report, or may finish without input).
 	 */
 	private boolean unwrapDue() {
-		boolean due = this.buffers.netIn.position() > 0 || this.tasksRan;
-		this.tasksRan = false;
-		return due;
+		boolean ran = this.tasks.takeRan();
+		return this.buffers.netIn.position() > 0 || ran;
 	}
 
 	/**
@@ -597,10 +540,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.state = State.ESTABLISHED;
 		this.buffers.trimInbound();
 		this.buffers.trimOutbound();
-		// the data phase runs its rare tasks (a KeyUpdate) inline: drop the caller's callback with
-		// whatever it holds
-		this.tasksDone = null;
-		this.taskExecutor = null;
+		this.tasks.runInlineFromNow();
 		return result;
 	}
 
@@ -769,7 +709,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 		while (status == HandshakeStatus.NEED_TASK || status == HandshakeStatus.NEED_WRAP) {
 			if (status == HandshakeStatus.NEED_TASK) {
-				runTasks();
+				this.tasks.run(); // inline in the data phase
 			}
 			else {
 				this.writeLock.lock();
@@ -1043,7 +983,7 @@ public final class TlsAcceptor implements AutoCloseable {
 				+ ", netIn " + this.buffers.netIn.position() + "/" + this.buffers.netIn.capacity() + ", netOut "
 				+ this.buffers.netOut.position() + "/" + this.buffers.netOut.capacity() + ", appIn "
 				+ this.buffers.appIn.position() + "/" + this.buffers.appIn.capacity()
-				+ (this.tasksRunning ? ", delegated tasks running" : "") + "]";
+				+ (this.tasks.isRunning() ? ", delegated tasks running" : "") + "]";
 	}
 
 	/**
@@ -1057,16 +997,11 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.bio.close();
 	}
 
-	private synchronized void release() {
-		if (this.tasksRunning) {
-			// a delegated task still uses the engine: it releases it when done
-			this.releaseAfterTasks = true;
-			return;
-		}
-		releaseEngine();
+	private void release() {
+		this.tasks.releaseNowOrWhenDone();
 	}
 
-	private synchronized void releaseEngine() {
+	private void releaseEngine() {
 		if (this.released.compareAndSet(false, true)) {
 			this.context.release(this.engine);
 		}
