@@ -110,7 +110,7 @@ final class IdlePhase {
 			}
 			Thread.sleep(500);
 			long[] before = server.stats();
-			long rssBefore = server.procStatus("VmRSS:");
+			long rssBefore = server.settledRss();
 			long threadsBefore = server.procStatus("Threads:");
 			long start = System.nanoTime();
 			ExecutorService connectors = Executors.newFixedThreadPool(CONNECT_THREADS);
@@ -144,7 +144,7 @@ final class IdlePhase {
 			entry.put("openSeconds", (System.nanoTime() - start) / 1e9);
 			Thread.sleep((long) (options.idleSeconds * 1000));
 			long[] after = server.stats();
-			long rssAfter = server.procStatus("VmRSS:");
+			long rssAfter = server.settledRss();
 			long threadsAfter = server.procStatus("Threads:");
 			int n = Math.max(1, connections.size());
 			entry.put("idleSeconds", options.idleSeconds);
@@ -156,6 +156,7 @@ final class IdlePhase {
 			entry.put("processThreadsAfter", threadsAfter);
 			entry.put("heapAfterGcMB", after[2] / 1e6);
 			entry.put("heapPerConnectionKB", (after[2] - before[2]) / 1024.0 / n);
+			entry.put("heapCommittedPerConnectionKB", (after[5] - before[5]) / 1024.0 / n);
 			entry.put("directPerConnectionKB", (after[4] - before[4]) / 1024.0 / n);
 			entry.put("rssMB", rssAfter / 1024.0);
 			entry.put("rssPerConnectionKB", (rssAfter - rssBefore) / (double) n);
