@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -54,6 +53,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TlsAcceptor implements AutoCloseable {
 
+	// The handshake lives here; the data phase in RecordChannel, the buffers in RecordBuffers, the
+	// engine's delegated tasks in DelegatedTasks. The lifecycle state below is the one that gates them.
+
 	private static final ByteBuffer EMPTY = RecordBuffers.EMPTY;
 
 	private enum State {
@@ -93,21 +95,6 @@ public final class TlsAcceptor implements AutoCloseable {
 	/** The ClientHello was checked before the first byte of the server's answer left. */
 	private boolean helloChecked;
 
-	private volatile boolean inboundClosed;
-
-	private volatile boolean outboundClosed;
-
-	/**
-	 * Guards {@code netIn} and {@code appIn} in the data phase. Lock order: {@code readLock} before
-	 * {@link #writeLock} (a read may write: an alert, a KeyUpdate answer), never the other way round.
-	 * Locks, not monitors: a virtual thread blocked on the socket inside {@code synchronized} would
-	 * pin its carrier thread on JDK 21 to 23.
-	 */
-	private final ReentrantLock readLock = new ReentrantLock();
-
-	/** Guards {@code netOut} and BIO writes in the data phase. */
-	private final ReentrantLock writeLock = new ReentrantLock();
-
 	private final AtomicBoolean released = new AtomicBoolean();
 
 	private Instant startedAt = Instant.EPOCH;
@@ -126,6 +113,9 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private final DelegatedTasks tasks;
 
+	/** The data phase, once the handshake is done. */
+	private final RecordChannel channel;
+
 	TlsAcceptor(TlsEngineContext context, TlsConfig config, Bio bio) {
 		this.context = context;
 		this.config = config;
@@ -133,6 +123,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.buffers = new RecordBuffers(bio);
 		this.engine = context.newEngine(bio.remoteAddress());
 		this.tasks = new DelegatedTasks(this.engine, this::releaseEngine);
+		this.channel = new RecordChannel(this.engine, bio, this.buffers, this.tasks, new ChannelOwner());
 	}
 
 	/**
@@ -580,7 +571,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		return Duration.ofNanos(System.nanoTime() - this.startNanos);
 	}
 
-	// ---- data phase -------------------------------------------------------------------
+	// ---- data phase: the record channel -------------------------------------------------
 
 	/**
 	 * Read application data, as {@code SSL_read()} does.
@@ -591,68 +582,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 */
 	public IoResult read(ByteBuffer dst) {
 		IoResult notReady = requireEstablished();
-		if (notReady != null) {
-			return notReady;
-		}
-		if (!dst.hasRemaining()) {
-			return IoResult.bytes(0);
-		}
-		this.readLock.lock();
-		try {
-			return readLocked(dst);
-		}
-		finally {
-			this.buffers.trimInbound();
-			this.readLock.unlock();
-		}
-	}
-
-	private IoResult readLocked(ByteBuffer dst) {
-		try {
-			while (true) {
-				if (this.buffers.appIn.position() > 0) {
-					return IoResult.bytes(this.buffers.drainAppIn(dst));
-				}
-				if (this.inboundClosed) {
-					return IoResult.ZERO_RETURN;
-				}
-				if (!flushLocked()) {
-					return IoResult.WANT_WRITE;
-				}
-				// a destination that holds a whole record takes it directly: no application buffer
-				int before = dst.position();
-				boolean direct = dst.remaining() >= this.engine.getSession().getApplicationBufferSize();
-				boolean progress = unwrapData(direct ? dst : null);
-				if (dst.position() > before) {
-					return IoResult.bytes(dst.position() - before);
-				}
-				if (!progress) {
-					IoResult waiting = readData(0);
-					if (waiting != null) {
-						return waiting;
-					}
-				}
-			}
-		}
-		catch (RenegotiationRefusedException ex) {
-			this.state = State.FAILED;
-			this.inboundClosed = true;
-			return new IoResult(-1, SslError.SSL, "no renegotiation");
-		}
-		catch (SSLException ex) {
-			this.writeLock.lock();
-			try {
-				drainAlert(ex, null);
-			}
-			finally {
-				this.writeLock.unlock();
-			}
-			this.state = State.FAILED;
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, FailureClassifier.receivedAlert(ex)));
-		}
-		catch (IOException ex) {
-			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
-		}
+		return (notReady != null) ? notReady : this.channel.read(dst);
 	}
 
 	/**
@@ -667,69 +597,6 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * Unwrap one record of the data phase.
-	 * @param direct where to put the plaintext, or {@code null} for {@code appIn}
-	 * @return {@code true} on progress, {@code false} when more input is needed
-	 */
-	private boolean unwrapData(@Nullable ByteBuffer direct) throws SSLException {
-		if (!unwrapDue()) {
-			return false;
-		}
-		if (direct == null) {
-			this.buffers.ensureAppIn(applicationSize());
-		}
-		SSLEngineResult result = this.buffers.unwrap(this.engine, (direct != null) ? direct : this.buffers.appIn);
-		switch (result.getStatus()) {
-			case BUFFER_UNDERFLOW -> {
-				this.buffers.roomForRecord(packetSize());
-				return false;
-			}
-			case BUFFER_OVERFLOW -> {
-				if (direct != null) {
-					// the engine wants more room than it said: take the record through appIn
-					this.buffers.ensureAppIn(applicationSize());
-				}
-				this.buffers.appIn = RecordBuffers.grow(this.buffers.appIn,
-						this.buffers.appIn.capacity() + applicationSize());
-				return true;
-			}
-			case CLOSED -> {
-				this.inboundClosed = true;
-				return true;
-			}
-			default -> {
-			}
-		}
-		// post-handshake messages: TLS 1.3 KeyUpdate is answered; a TLS 1.2 ClientHello on an
-		// established connection (client-initiated renegotiation) is refused
-		HandshakeStatus status = result.getHandshakeStatus();
-		if (status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED
-				&& !"TLSv1.3".equals(this.engine.getSession().getProtocol())) {
-			throw new RenegotiationRefusedException();
-		}
-		while (status == HandshakeStatus.NEED_TASK || status == HandshakeStatus.NEED_WRAP) {
-			if (status == HandshakeStatus.NEED_TASK) {
-				this.tasks.run(); // inline in the data phase
-			}
-			else {
-				this.writeLock.lock();
-				try {
-					ensureNetOut();
-					SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.buffers.netOut);
-					if (wrapped.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || wrapped.bytesProduced() == 0) {
-						break;
-					}
-				}
-				finally {
-					this.writeLock.unlock();
-				}
-			}
-			status = this.engine.getHandshakeStatus();
-		}
-		return true;
-	}
-
-	/**
 	 * Write application data, as {@code SSL_write()} does.
 	 * @param src the bytes to write, in read mode; its position advances by the count written
 	 * @return the number of bytes written (all of them over a blocking BIO, possibly fewer over a
@@ -738,51 +605,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 */
 	public IoResult write(ByteBuffer src) {
 		IoResult notReady = requireEstablished();
-		if (notReady != null) {
-			return notReady;
-		}
-		if (this.outboundClosed) {
-			return new IoResult(-1, SslError.SSL, "protocol is shutdown");
-		}
-		this.writeLock.lock();
-		try {
-			return writeLocked(src);
-		}
-		finally {
-			this.buffers.trimOutbound();
-			this.writeLock.unlock();
-		}
-	}
-
-	private IoResult writeLocked(ByteBuffer src) {
-		try {
-			if (!this.buffers.flush()) {
-				return IoResult.WANT_WRITE;
-			}
-			int written = 0;
-			while (src.hasRemaining()) {
-				ensureNetOut();
-				SSLEngineResult result = this.engine.wrap(src, this.buffers.netOut);
-				written += result.bytesConsumed();
-				if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-					return new IoResult(-1, SslError.SSL, "protocol is shutdown");
-				}
-				if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && this.buffers.netOut.position() == 0) {
-					this.buffers.netOut = RecordBuffers.grow(this.buffers.netOut, packetSize());
-				}
-				if (!this.buffers.flush()) {
-					return (written > 0) ? IoResult.bytes(written) : IoResult.WANT_WRITE;
-				}
-			}
-			return IoResult.bytes(written);
-		}
-		catch (SSLException ex) {
-			this.state = State.FAILED;
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, null));
-		}
-		catch (IOException ex) {
-			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
-		}
+		return (notReady != null) ? notReady : this.channel.write(src);
 	}
 
 	/**
@@ -806,88 +629,15 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (this.state != State.ESTABLISHED) {
 			return new IoResult(-1, SslError.SSL, "shutdown while in init");
 		}
-		try {
-			boolean firstCall;
-			this.writeLock.lock();
-			try {
-				firstCall = !this.outboundClosed;
-				if (firstCall) {
-					this.outboundClosed = true;
-					this.engine.closeOutbound();
-					ensureNetOut();
-					while (!this.engine.isOutboundDone()) {
-						SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
-						if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-							if (!this.buffers.flush()) {
-								return IoResult.WANT_WRITE;
-							}
-						}
-						else if (result.bytesProduced() == 0) {
-							break;
-						}
-					}
-				}
-				if (!this.buffers.flush()) {
-					return IoResult.WANT_WRITE;
-				}
-			}
-			finally {
-				this.writeLock.unlock();
-			}
-			if (this.inboundClosed) {
-				return new IoResult(1, SslError.NONE, null);
-			}
-			if (firstCall) {
-				return new IoResult(0, SslError.NONE, null);
-			}
-			this.readLock.lock();
-			try {
-				return awaitPeerCloseNotify();
-			}
-			finally {
-				this.readLock.unlock();
-			}
-		}
-		catch (SSLException ex) {
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, null));
-		}
-		catch (IOException ex) {
-			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
-		}
+		return this.channel.shutdown();
 	}
 
 	/**
-	 * Read more network bytes in the data phase.
-	 * @param eofCode the code for EOF without close_notify: {@code 0} for {@code SSL_read},
-	 * {@code -1} for {@code SSL_shutdown}
-	 * @return {@code null} when bytes arrived, else the result to return
+	 * Whether encrypted bytes wait for the BIO to take them (a non-blocking socket that was full).
+	 * @return {@code true} when the next {@link #write} (even of nothing) must flush first
 	 */
-	private @Nullable IoResult readData(int eofCode) throws IOException {
-		// a blocking read of an idle connection waits with a record header's worth of buffer, not
-		// 4 KiB: the buffer grows to the record once its header came
-		int count = this.buffers.read(0, this.bio.isBlocking() ? RecordBuffers.BLOCKING_READ_START
-				: RecordBuffers.INITIAL_NET_IN);
-		if (count == 0) {
-			return IoResult.WANT_READ;
-		}
-		if (count < 0) {
-			return new IoResult(eofCode, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
-		}
-		return null;
-	}
-
-	/** The second {@code SSL_shutdown()}: read, discarding data, until the peer's close_notify. */
-	private IoResult awaitPeerCloseNotify() throws IOException {
-		while (!this.inboundClosed) {
-			this.buffers.appIn.clear();
-			if (!unwrapData(null)) {
-				IoResult waiting = readData(-1);
-				if (waiting != null) {
-					return waiting;
-				}
-			}
-		}
-		return new IoResult(1, SslError.NONE, null);
+	public boolean hasPendingOutput() {
+		return this.channel.hasPendingOutput();
 	}
 
 	private @Nullable IoResult requireEstablished() {
@@ -898,40 +648,22 @@ public final class TlsAcceptor implements AutoCloseable {
 		};
 	}
 
-	/** A TLS 1.2 client tried to renegotiate: refused, as OpenSSL does with SSL_OP_NO_RENEGOTIATION. */
-	private static final class RenegotiationRefusedException extends SSLException {
+	/** What the record channel tells its acceptor. */
+	private final class ChannelOwner implements RecordChannel.Owner {
 
-		RenegotiationRefusedException() {
-			super("no renegotiation");
+		@Override
+		public void failed() {
+			TlsAcceptor.this.state = State.FAILED;
+		}
+
+		@Override
+		public void sendAlertFor(SSLException failure) {
+			drainAlert(failure, null);
 		}
 
 	}
 
-	// ---- buffers and BIO -------------------------------------------------------------
-
-	private boolean flushLocked() throws IOException {
-		this.writeLock.lock();
-		try {
-			return this.buffers.flush();
-		}
-		finally {
-			this.writeLock.unlock();
-		}
-	}
-
-	/**
-	 * Whether encrypted bytes wait for the BIO to take them (a non-blocking socket that was full).
-	 * @return {@code true} when the next {@link #write} (even of nothing) must flush first
-	 */
-	public boolean hasPendingOutput() {
-		this.writeLock.lock();
-		try {
-			return this.buffers.hasPendingOutput();
-		}
-		finally {
-			this.writeLock.unlock();
-		}
-	}
+	// ---- buffers -----------------------------------------------------------------------
 
 	private void ensureNetOut() {
 		this.buffers.ensureNetOut(this.engine.getSession().getPacketBufferSize());
@@ -979,7 +711,8 @@ public final class TlsAcceptor implements AutoCloseable {
 	public String toString() {
 		return "TlsAcceptor[" + this.state + ", " + mode().configName() + (this.handshakeFinished ? ", handshake finished" : "")
 				+ (this.peerClosedDuringHandshake ? ", peer closed during handshake" : "")
-				+ (this.inboundClosed ? ", inbound closed" : "") + (this.outboundClosed ? ", outbound closed" : "")
+				+ (this.channel.isInboundClosed() ? ", inbound closed" : "")
+				+ (this.channel.isOutboundClosed() ? ", outbound closed" : "")
 				+ ", netIn " + this.buffers.netIn.position() + "/" + this.buffers.netIn.capacity() + ", netOut "
 				+ this.buffers.netOut.position() + "/" + this.buffers.netOut.capacity() + ", appIn "
 				+ this.buffers.appIn.position() + "/" + this.buffers.appIn.capacity()
