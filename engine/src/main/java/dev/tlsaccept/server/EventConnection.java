@@ -265,7 +265,7 @@ final class EventConnection implements TlsChannel, Selectable {
 		long nanos = Durations.notNegative("idle timeout", timeout).toNanos();
 		this.loop.execute(() -> {
 			this.idleTimeoutNanos = nanos;
-			this.idleTimer.cancelled = true;
+			this.loop.cancel(this.idleTimer);
 			this.idleTimer = new IdleTimer();
 			armIdle();
 		});
@@ -276,7 +276,7 @@ final class EventConnection implements TlsChannel, Selectable {
 		long nanos = Durations.notNegative("max lifetime", lifetime).toNanos();
 		this.loop.execute(() -> {
 			this.lifetimeNanos = nanos;
-			this.lifetimeTimer.cancelled = true;
+			this.loop.cancel(this.lifetimeTimer);
 			this.lifetimeTimer = new LifetimeTimer();
 			armLifetime();
 		});
@@ -568,9 +568,9 @@ final class EventConnection implements TlsChannel, Selectable {
 		}
 		this.state = State.CLOSED;
 		this.key.cancel();
-		this.idleTimer.cancelled = true;
-		this.lifetimeTimer.cancelled = true;
-		this.closeTimer.cancelled = true;
+		this.loop.cancel(this.idleTimer);
+		this.loop.cancel(this.lifetimeTimer);
+		this.loop.cancel(this.closeTimer);
 		this.acceptor.close();
 		// in pair mode the acceptor only closes its pair: the socket is the pump's
 		BlockingListener.closeQuietly(this.key.channel());

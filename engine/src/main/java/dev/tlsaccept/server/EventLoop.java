@@ -8,7 +8,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +44,7 @@ final class EventLoop implements Runnable {
 
 	private final AtomicBoolean wakeupPending = new AtomicBoolean();
 
-	private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+	private final TimerHeap timers = new TimerHeap();
 
 	private final Runnable beforeTasks;
 
@@ -123,11 +122,18 @@ final class EventLoop implements Runnable {
 	 * @param timer the timer, its {@code nanos} set
 	 */
 	void schedule(LoopTimer timer) {
-		if (!timer.queued) {
-			timer.queued = true;
-			timer.cancelled = false;
+		if (!timer.isQueued()) {
 			this.timers.add(timer);
 		}
+	}
+
+	/**
+	 * Take a timer out of the queue (loop thread only): it will not fire, and the loop no longer
+	 * holds what it refers to.
+	 * @param timer the timer; one not queued is left alone
+	 */
+	void cancel(LoopTimer timer) {
+		this.timers.remove(timer);
 	}
 
 	/**
@@ -301,11 +307,7 @@ final class EventLoop implements Runnable {
 	 * @return milliseconds ({@code 0}: no timer, wait for readiness), or {@code -1} when a timer is due
 	 */
 	private long nextTimeoutMillis() {
-		LoopTimer head;
-		while ((head = this.timers.peek()) != null && head.cancelled) {
-			this.timers.poll();
-			head.queued = false;
-		}
+		LoopTimer head = this.timers.peek();
 		if (head == null) {
 			return 0;
 		}
@@ -362,16 +364,13 @@ final class EventLoop implements Runnable {
 	private void fireTimers() {
 		long now = System.nanoTime();
 		LoopTimer head;
-		while ((head = this.timers.peek()) != null && (head.cancelled || head.nanos - now <= 0)) {
+		while ((head = this.timers.peek()) != null && head.nanos - now <= 0) {
 			this.timers.poll();
-			head.queued = false;
-			if (!head.cancelled) {
-				try {
-					head.fire(now);
-				}
-				catch (RuntimeException ex) {
-					ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.listener + "': a timer failed", ex);
-				}
+			try {
+				head.fire(now);
+			}
+			catch (RuntimeException ex) {
+				ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.listener + "': a timer failed", ex);
 			}
 		}
 	}

@@ -176,7 +176,7 @@ abstract class PendingHandshake implements Selectable {
 
 	final void finish(AcceptResult result) {
 		this.done = true;
-		this.deadline.cancelled = true;
+		this.loop.cancel(this.deadline);
 		this.loop.pendingEnded(this);
 		SelectionKey key = this.key;
 		if (key != null && key.isValid()) {

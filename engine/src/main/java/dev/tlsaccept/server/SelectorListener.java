@@ -354,7 +354,7 @@ final class SelectorListener implements Listener {
 		}
 
 		void arm(long now) {
-			if (!this.queued && underPressure()) {
+			if (!isQueued() && underPressure()) {
 				this.nanos = now + PRESSURE_SWEEP_NANOS;
 				this.loop.schedule(this);
 			}
