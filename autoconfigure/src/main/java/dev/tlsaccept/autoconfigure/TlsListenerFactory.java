@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import dev.tlsaccept.autoconfigure.TlsAcceptProperties.Listener;
 import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.TlsConfig;
+import dev.tlsaccept.engine.TlsConfigException;
 import dev.tlsaccept.engine.TlsEngines;
 import dev.tlsaccept.engine.TlsServerContext;
 import dev.tlsaccept.server.HandshakeObserver;
@@ -257,49 +258,62 @@ final class TlsListenerFactory {
 		}
 	}
 
+	/**
+	 * The failure of a TLS setting, as the property of the listener to fix and what to do: from the
+	 * engine's {@link TlsConfigException.Setting}, never from the message text.
+	 */
 	private TlsListenerStartupException configFailure(String name, Listener listener, RuntimeException ex) {
 		String message = String.valueOf(ex.getMessage());
 		String property;
 		String action;
-		if (message.startsWith("Protocol '")) {
-			property = "protocols";
-			action = "Set " + TlsAcceptProperties.propertyName(name, property)
-					+ " to protocols the engine supports, e.g. [TLSv1.3, TLSv1.2], or remove it for the default.";
-		}
-		else if (message.startsWith("Cipher suite '")) {
-			property = "cipher-suites";
-			action = "Set " + TlsAcceptProperties.propertyName(name, property)
-					+ " to IANA names the engine supports, e.g. TLS_AES_128_GCM_SHA256, or remove it for the default.";
-		}
-		else if (message.startsWith("Unknown TLS engine") || message.contains("is not available")) {
+		TlsConfigException.Setting setting = (ex instanceof TlsConfigException typed) ? typed.setting() : null;
+		if (setting == null) {
+			// not the engine's: a customizer's own check, for example
 			property = "engine";
-			action = "Set " + TlsAcceptProperties.propertyName(name, property)
-					+ " to an available engine (jdk is always available), or add the engine's dependencies.";
-		}
-		else if (message.startsWith("client auth")) {
-			property = "client-auth";
-			action = "Configure " + TlsAcceptProperties.propertyName(name, "trust-store.*")
-					+ " (or an SSL bundle with a trust store) with the certificates that sign client certificates, or set "
-					+ TlsAcceptProperties.propertyName(name, property) + " to none.";
-		}
-		else if (message.startsWith("handshakeTimeout")) {
-			property = "handshake-timeout";
-			action = "Set " + TlsAcceptProperties.propertyName(name, property) + " to a positive duration, e.g. 10s.";
-		}
-		else if (message.contains("per server name (SNI)") || message.contains("Server name '")
-				|| message.startsWith("rejectUnknownServerNames")) {
-			property = message.startsWith("rejectUnknownServerNames") ? "sni.reject-unknown" : "sni.bundles";
-			action = "Use engine 'jdk' for certificates per server name, write host names or wildcards such as "
-					+ "*.example.com under " + TlsAcceptProperties.propertyName(name, "sni.bundles")
-					+ ", or remove the sni settings.";
-		}
-		else if (message.contains("key material")) {
-			property = (listener.getSslBundle() != null) ? "ssl-bundle" : "key-store.location";
-			action = "Check the key material: the engine '" + listener.getEngine() + "' must support its key type.";
+			action = "Check the TLS settings of listener '" + name
+					+ "' (engine, protocols, cipher-suites, client-auth) and of its TlsListenerCustomizer beans.";
 		}
 		else {
-			property = "engine";
-			action = "Check the TLS settings of listener '" + name + "' (engine, protocols, cipher-suites, client-auth).";
+			switch (setting) {
+				case PROTOCOLS -> {
+					property = "protocols";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property)
+							+ " to protocols the engine supports, e.g. [TLSv1.3, TLSv1.2], or remove it for the default.";
+				}
+				case CIPHER_SUITES -> {
+					property = "cipher-suites";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property)
+							+ " to IANA names the engine supports, e.g. TLS_AES_128_GCM_SHA256, or remove it for the default.";
+				}
+				case ENGINE -> {
+					property = "engine";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property)
+							+ " to an available engine (jdk is always available), or add the engine's dependencies.";
+				}
+				case CLIENT_AUTH -> {
+					property = "client-auth";
+					action = "Configure " + TlsAcceptProperties.propertyName(name, "trust-store.*")
+							+ " (or an SSL bundle with a trust store) with the certificates that sign client certificates, or set "
+							+ TlsAcceptProperties.propertyName(name, property) + " to none.";
+				}
+				case HANDSHAKE_TIMEOUT -> {
+					property = "handshake-timeout";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property) + " to a positive duration, e.g. 10s.";
+				}
+				case SERVER_NAMES, REJECT_UNKNOWN_SERVER_NAMES -> {
+					property = (setting == TlsConfigException.Setting.REJECT_UNKNOWN_SERVER_NAMES) ? "sni.reject-unknown"
+							: "sni.bundles";
+					action = "Use engine 'jdk' for certificates per server name, write host names or wildcards such as "
+							+ "*.example.com under " + TlsAcceptProperties.propertyName(name, "sni.bundles")
+							+ ", or remove the sni settings.";
+				}
+				case KEY_MATERIAL -> {
+					property = (listener.getSslBundle() != null) ? "ssl-bundle"
+							: (listener.getKeyStore().getLocation() != null) ? "key-store.location" : "key-store.certificate";
+					action = "Check the key material: the engine '" + listener.getEngine() + "' must support its key type.";
+				}
+				default -> throw new IllegalStateException("Unexpected setting " + setting);
+			}
 		}
 		return new TlsListenerStartupException(name, TlsAcceptProperties.propertyName(name, property),
 				"TLS listener '" + name + "' cannot be configured: " + message, action, ex);
