@@ -250,12 +250,21 @@ final class TlsListenerFactory {
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			throw configFailure(name, listener, ex);
 		}
+		TlsServerContext context;
 		try {
-			return TlsServerContext.create(config);
+			context = TlsServerContext.create(config);
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			throw configFailure(name, listener, ex);
 		}
+		try {
+			ListenerTlsCheck.check(name, listener, keys, context);
+		}
+		catch (RuntimeException ex) {
+			context.close();
+			throw ex;
+		}
+		return context;
 	}
 
 	/**
