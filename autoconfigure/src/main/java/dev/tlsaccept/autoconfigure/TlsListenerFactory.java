@@ -3,8 +3,11 @@ package dev.tlsaccept.autoconfigure;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -17,6 +20,7 @@ import dev.tlsaccept.engine.TlsConfig;
 import dev.tlsaccept.engine.TlsConfigException;
 import dev.tlsaccept.engine.TlsEngines;
 import dev.tlsaccept.engine.TlsServerContext;
+import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.server.HandshakeObserver;
 import dev.tlsaccept.server.SourceLimits;
 import dev.tlsaccept.server.TlsChannelHandler;
@@ -264,7 +268,35 @@ final class TlsListenerFactory {
 			context.close();
 			throw ex;
 		}
+		warnAboutValidity(name, config);
 		return context;
+	}
+
+	/**
+	 * One warning per certificate of the listener (its own and each per server name) that is
+	 * expired, not yet valid, or expires within {@code tlsaccept.health.certificate-warning-threshold}.
+	 */
+	private void warnAboutValidity(String name, TlsConfig config) {
+		Map<String, KeyMaterial> keys = new LinkedHashMap<>();
+		keys.put("", config.keyMaterial());
+		config.serverNameKeyMaterial().forEach((host, key) -> keys.put(" for server name '" + host + "'", key));
+		Duration threshold = this.properties.getHealth().getCertificateWarningThreshold();
+		Instant now = this.clock.instant();
+		keys.forEach((forName, key) -> {
+			List<String> invalid = key.validityWarnings(this.clock);
+			String prefix = "TLS listener '" + name + "' uses key material" + forName + " from " + key.source() + " whose ";
+			Instant notAfter = key.leaf().getNotAfter().toInstant();
+			if (!invalid.isEmpty()) {
+				logger.warn(prefix + String.join("; ", invalid)
+						+ ": clients that check validity refuse it. Renew the certificate.");
+			}
+			else if (notAfter.isBefore(now.plus(threshold))) {
+				long days = Duration.between(now, notAfter).toDays();
+				logger.warn(prefix + "certificate " + key.leaf().getSubjectX500Principal().getName() + " expires on "
+						+ notAfter + " (in " + days + ((days == 1) ? " day" : " days")
+						+ ", within tlsaccept.health.certificate-warning-threshold). Renew it before then.");
+			}
+		});
 	}
 
 	/**
