@@ -134,7 +134,7 @@ class ActuatorIntegrationTests {
 			sample("info.json", info);
 			assertThat(JsonPath.<String>read(info, "$.tlsaccept.listeners.demo.state")).isEqualTo("RUNNING");
 
-			String metric = get("/actuator/metrics/tlsaccept.handshakes?tag=outcome:failure&tag=listener:demo");
+			String metric = get("/actuator/metrics/tlsaccept.handshakes?tag=outcome:FAILURE&tag=listener:demo");
 			sample("metrics-tlsaccept.handshakes.json", metric);
 			assertThat(JsonPath.<Double>read(metric, "$.measurements[0].value")).isEqualTo(1.0);
 			assertThat(get("/actuator/metrics/tlsaccept.connections.active")).contains("\"listener\"");
@@ -145,7 +145,7 @@ class ActuatorIntegrationTests {
 			assertThat(prometheus.statusCode()).isEqualTo(200);
 			String scrape = prometheus.body();
 			assertThat(scrape).contains("tlsaccept_handshakes_seconds_count{")
-				.containsPattern("tlsaccept_handshakes_seconds_count\\{[^}]*outcome=\"failure\"")
+				.containsPattern("tlsaccept_handshakes_seconds_count\\{[^}]*outcome=\"FAILURE\"")
 				.contains("tlsaccept_connections_active{");
 			// low-cardinality tags only: never the peer or the SNI host name
 			assertThat(scrape.lines().filter((line) -> line.startsWith("tlsaccept_")))
