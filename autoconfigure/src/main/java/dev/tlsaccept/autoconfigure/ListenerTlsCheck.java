@@ -68,9 +68,9 @@ final class ListenerTlsCheck {
 					null);
 		}
 		Map<String, KeyMaterial> allKeys = new LinkedHashMap<>();
-		allKeys.put(keySource(name, listener, keys), keys.key());
+		allKeys.put(" (from " + keySource(name, listener, keys) + ")", keys.key());
 		context.config().serverNameKeyMaterial()
-			.forEach((host, key) -> allKeys.put("the certificate for server name '" + host + "' ("
+			.forEach((host, key) -> allKeys.put(" for server name '" + host + "' (from " + key.source() + ", "
 					+ TlsAcceptProperties.propertyName(name, "sni.bundles[" + host + "]") + ")", key));
 		allKeys.forEach((source, key) -> checkKey(name, listener, keys, source, key, protocols, suites,
 				protocolsProperty, suitesProperty));
@@ -90,14 +90,14 @@ final class ListenerTlsCheck {
 			String suitesFrom = source(listener.getCipherSuites() != null, suitesProperty, keys.cipherSuites() != null);
 			throw new TlsListenerStartupException(name, suitesProperty,
 					"TLS listener '" + name + "' cannot complete any handshake: no enabled cipher suite serves "
-							+ String.join(" or ", protocols) + " with " + keySource + ", a" + ("RSA".equals(keyType) ? "n " : " ")
-							+ keyType + " key. Cipher suites " + suitesFrom + ": " + String.join(", ", suites) + ".",
+							+ String.join(" or ", protocols) + " with its " + keyType + " key" + keySource
+							+ ". Cipher suites " + suitesFrom + ": " + String.join(", ", suites) + ".",
 					fix(keyType, protocols, suitesProperty, protocolsProperty), null);
 		}
 		if (!unserved.isEmpty()) {
 			logger.warn("TLS listener '" + name + "' enables " + String.join(", ", unserved)
-					+ " but no enabled cipher suite serves " + ((unserved.size() == 1) ? "it" : "them") + " with "
-					+ keySource + " (" + keyType + "): clients of " + String.join(", ", unserved)
+					+ " but no enabled cipher suite serves " + ((unserved.size() == 1) ? "it" : "them") + " with its "
+					+ keyType + " key" + keySource + ": clients of " + String.join(", ", unserved)
 					+ " will fail. Add suites to " + suitesProperty + " or remove the protocol from " + protocolsProperty
 					+ ".");
 		}
@@ -128,9 +128,15 @@ final class ListenerTlsCheck {
 	}
 
 	private static String keySource(String name, Listener listener, ListenerKeyMaterial keys) {
-		String property = (listener.getSslBundle() != null) ? TlsAcceptProperties.propertyName(name, "ssl-bundle")
-				: TlsAcceptProperties.propertyName(name, "key-store.*");
-		return "the key of " + keys.source() + " (" + property + ")";
+		if (listener.getSslBundle() != null) {
+			return keys.source() + ", " + TlsAcceptProperties.propertyName(name, "ssl-bundle");
+		}
+		if (listener.getKeyStore().isConfigured()) {
+			return keys.source() + ", " + TlsAcceptProperties.propertyName(name, "key-store.*");
+		}
+		return "the self-signed certificate generated at startup: configure "
+				+ TlsAcceptProperties.propertyName(name, "ssl-bundle") + " or "
+				+ TlsAcceptProperties.propertyName(name, "key-store.*");
 	}
 
 	/**
