@@ -307,6 +307,14 @@ public final class TlsConfig {
 			return this;
 		}
 
+		/**
+		 * Build the configuration.
+		 * @return the configuration
+		 * @throws TlsConfigException with {@link TlsConfigException.Setting#CLIENT_AUTH} when client
+		 * authentication has no trust material, or
+		 * {@link TlsConfigException.Setting#REJECT_UNKNOWN_SERVER_NAMES} when unknown names are
+		 * rejected but no name is configured
+		 */
 		public TlsConfig build() {
 			if (this.rejectUnknownServerNames && this.serverNameKeyMaterial.isEmpty()) {
 				throw new TlsConfigException(TlsConfigException.Setting.REJECT_UNKNOWN_SERVER_NAMES,
