@@ -30,6 +30,9 @@ import org.apache.commons.logging.LogFactory;
  * an RSA key) and serves no TLS 1.3; an AEAD or SHA-2 suite serves TLS 1.2 only.
  * <li>An enabled protocol that no enabled suite serves with the key, while another protocol works,
  * is logged as a warning.
+ * <li>The {@code openssl} engine, given no TLS 1.2 suite, negotiates TLS 1.2 with BoringSSL's own
+ * default suites (measured by {@code ListenerTlsCheckHandshakeTests}); such a protocol counts as
+ * served, with a warning that the listed suites are not what TLS 1.2 clients get.
  * </ul>
  * A suite whose name follows none of these patterns counts as usable: the check refuses only what
  * it can prove cannot work.
@@ -72,18 +75,27 @@ final class ListenerTlsCheck {
 		context.config().serverNameKeyMaterial()
 			.forEach((host, key) -> allKeys.put(" for server name '" + host + "' (from " + key.source() + ", "
 					+ TlsAcceptProperties.propertyName(name, "sni.bundles[" + host + "]") + ")", key));
+		boolean engineDefaultsForTls12 = "openssl".equals(engine)
+				&& suites.stream().noneMatch((suite) -> suite.toUpperCase(Locale.ROOT).contains("_WITH_"));
+		if (engineDefaultsForTls12 && protocols.stream().anyMatch((protocol) -> !"TLSv1.3".equals(protocol))) {
+			logger.warn("TLS listener '" + name + "' enables " + String.join(", ", protocols) + " on engine 'openssl'"
+					+ " but " + suitesProperty + " names no TLS 1.2 suite: BoringSSL then negotiates TLS 1.2 with its own"
+					+ " default suites. Add the TLS 1.2 suites you want to " + suitesProperty + ", or set "
+					+ protocolsProperty + " to [TLSv1.3].");
+		}
 		allKeys.forEach((source, key) -> checkKey(name, listener, keys, source, key, protocols, suites,
-				protocolsProperty, suitesProperty));
+				engineDefaultsForTls12, protocolsProperty, suitesProperty));
 	}
 
 	private static void checkKey(String name, Listener listener, ListenerKeyMaterial keys, String keySource,
-			KeyMaterial key, List<String> protocols, List<String> suites, String protocolsProperty,
-			String suitesProperty) {
+			KeyMaterial key, List<String> protocols, List<String> suites, boolean engineDefaultsForTls12,
+			String protocolsProperty, String suitesProperty) {
 		String keyType = keyType(key.leaf().getPublicKey());
 		List<String> served = new ArrayList<>();
 		List<String> unserved = new ArrayList<>();
 		for (String protocol : protocols) {
-			boolean usable = suites.stream().anyMatch((suite) -> usable(suite, protocol, keyType));
+			boolean usable = (engineDefaultsForTls12 && !"TLSv1.3".equals(protocol))
+					|| suites.stream().anyMatch((suite) -> usable(suite, protocol, keyType));
 			(usable ? served : unserved).add(protocol);
 		}
 		if (served.isEmpty()) {
