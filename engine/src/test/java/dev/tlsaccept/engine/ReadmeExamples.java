@@ -1,15 +1,35 @@
 package dev.tlsaccept.engine;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 
-/**
- * The README's pair-mode example, compiled and run by {@link PairExamplesTests}: the region
- * between the tag markers is what the README shows.
- */
-final class PairExamples {
+import dev.tlsaccept.keys.KeyMaterial;
 
-	private PairExamples() {
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+/**
+ * The README's examples of the BIO modes, compiled and run by {@link ReadmeExamplesTests}: the
+ * region between each pair of tag markers is what the README shows.
+ */
+final class ReadmeExamples {
+
+	private ReadmeExamples() {
+	}
+
+	static void greet(KeyMaterial keyMaterial, ServerSocket serverSocket) throws IOException {
+		// tag::blocking[]
+		TlsServerContext context = TlsServerContext.create(TlsConfig.builder(keyMaterial).build());
+		try (Socket socket = serverSocket.accept(); TlsAcceptor acceptor = context.newBlockingAcceptor(socket)) {
+			AcceptResult result = acceptor.accept();          // 1 NONE, or 0 / -1 with the reason
+			if (result.isSuccess()) {
+				acceptor.write(ByteBuffer.wrap("hello\n".getBytes(US_ASCII)));
+				acceptor.shutdown();                           // sends close_notify
+			}
+		}
+		// end::blocking[]
+		context.close();
 	}
 
 	/** Any transport: a socket, a message queue, a test's in-memory peer. */

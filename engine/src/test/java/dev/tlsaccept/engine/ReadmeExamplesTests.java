@@ -1,16 +1,27 @@
 package dev.tlsaccept.engine;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 
 import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.keys.SelfSignedCertificate;
@@ -21,31 +32,59 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's pair-mode loop is the code of {@link PairExamples}, and it completes the handshake
- * on both sides: the client too, which on TLS 1.2 needs the flight written by the call that
- * returns 1.
+ * The README's BIO-mode examples are the code of {@link ReadmeExamples}, and they work: the
+ * blocking one greets a JDK client; the pair loop completes the handshake on both sides (the
+ * client too, which on TLS 1.2 needs the flight written by the call that returns 1).
  */
-class PairExamplesTests {
+class ReadmeExamplesTests {
 
 	private static final KeyMaterial KEY = SelfSignedCertificate.generate();
 
 	private static final Path README = Path.of("..", "README.md");
 
 	private static final Path SOURCE = Path.of("src", "test", "java", "dev", "tlsaccept", "engine",
-			"PairExamples.java");
+			"ReadmeExamples.java");
 
-	@Test
-	void readmeShowsTheCompiledExample() throws IOException {
+	@ParameterizedTest
+	@ValueSource(strings = { "blocking", "pair" })
+	void readmeShowsTheCompiledExample(String tag) throws IOException {
 		String source = Files.readString(SOURCE, StandardCharsets.UTF_8);
-		String start = "// tag::pair[]\n";
-		String end = "\t\t// end::pair[]";
+		String start = "// tag::" + tag + "[]\n";
+		String end = "\t\t// end::" + tag + "[]";
 		String region = source.substring(source.indexOf(start) + start.length(), source.indexOf(end));
 		String example = region.lines()
 			.map((line) -> line.startsWith("\t\t") ? line.substring(2) : line)
 			.map((line) -> line.replace("\t", "    "))
 			.collect(Collectors.joining("\n", "", "\n"));
-		assertThat(Files.readString(README, StandardCharsets.UTF_8)).as("README.md shows PairExamples' loop")
+		assertThat(Files.readString(README, StandardCharsets.UTF_8)).as("README.md shows ReadmeExamples' " + tag)
 			.contains("```java\n" + example + "```");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+	void blockingExampleGreetsAClient(String protocol) throws Exception {
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try (ServerSocket serverSocket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Future<?> served = executor.submit(() -> {
+				ReadmeExamples.greet(KEY, serverSocket);
+				return null;
+			});
+			SSLContext trustAll = SSLContext.getInstance("TLS");
+			trustAll.init(null, new TrustManager[] { new ServerNameKeyMaterialTests.TrustAll() }, null);
+			try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory()
+				.createSocket(InetAddress.getLoopbackAddress(), serverSocket.getLocalPort())) {
+				socket.setSoTimeout(10_000);
+				socket.setEnabledProtocols(new String[] { protocol });
+				String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+					.readLine();
+				assertThat(line).isEqualTo("hello");
+				assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
+			}
+			served.get(10, TimeUnit.SECONDS);
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	@ParameterizedTest
@@ -53,7 +92,7 @@ class PairExamplesTests {
 	void exampleCompletesTheHandshakeOnBothSides(String protocol) throws Exception {
 		TlsServerContext context = TlsServerContext.create(TlsConfig.builder(KEY).build());
 		JdkClient client = new JdkClient(PairHandshakeTests.clientEngine(protocol, KEY));
-		AcceptResult result = PairExamples.handshake(context, client);
+		AcceptResult result = ReadmeExamples.handshake(context, client);
 		assertThat(result.code()).as(result.toString()).isEqualTo(1);
 		assertThat(result.protocol()).isEqualTo(protocol);
 		assertThat(client.engine.getHandshakeStatus()).isEqualTo(HandshakeStatus.NOT_HANDSHAKING);
@@ -93,7 +132,7 @@ class PairExamplesTests {
 	 * fails the test at once instead of waiting: the loop must never ask for input the peer will
 	 * not send.
 	 */
-	private static final class JdkClient implements PairExamples.Transport {
+	private static final class JdkClient implements ReadmeExamples.Transport {
 
 		private final SSLEngine engine;
 
