@@ -39,6 +39,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(TlsServer.class)
 @EnableConfigurationProperties(TlsAcceptProperties.class)
+@Import(TlsAcceptPropertiesCheck.class)
 public final class TlsAcceptAutoConfiguration {
 
 	TlsAcceptAutoConfiguration() {

@@ -2,6 +2,7 @@ package dev.tlsaccept.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -279,10 +280,46 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 		if (!isRunning()) {
 			return;
 		}
-		logger.debug("Stopping TLS listener '" + this.name + "': draining for up to "
-				+ this.server.settings().shutdownTimeout());
-		this.server.stop();
-		logger.debug("TLS listener '" + this.name + "' stopped");
+		TlsServer stopping = this.server;
+		Duration timeout = stopping.settings().shutdownTimeout();
+		logger.debug("Stopping TLS listener '" + this.name + "': draining for up to " + timeout);
+		TlsServerStats before = stopping.stats();
+		long start = System.nanoTime();
+		stopping.stop();
+		if (logger.isInfoEnabled()) {
+			logger.info(stoppedMessage(this.name, before, Duration.ofNanos(System.nanoTime() - start), timeout));
+		}
+	}
+
+	/**
+	 * The line logged when a listener has stopped: how long it took, and how many connections
+	 * and pending handshakes were open when it stopped accepting (all drained when it took less
+	 * than the shutdown timeout).
+	 */
+	static String stoppedMessage(String name, TlsServerStats before, Duration took, Duration timeout) {
+		int open = before.openConnections();
+		StringBuilder message = new StringBuilder("TLS listener '").append(name)
+			.append("' stopped in ")
+			.append(took.toMillis())
+			.append(" ms: ");
+		if (open == 0) {
+			message.append("no connection to drain");
+		}
+		else if (took.compareTo(timeout) < 0) {
+			message.append(open).append((open == 1) ? " connection" : " connections").append(" drained");
+		}
+		else {
+			message.append(open)
+				.append((open == 1) ? " connection" : " connections")
+				.append(" open when it stopped accepting; those still open after shutdown-timeout ")
+				.append(timeout)
+				.append(" were closed");
+		}
+		int pending = before.pendingHandshakes();
+		if (pending > 0) {
+			message.append(", ").append(pending).append((pending == 1) ? " pending handshake" : " pending handshakes");
+		}
+		return message.toString();
 	}
 
 	/**

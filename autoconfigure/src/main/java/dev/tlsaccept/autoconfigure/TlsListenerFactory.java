@@ -3,8 +3,11 @@ package dev.tlsaccept.autoconfigure;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -14,8 +17,10 @@ import java.util.function.Supplier;
 import dev.tlsaccept.autoconfigure.TlsAcceptProperties.Listener;
 import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.TlsConfig;
+import dev.tlsaccept.engine.TlsConfigException;
 import dev.tlsaccept.engine.TlsEngines;
 import dev.tlsaccept.engine.TlsServerContext;
+import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.server.HandshakeObserver;
 import dev.tlsaccept.server.SourceLimits;
 import dev.tlsaccept.server.TlsChannelHandler;
@@ -249,57 +254,107 @@ final class TlsListenerFactory {
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			throw configFailure(name, listener, ex);
 		}
+		TlsServerContext context;
 		try {
-			return TlsServerContext.create(config);
+			context = TlsServerContext.create(config);
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			throw configFailure(name, listener, ex);
 		}
+		try {
+			ListenerTlsCheck.check(name, listener, keys, context);
+		}
+		catch (RuntimeException ex) {
+			context.close();
+			throw ex;
+		}
+		warnAboutValidity(name, config);
+		return context;
 	}
 
+	/**
+	 * One warning per certificate of the listener (its own and each per server name) that is
+	 * expired, not yet valid, or expires within {@code tlsaccept.health.certificate-warning-threshold}.
+	 */
+	private void warnAboutValidity(String name, TlsConfig config) {
+		Map<String, KeyMaterial> keys = new LinkedHashMap<>();
+		keys.put("", config.keyMaterial());
+		config.serverNameKeyMaterial().forEach((host, key) -> keys.put(" for server name '" + host + "'", key));
+		Duration threshold = this.properties.getHealth().getCertificateWarningThreshold();
+		Instant now = this.clock.instant();
+		keys.forEach((forName, key) -> {
+			List<String> invalid = key.validityWarnings(this.clock);
+			String prefix = "TLS listener '" + name + "' uses key material" + forName + " from " + key.source() + " whose ";
+			Instant notAfter = key.leaf().getNotAfter().toInstant();
+			if (!invalid.isEmpty()) {
+				logger.warn(prefix + String.join("; ", invalid)
+						+ ": clients that check validity refuse it. Renew the certificate.");
+			}
+			else if (notAfter.isBefore(now.plus(threshold))) {
+				long days = Duration.between(now, notAfter).toDays();
+				logger.warn(prefix + "certificate " + key.leaf().getSubjectX500Principal().getName() + " expires on "
+						+ notAfter + " (in " + days + ((days == 1) ? " day" : " days")
+						+ ", within tlsaccept.health.certificate-warning-threshold). Renew it before then.");
+			}
+		});
+	}
+
+	/**
+	 * The failure of a TLS setting, as the property of the listener to fix and what to do: from the
+	 * engine's {@link TlsConfigException.Setting}, never from the message text.
+	 */
 	private TlsListenerStartupException configFailure(String name, Listener listener, RuntimeException ex) {
 		String message = String.valueOf(ex.getMessage());
 		String property;
 		String action;
-		if (message.startsWith("Protocol '")) {
-			property = "protocols";
-			action = "Set " + TlsAcceptProperties.propertyName(name, property)
-					+ " to protocols the engine supports, e.g. [TLSv1.3, TLSv1.2], or remove it for the default.";
-		}
-		else if (message.startsWith("Cipher suite '")) {
-			property = "cipher-suites";
-			action = "Set " + TlsAcceptProperties.propertyName(name, property)
-					+ " to IANA names the engine supports, e.g. TLS_AES_128_GCM_SHA256, or remove it for the default.";
-		}
-		else if (message.startsWith("Unknown TLS engine") || message.contains("is not available")) {
+		TlsConfigException.Setting setting = (ex instanceof TlsConfigException typed) ? typed.setting() : null;
+		if (setting == null) {
+			// not the engine's: a customizer's own check, for example
 			property = "engine";
-			action = "Set " + TlsAcceptProperties.propertyName(name, property)
-					+ " to an available engine (jdk is always available), or add the engine's dependencies.";
-		}
-		else if (message.startsWith("client auth")) {
-			property = "client-auth";
-			action = "Configure " + TlsAcceptProperties.propertyName(name, "trust-store.*")
-					+ " (or an SSL bundle with a trust store) with the certificates that sign client certificates, or set "
-					+ TlsAcceptProperties.propertyName(name, property) + " to none.";
-		}
-		else if (message.startsWith("handshakeTimeout")) {
-			property = "handshake-timeout";
-			action = "Set " + TlsAcceptProperties.propertyName(name, property) + " to a positive duration, e.g. 10s.";
-		}
-		else if (message.contains("per server name (SNI)") || message.contains("Server name '")
-				|| message.startsWith("rejectUnknownServerNames")) {
-			property = message.startsWith("rejectUnknownServerNames") ? "sni.reject-unknown" : "sni.bundles";
-			action = "Use engine 'jdk' for certificates per server name, write host names or wildcards such as "
-					+ "*.example.com under " + TlsAcceptProperties.propertyName(name, "sni.bundles")
-					+ ", or remove the sni settings.";
-		}
-		else if (message.contains("key material")) {
-			property = (listener.getSslBundle() != null) ? "ssl-bundle" : "key-store.location";
-			action = "Check the key material: the engine '" + listener.getEngine() + "' must support its key type.";
+			action = "Check the TLS settings of listener '" + name
+					+ "' (engine, protocols, cipher-suites, client-auth) and of its TlsListenerCustomizer beans.";
 		}
 		else {
-			property = "engine";
-			action = "Check the TLS settings of listener '" + name + "' (engine, protocols, cipher-suites, client-auth).";
+			switch (setting) {
+				case PROTOCOLS -> {
+					property = "protocols";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property)
+							+ " to protocols the engine supports, e.g. [TLSv1.3, TLSv1.2], or remove it for the default.";
+				}
+				case CIPHER_SUITES -> {
+					property = "cipher-suites";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property)
+							+ " to IANA names the engine supports, e.g. TLS_AES_128_GCM_SHA256, or remove it for the default.";
+				}
+				case ENGINE -> {
+					property = "engine";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property)
+							+ " to an available engine (jdk is always available), or add the engine's dependencies.";
+				}
+				case CLIENT_AUTH -> {
+					property = "client-auth";
+					action = "Configure " + TlsAcceptProperties.propertyName(name, "trust-store.*")
+							+ " (or an SSL bundle with a trust store) with the certificates that sign client certificates, or set "
+							+ TlsAcceptProperties.propertyName(name, property) + " to none.";
+				}
+				case HANDSHAKE_TIMEOUT -> {
+					property = "handshake-timeout";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property) + " to a positive duration, e.g. 10s.";
+				}
+				case SERVER_NAMES, REJECT_UNKNOWN_SERVER_NAMES -> {
+					property = (setting == TlsConfigException.Setting.REJECT_UNKNOWN_SERVER_NAMES) ? "sni.reject-unknown"
+							: "sni.bundles";
+					action = "Use engine 'jdk' for certificates per server name, write host names or wildcards such as "
+							+ "*.example.com under " + TlsAcceptProperties.propertyName(name, "sni.bundles")
+							+ ", or remove the sni settings.";
+				}
+				case KEY_MATERIAL -> {
+					property = (listener.getSslBundle() != null) ? "ssl-bundle"
+							: (listener.getKeyStore().getLocation() != null) ? "key-store.location" : "key-store.certificate";
+					action = "Check the key material: the engine '" + listener.getEngine() + "' must support its key type.";
+				}
+				default -> throw new IllegalStateException("Unexpected setting " + setting);
+			}
 		}
 		return new TlsListenerStartupException(name, TlsAcceptProperties.propertyName(name, property),
 				"TLS listener '" + name + "' cannot be configured: " + message, action, ex);

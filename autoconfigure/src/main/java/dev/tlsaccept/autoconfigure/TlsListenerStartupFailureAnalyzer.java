@@ -67,8 +67,15 @@ class TlsListenerStartupFailureAnalyzer extends AbstractFailureAnalyzer<TlsListe
 		return null;
 	}
 
+	/**
+	 * Whether a property's value must not be shown: a password, or a key that looks like one
+	 * misspelled ({@code key-store.pasword}, {@code passwd}, {@code pwd}, a secret).
+	 */
 	static boolean isSensitive(String propertyName) {
-		return propertyName.toLowerCase(Locale.ROOT).replace("-", "").endsWith("password");
+		String name = propertyName.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+		String last = name.substring(name.lastIndexOf('.') + 1);
+		return last.contains("pas") || last.contains("pwd") || last.contains("psw") || last.contains("word")
+				|| last.contains("secret");
 	}
 
 }

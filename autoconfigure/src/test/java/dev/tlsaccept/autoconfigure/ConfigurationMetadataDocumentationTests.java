@@ -108,13 +108,22 @@ class ConfigurationMetadataDocumentationTests {
 				.append("` | ")
 				.append(type((String) property.get("type")))
 				.append(" | ")
-				.append(defaultValue(property.get("defaultValue")))
+				.append(defaultValue(property.get("defaultValue"), (String) property.get("type")))
 				.append(" | ")
 				.append(escape((String) property.get("description")))
 				.append(" |")
 				.append(nl);
 		}
 		return table.toString();
+	}
+
+	private static boolean isEnum(String type) {
+		try {
+			return ClassUtils.forName(type, ConfigurationMetadataDocumentationTests.class.getClassLoader()).isEnum();
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
 	}
 
 	private static String type(String type) {
@@ -137,9 +146,13 @@ class ConfigurationMetadataDocumentationTests {
 			.replace(",", ", ");
 	}
 
-	private static String defaultValue(Object value) {
+	private static String defaultValue(Object value, String type) {
 		if (value == null) {
 			return "";
+		}
+		if (value instanceof String constant && isEnum(type)) {
+			// as the Type column writes the constants: the processor writes some as read_only
+			return "`" + constant.toLowerCase(Locale.ROOT).replace('_', '-') + "`";
 		}
 		if (value instanceof List<?> list) {
 			return list.stream().map((item) -> "`" + item + "`").collect(Collectors.joining(", "));

@@ -9,18 +9,29 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import javax.security.auth.x500.X500Principal;
 
 import dev.tlsaccept.keys.KeyMaterial;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Test support: a trust-all JDK client, and key material written as PEM or PKCS12 files.
@@ -112,6 +123,25 @@ final class TestTls {
 			return new X509Certificate[0];
 		}
 
+	}
+
+	/**
+	 * A self-signed RSA 2048 certificate for {@code CN=localhost}, valid from {@code notBefore}
+	 * for {@code validity}.
+	 * @param notBefore the start of validity
+	 * @param validity how long it is valid
+	 * @return the key material
+	 */
+	static KeyMaterial rsaKeyMaterial(Instant notBefore, Duration validity) throws Exception {
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
+		KeyPair keyPair = generator.generateKeyPair();
+		X500Principal subject = new X500Principal("CN=localhost");
+		JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(System.nanoTime()),
+				Date.from(notBefore), Date.from(notBefore.plus(validity)), subject, keyPair.getPublic());
+		X509Certificate certificate = new JcaX509CertificateConverter()
+			.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keyPair.getPrivate())));
+		return KeyMaterial.of(keyPair.getPrivate(), List.of(certificate), "test RSA key");
 	}
 
 }

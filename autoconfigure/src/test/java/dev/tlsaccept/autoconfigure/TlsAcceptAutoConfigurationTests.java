@@ -22,6 +22,7 @@ import dev.tlsaccept.server.HandshakeObserver;
 import dev.tlsaccept.server.TlsChannelHandler;
 import dev.tlsaccept.server.TlsConnectionHandler;
 import dev.tlsaccept.server.TlsServer;
+import dev.tlsaccept.server.TlsServerStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -334,6 +335,24 @@ class TlsAcceptAutoConfigurationTests {
 			assertThat(context.getEnvironment().getProperty("local.tlsaccept.edge.port", Integer.class))
 				.isEqualTo(listener.getPort());
 		});
+	}
+
+	@Test
+	void stoppingListenerLogsOneInfoLine(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.port=0").run((context) -> {
+			context.stop();
+			assertThat(output).containsPattern("INFO .*TLS listener 'edge' stopped in \\d+ ms: no connection to drain");
+		});
+	}
+
+	@Test
+	void stoppedMessageSaysWhetherConnectionsDrainedOrWereClosed() {
+		TlsServerStats two = new TlsServerStats(2, 1, 0, 0, 0, 0, 0);
+		assertThat(TlsListener.stoppedMessage("edge", two, Duration.ofMillis(40), Duration.ofSeconds(30)))
+			.isEqualTo("TLS listener 'edge' stopped in 40 ms: 2 connections drained, 1 pending handshake");
+		assertThat(TlsListener.stoppedMessage("edge", two, Duration.ofMillis(30_005), Duration.ofSeconds(30)))
+			.isEqualTo("TLS listener 'edge' stopped in 30005 ms: 2 connections open when it stopped accepting;"
+					+ " those still open after shutdown-timeout PT30S were closed, 1 pending handshake");
 	}
 
 	@Test

@@ -117,6 +117,22 @@ class TlsListenerSniTests {
 			});
 	}
 
+	@Test
+	void sniCertificateThatNoEnabledSuiteServesFailsStartupNamingTheServerName() throws Exception {
+		KeyMaterial rsa = TestTls.rsaKeyMaterial(java.time.Instant.now().minusSeconds(60), java.time.Duration.ofDays(30));
+		this.contextRunner.withPropertyValues(bundle("api", rsa))
+			.withPropertyValues("tlsaccept.listeners.edge.protocols=TLSv1.2",
+					"tlsaccept.listeners.edge.cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new TlsListenerStartupFailureAnalyzer(null)
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("with its RSA key for server name 'api.example.com'")
+					.contains("tlsaccept.listeners.edge.sni.bundles[api.example.com]")
+					.contains("Property: tlsaccept.listeners.edge.cipher-suites");
+			});
+	}
+
 	private static X509Certificate certificate(int port, String serverName) throws Exception {
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(null, new TrustManager[] { new TestTls.TrustAll() }, new SecureRandom());

@@ -3,6 +3,8 @@ package dev.tlsaccept.autoconfigure;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import dev.tlsaccept.keys.KeyMaterial;
@@ -10,12 +12,17 @@ import dev.tlsaccept.keys.SelfSignedCertificate;
 import dev.tlsaccept.server.TlsChannelHandler;
 import dev.tlsaccept.server.TlsConnectionHandler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.core.env.MapPropertySource;
@@ -26,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Each startup failure fails fast, and the analyzer names the property and the fix.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TlsListenerStartupFailureAnalyzerTests {
 
 	private static final String SECRET = "Hunter2-do-not-print";
@@ -195,6 +203,71 @@ class TlsListenerStartupFailureAnalyzerTests {
 		assertThat(password.getDescription()).contains("Property: tlsaccept.listeners.edge.key-store.password")
 			.doesNotContain(SECRET)
 			.doesNotContain("Value:");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "jdk", "bouncy-castle" })
+	void protocolBelowTheEngineFloor(String engine) {
+		this.contextRunner
+			.withPropertyValues("tlsaccept.listeners.edge.engine=" + engine, "tlsaccept.listeners.edge.protocols=TLSv1")
+			.run(failsWith("tlsaccept.listeners.edge.protocols", "enables TLSv1,", "refuses to negotiate",
+					"from tlsaccept.listeners.edge.protocols", "to [TLSv1.3, TLSv1.2]"));
+	}
+
+	@Test
+	void protocolBelowTheFloorBesideAGoodOne() {
+		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.protocols=TLSv1.3,TLSv1.1")
+			.run(failsWith("tlsaccept.listeners.edge.protocols", "enables TLSv1.1,", "to [TLSv1.3, TLSv1.2]"));
+	}
+
+	@Test
+	void tls13WithOnlyTls12Suites() {
+		this.contextRunner
+			.withPropertyValues("tlsaccept.listeners.edge.protocols=TLSv1.3",
+					"tlsaccept.listeners.edge.cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
+			.run(failsWith("tlsaccept.listeners.edge.cipher-suites", "cannot complete any handshake",
+					"serves TLSv1.3 with", "from tlsaccept.listeners.edge.cipher-suites", "TLS_AES_128_GCM_SHA256"));
+	}
+
+	@Test
+	void ecKeyWithOnlyRsaSuites() {
+		// the self-signed certificate has an EC P-256 key
+		this.contextRunner
+			.withPropertyValues("tlsaccept.listeners.edge.protocols=TLSv1.2",
+					"tlsaccept.listeners.edge.cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+			.run(failsWith("tlsaccept.listeners.edge.cipher-suites", "with its EC key (from the self-signed certificate",
+					"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+	}
+
+	@Test
+	void rsaKeyWithOnlyEcdsaSuites() throws Exception {
+		KeyMaterial rsa = TestTls.rsaKeyMaterial(Instant.now().minusSeconds(60), Duration.ofDays(30));
+		Path certificate = TestTls.writeCertificatePem(rsa, this.directory.resolve("rsa.crt"));
+		Path key = TestTls.writeKeyPem(rsa, this.directory.resolve("rsa.key"));
+		this.contextRunner
+			.withPropertyValues("tlsaccept.listeners.edge.key-store.certificate=" + certificate,
+					"tlsaccept.listeners.edge.key-store.private-key=" + key,
+					"tlsaccept.listeners.edge.cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
+							+ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
+			.run(failsWith("tlsaccept.listeners.edge.cipher-suites", "TLSv1.3 or TLSv1.2", "with its RSA key (from PEM",
+					"rsa.crt", "tlsaccept.listeners.edge.key-store.*)",
+					"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+	}
+
+	@Test
+	void protocolWithoutASuiteBesideAWorkingOneStartsWithAWarning(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.cipher-suites=TLS_AES_128_GCM_SHA256")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("TLS listener 'edge' enables TLSv1.2 but no enabled cipher suite serves it with"
+						+ " its EC key");
+			});
+	}
+
+	@Test
+	void engineFailureIsMappedFromItsTypedSetting() {
+		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.handshake-timeout=0s")
+			.run(failsWith("tlsaccept.listeners.edge.handshake-timeout", "must be positive", "positive duration"));
 	}
 
 	@Test

@@ -103,6 +103,30 @@ class TlsListenerStartupFailureReportTests {
 			.contains("Set tlsaccept.listeners.edge.allow[1] to an IPv4 or IPv6 CIDR block");
 	}
 
+	@Test
+	void springApplicationReportsAMisspelledKeyWithTheKnownOne(CapturedOutput output) {
+		String report = failedStartup(output, "--tlsaccept.listeners.edge.port=0",
+				"--tlsaccept.listeners.edge.client-auht=need");
+		assertThat(report).contains("Property: tlsaccept.listeners.edge.client-auht")
+			.contains("did you mean tlsaccept.listeners.edge.client-auth?")
+			.contains("Value: \"need\"");
+	}
+
+	@Test
+	void springApplicationReportsAProtocolBelowTheEngineFloor(CapturedOutput output) {
+		String report = failedStartup(output, "--tlsaccept.listeners.edge.port=0", "--tlsaccept.listeners.edge.protocols=TLSv1");
+		assertThat(report).contains("Property: tlsaccept.listeners.edge.protocols").contains("refuses to negotiate");
+	}
+
+	@Test
+	void springApplicationReportsSuitesThatServeNoEnabledProtocol(CapturedOutput output) {
+		String report = failedStartup(output, "--tlsaccept.listeners.edge.port=0",
+				"--tlsaccept.listeners.edge.protocols=TLSv1.3",
+				"--tlsaccept.listeners.edge.cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+		assertThat(report).contains("Property: tlsaccept.listeners.edge.cipher-suites")
+			.contains("cannot complete any handshake");
+	}
+
 	private String failedStartup(CapturedOutput output, String... args) {
 		SpringApplication application = new SpringApplication(TestApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);

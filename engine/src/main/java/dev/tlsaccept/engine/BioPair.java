@@ -15,13 +15,28 @@ import org.jspecify.annotations.Nullable;
  * <pre class="code">
  * BioPair pair = BioPair.create();
  * TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
+ * ByteBuffer fromPeer = ByteBuffer.allocate(0);
  * AcceptResult result;
- * while ((result = acceptor.accept()).error().isRetryable()) {
- *     pair.readToNetwork(toPeer);     // bytes the engine wants sent
- *     ...send toPeer, receive fromPeer...
- *     pair.writeFromNetwork(fromPeer); // bytes the peer sent
+ * do {
+ *     result = acceptor.accept();
+ *     transport.send(pair.drainToNetwork()); // after every call, 1 included
+ *     if (result.error() == SslError.WANT_READ) {
+ *         if (!fromPeer.hasRemaining()) {
+ *             fromPeer = transport.receive();
+ *         }
+ *         pair.writeFromNetwork(fromPeer);
+ *     }
  * }
+ * while (result.error().isRetryable());
  * </pre>
+ *
+ * <p><strong>Drain the network side after every call</strong> to {@code accept()},
+ * {@code read}, {@code write} and {@code shutdown}, whatever it returned: a call that returns
+ * {@code 1} can have written bytes the peer still needs. On TLS 1.2 the server's last flight
+ * (NewSessionTicket, ChangeCipherSpec and Finished: 807 bytes with the {@code jdk} engine) is
+ * written by the very call that completes the handshake; on TLS 1.3 session tickets may follow. A loop that sends only while
+ * {@code accept()} returns {@code WANT_*} leaves them in the pair, and a TLS 1.2 client waits for
+ * them forever. {@link #drainToNetwork()} takes everything pending in one call.
  *
  * <p>When the inbound buffer is empty the acceptor reports {@code WANT_READ}; when the outbound
  * buffer is full it reports {@code WANT_WRITE}. Call {@link #endOfInput()} when the transport
@@ -141,6 +156,18 @@ public final class BioPair {
 			this.outbound.compact();
 			this.outbound = drained(this.outbound);
 		}
+	}
+
+	/**
+	 * Take every byte the engine produced, to be sent to the peer: call it after every call to
+	 * the acceptor, also one that returned {@code 1} (see the class documentation).
+	 * @return a new buffer in read mode with the pending outbound bytes; empty (no remaining
+	 * bytes) when there are none
+	 */
+	public synchronized ByteBuffer drainToNetwork() {
+		ByteBuffer pending = ByteBuffer.allocate(this.outbound.position());
+		readToNetwork(pending);
+		return pending.flip();
 	}
 
 	/**

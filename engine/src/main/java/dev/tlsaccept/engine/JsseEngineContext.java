@@ -43,7 +43,7 @@ abstract class JsseEngineContext implements TlsEngineContext {
 		}
 		else {
 			if (!config.serverNameKeyMaterial().isEmpty()) {
-				throw new IllegalArgumentException("Key material per server name (SNI) is not supported by "
+				throw new TlsConfigException(TlsConfigException.Setting.SERVER_NAMES, "Key material per server name (SNI) is not supported by "
 						+ jsseProvider.getName() + ": use engine 'jdk', or one certificate with every name in its SANs");
 			}
 			KeyManagerFactory factory = KeyManagerFactory.getInstance(keyManagerAlgorithm, jsseProvider);
@@ -66,7 +66,7 @@ abstract class JsseEngineContext implements TlsEngineContext {
 		List<String> supportedProtocols = Arrays.asList(supported.getProtocols());
 		for (String protocol : config.protocols()) {
 			if (!supportedProtocols.contains(protocol)) {
-				throw new IllegalArgumentException("Protocol '" + protocol + "' is not supported by " + engineName
+				throw new TlsConfigException(TlsConfigException.Setting.PROTOCOLS, "Protocol '" + protocol + "' is not supported by " + engineName
 						+ ": use one of " + String.join(", ", supportedProtocols));
 			}
 		}
@@ -77,7 +77,7 @@ abstract class JsseEngineContext implements TlsEngineContext {
 				suites.add(suite);
 			}
 			else if (config.cipherSuites() != TlsConfig.DEFAULT_CIPHER_SUITES) {
-				throw new IllegalArgumentException("Cipher suite '" + suite + "' is not supported by " + engineName
+				throw new TlsConfigException(TlsConfigException.Setting.CIPHER_SUITES, "Cipher suite '" + suite + "' is not supported by " + engineName
 						+ ": use IANA names such as TLS_AES_128_GCM_SHA256");
 			}
 		}

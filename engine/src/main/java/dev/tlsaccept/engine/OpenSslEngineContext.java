@@ -44,7 +44,7 @@ final class OpenSslEngineContext implements TlsEngineContext {
 
 	OpenSslEngineContext(TlsConfig config) throws GeneralSecurityException {
 		if (!config.serverNameKeyMaterial().isEmpty()) {
-			throw new IllegalArgumentException("Key material per server name (SNI) is not supported by engine "
+			throw new TlsConfigException(TlsConfigException.Setting.SERVER_NAMES, "Key material per server name (SNI) is not supported by engine "
 					+ "'openssl': use engine 'jdk', or one certificate with every name in its SANs");
 		}
 		this.protocols = protocols(config);
@@ -89,7 +89,7 @@ final class OpenSslEngineContext implements TlsEngineContext {
 	private static List<String> protocols(TlsConfig config) {
 		for (String protocol : config.protocols()) {
 			if (!PROTOCOLS.contains(protocol) || ("TLSv1.3".equals(protocol) && !SslProvider.isTlsv13Supported(SslProvider.OPENSSL_REFCNT))) {
-				throw new IllegalArgumentException("Protocol '" + protocol + "' is not supported by "
+				throw new TlsConfigException(TlsConfigException.Setting.PROTOCOLS, "Protocol '" + protocol + "' is not supported by "
 						+ OpenSsl.versionString() + ": use one of TLSv1.3, TLSv1.2");
 			}
 		}
@@ -103,7 +103,7 @@ final class OpenSslEngineContext implements TlsEngineContext {
 				suites.add(suite);
 			}
 			else if (config.cipherSuites() != TlsConfig.DEFAULT_CIPHER_SUITES) {
-				throw new IllegalArgumentException("Cipher suite '" + suite + "' is not supported by "
+				throw new TlsConfigException(TlsConfigException.Setting.CIPHER_SUITES, "Cipher suite '" + suite + "' is not supported by "
 						+ OpenSsl.versionString() + ": use IANA names such as TLS_AES_128_GCM_SHA256");
 			}
 		}

@@ -28,7 +28,7 @@ final class ServerNames {
 		}
 		String name = normalized.startsWith("*.") ? normalized.substring(2) : normalized;
 		if (name.isEmpty() || name.contains("*") || name.startsWith(".") || name.contains("..")) {
-			throw new IllegalArgumentException("Server name '" + pattern
+			throw new TlsConfigException(TlsConfigException.Setting.SERVER_NAMES, "Server name '" + pattern
 					+ "' is not a host name or a wildcard such as *.example.com (one leading '*.' only)");
 		}
 		return normalized;

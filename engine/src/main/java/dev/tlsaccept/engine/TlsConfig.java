@@ -207,7 +207,7 @@ public final class TlsConfig {
 		 * @return this builder
 		 */
 		public Builder protocols(List<String> protocols) {
-			requireNotEmpty(protocols, "protocols");
+			requireNotEmpty(protocols, "protocols", TlsConfigException.Setting.PROTOCOLS);
 			this.protocols = protocols;
 			return this;
 		}
@@ -218,7 +218,7 @@ public final class TlsConfig {
 		 * @return this builder
 		 */
 		public Builder cipherSuites(List<String> cipherSuites) {
-			requireNotEmpty(cipherSuites, "cipherSuites");
+			requireNotEmpty(cipherSuites, "cipherSuites", TlsConfigException.Setting.CIPHER_SUITES);
 			this.cipherSuites = cipherSuites;
 			return this;
 		}
@@ -246,7 +246,8 @@ public final class TlsConfig {
 		 */
 		public Builder handshakeTimeout(Duration handshakeTimeout) {
 			if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-				throw new IllegalArgumentException("handshakeTimeout must be positive, was " + handshakeTimeout);
+				throw new TlsConfigException(TlsConfigException.Setting.HANDSHAKE_TIMEOUT,
+						"handshakeTimeout must be positive, was " + handshakeTimeout);
 			}
 			this.handshakeTimeout = handshakeTimeout;
 			return this;
@@ -306,21 +307,29 @@ public final class TlsConfig {
 			return this;
 		}
 
+		/**
+		 * Build the configuration.
+		 * @return the configuration
+		 * @throws TlsConfigException with {@link TlsConfigException.Setting#CLIENT_AUTH} when client
+		 * authentication has no trust material, or
+		 * {@link TlsConfigException.Setting#REJECT_UNKNOWN_SERVER_NAMES} when unknown names are
+		 * rejected but no name is configured
+		 */
 		public TlsConfig build() {
 			if (this.rejectUnknownServerNames && this.serverNameKeyMaterial.isEmpty()) {
-				throw new IllegalStateException(
+				throw new TlsConfigException(TlsConfigException.Setting.REJECT_UNKNOWN_SERVER_NAMES,
 						"rejectUnknownServerNames needs at least one server name: configure serverNameKeyMaterial");
 			}
 			if (this.clientAuth != ClientAuth.NONE && this.trustMaterial == null) {
-				throw new IllegalStateException("client auth " + this.clientAuth
+				throw new TlsConfigException(TlsConfigException.Setting.CLIENT_AUTH, "client auth " + this.clientAuth
 						+ " needs trust material: configure the certificates that sign client certificates");
 			}
 			return new TlsConfig(this);
 		}
 
-		private static void requireNotEmpty(List<String> values, String name) {
+		private static void requireNotEmpty(List<String> values, String name, TlsConfigException.Setting setting) {
 			if (values == null || values.isEmpty()) {
-				throw new IllegalArgumentException(name + " must not be empty");
+				throw new TlsConfigException(setting, name + " must not be empty");
 			}
 		}
 

@@ -26,7 +26,7 @@ public final class TlsEngines {
 	public static TlsEngine get(String name) {
 		TlsEngine engine = all(TlsEngines.class.getClassLoader()).get(name);
 		if (engine == null) {
-			throw new IllegalArgumentException(
+			throw new TlsConfigException(TlsConfigException.Setting.ENGINE,
 					"Unknown TLS engine '" + name + "': use one of " + String.join(", ", names()));
 		}
 		return engine;

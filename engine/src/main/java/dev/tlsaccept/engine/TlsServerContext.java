@@ -61,8 +61,9 @@ public final class TlsServerContext implements AutoCloseable {
 	 * Create the server context for a configuration, with the engine it names.
 	 * @param config the configuration
 	 * @return the context
-	 * @throws IllegalArgumentException for an unknown engine, protocol or cipher suite
-	 * @throws IllegalStateException when the engine cannot run here or rejects the key material
+	 * @throws TlsConfigException for an unknown or unavailable engine, a protocol or cipher suite
+	 * the engine does not know, key material it rejects; {@link TlsConfigException#setting()} says
+	 * which setting to change
 	 */
 	public static TlsServerContext create(TlsConfig config) {
 		Objects.requireNonNull(config, "config must not be null");
@@ -72,13 +73,15 @@ public final class TlsServerContext implements AutoCloseable {
 	static TlsServerContext create(TlsConfig config, TlsEngine engine) {
 		String unavailable = engine.unavailabilityReason();
 		if (unavailable != null) {
-			throw new IllegalStateException("TLS engine '" + engine.name() + "' is not available: " + unavailable);
+			throw new TlsConfigException(TlsConfigException.Setting.ENGINE,
+					"TLS engine '" + engine.name() + "' is not available: " + unavailable);
 		}
 		try {
 			return new TlsServerContext(config, engine, engine.createContext(config));
 		}
 		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("TLS engine '" + engine.name() + "' cannot use the key material of "
+			throw new TlsConfigException(TlsConfigException.Setting.KEY_MATERIAL,
+					"TLS engine '" + engine.name() + "' cannot use the key material of "
 					+ config.keyMaterial().source() + ": " + ex.getMessage(), ex);
 		}
 	}

@@ -34,7 +34,9 @@ import org.springframework.boot.health.contributor.Status;
  * {@code ssl} indicator.</li>
  * </ul>
  * Details: {@code listeners} (state and port by name), {@code expiringCertificates},
- * {@code invalidCertificates}.
+ * {@code invalidCertificates}. Certificate subjects follow the masking rule of
+ * {@code /actuator/tlslisteners} ({@code management.endpoint.tlslisteners.show-values}): a health
+ * indicator does not know its caller, so they are shown only when that is {@code always}.
  */
 public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 
@@ -46,6 +48,8 @@ public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 
 	private final Clock clock;
 
+	private final ShowValues.Masker masker;
+
 	/**
 	 * Create an indicator.
 	 * @param listeners the listeners
@@ -53,14 +57,16 @@ public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 	 * unexpected)
 	 * @param warningThreshold how long before expiry a certificate is listed as expiring
 	 * @param clock gives "now"
+	 * @param showSubjects whether certificate subjects are shown rather than masked
 	 */
 	public TlsAcceptHealthIndicator(TlsListeners listeners, BooleanSupplier contextRunning, Duration warningThreshold,
-			Clock clock) {
+			Clock clock, boolean showSubjects) {
 		super("TLS listeners health check failed");
 		this.listeners = listeners;
 		this.contextRunning = contextRunning;
 		this.warningThreshold = warningThreshold;
 		this.clock = clock;
+		this.masker = new ShowValues.Masker(showSubjects);
 	}
 
 	@Override
@@ -82,7 +88,7 @@ public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 				details.put("failure", String.valueOf(listener.getServer().failure().getMessage()));
 			}
 			for (X509Certificate certificate : listener.getContext().config().keyMaterial().certificateChain()) {
-				CertificateDescriptor described = CertificateDescriptor.of(certificate, now, new ShowValues.Masker(true));
+				CertificateDescriptor described = CertificateDescriptor.of(certificate, now, this.masker);
 				CertificateStatus certificateStatus = new CertificateStatus(listener.getName(), described.subject(),
 						described.serialNumber(), described.notAfter(), described.daysLeft(), described.validity());
 				if (!"VALID".equals(described.validity())) {
@@ -120,7 +126,7 @@ public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 	 * A certificate of a listener that is expiring or invalid.
 	 *
 	 * @param listener the listener name
-	 * @param subject the certificate subject
+	 * @param subject the certificate subject, {@code ******} unless shown
 	 * @param serialNumber the serial number in hex
 	 * @param notAfter end of validity
 	 * @param daysLeft whole days until {@code notAfter}

@@ -23,20 +23,28 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Micrometer metrics of tlsaccept, with low-cardinality tags only (never the peer, SNI or a
- * fingerprint):
+ * fingerprint). Tag values follow one rule, that of Spring's {@code http.server.requests}
+ * ({@code outcome=SUCCESS}, {@code status=CLIENT_ERROR}, {@code exception=none}): a value from a
+ * closed set that tlsaccept defines is an upper-case constant; a name the TLS protocol defines is
+ * written as the protocol writes it ({@code TLSv1.3}, {@code handshake_failure}); a value that
+ * does not exist is {@code none}.
  * <ul>
- * <li>{@value #HANDSHAKES} timer, tagged {@code listener}, {@code outcome} ({@code success} /
- * {@code failure}), {@code error} ({@code NONE}, {@code SSL}, {@code SYSCALL},
- * {@code ZERO_RETURN}) and {@code protocol} (negotiated, {@code none} when the handshake
- * failed);</li>
+ * <li>{@value #HANDSHAKES} timer, tagged {@code listener}, {@code outcome} ({@code SUCCESS} /
+ * {@code FAILURE}), {@code error} ({@code NONE}, {@code SSL}, {@code SYSCALL},
+ * {@code ZERO_RETURN}: the {@code SSL_get_error} constant) and {@code protocol} (negotiated,
+ * {@code none} when the handshake failed);</li>
  * <li>{@value #ALERTS} counter, tagged {@code listener}, {@code alert} (RFC 8446 name) and
- * {@code direction} ({@code sent} / {@code received});</li>
+ * {@code direction} ({@code SENT} / {@code RECEIVED});</li>
  * <li>{@value #ACTIVE_CONNECTIONS} and {@value #PENDING_HANDSHAKES} gauges, tagged
  * {@code listener};</li>
+ * <li>{@value #CONNECTIONS_CLOSED} counter, tagged {@code listener} and {@code reason}
+ * ({@code IDLE_TIMEOUT}, {@code MAX_LIFETIME});</li>
+ * <li>{@value #HANDSHAKES_CUT} counter, tagged {@code listener} and {@code reason}
+ * ({@code STALLED});</li>
  * <li>{@value #REFUSED} counter of connections closed at once by an admission rule, tagged
- * {@code listener} and {@code rule} ({@code max-connections}, {@code max-pending-handshakes},
- * {@code deny}, {@code allow}, {@code max-pending-handshakes-per-source},
- * {@code max-handshakes-per-second-per-source}).</li>
+ * {@code listener} and {@code rule} ({@code MAX_CONNECTIONS}, {@code MAX_PENDING_HANDSHAKES},
+ * {@code DENY}, {@code ALLOW}, {@code MAX_PENDING_HANDSHAKES_PER_SOURCE},
+ * {@code MAX_HANDSHAKES_PER_SECOND_PER_SOURCE}: the property of the rule, as a constant).</li>
  * </ul>
  */
 public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
@@ -53,7 +61,7 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 	/** Gauge of handshakes in progress. */
 	public static final String PENDING_HANDSHAKES = "tlsaccept.handshakes.pending";
 
-	/** Counter of established connections the listener closed, tagged {@code reason} (idle-timeout, max-lifetime). */
+	/** Counter of established connections the listener closed, tagged {@code reason} (IDLE_TIMEOUT, MAX_LIFETIME). */
 	public static final String CONNECTIONS_CLOSED = "tlsaccept.connections.closed";
 
 	/** Counter of pending handshakes cut to make room for ones that progress, tagged {@code reason}. */
@@ -62,7 +70,10 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 	/** Counter of connections refused at once by an admission rule. */
 	public static final String REFUSED = "tlsaccept.connections.refused";
 
-	/** The {@code rule} tag of {@value #REFUSED}, with the count of each rule. */
+	/** The tag value of a value that does not exist, as Micrometer's {@code KeyValue.NONE_VALUE}. */
+	private static final String NONE = "none";
+
+	/** The property of each rule of {@value #REFUSED} (its {@code rule} tag as a constant), with its count. */
 	private static final Map<String, ToDoubleFunction<TlsServerStats>> REFUSED_BY_RULE = refusedByRule();
 
 	private final MeterRegistry registry;
@@ -82,10 +93,10 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 	@Override
 	public void handshakeFinished(HandshakeEvent event) {
 		AcceptResult result = event.result();
-		String protocol = (result.protocol() != null) ? result.protocol() : "none";
+		String protocol = (result.protocol() != null) ? result.protocol() : NONE;
 		Timer.builder(HANDSHAKES)
 			.description("Finished TLS handshakes of tlsaccept listeners")
-			.tags(Tags.of("listener", event.listener(), "outcome", result.isSuccess() ? "success" : "failure", "error",
+			.tags(Tags.of("listener", event.listener(), "outcome", result.isSuccess() ? "SUCCESS" : "FAILURE", "error",
 					result.error().name(), "protocol", protocol))
 			.register(this.registry)
 			.record(result.duration());
@@ -93,8 +104,7 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 		if (alert != null) {
 			Counter.builder(ALERTS)
 				.description("TLS alerts sent or received during handshakes of tlsaccept listeners")
-				.tags(Tags.of("listener", event.listener(), "alert", alert.name(), "direction",
-						alert.direction().name().toLowerCase(Locale.ROOT)))
+				.tags(Tags.of("listener", event.listener(), "alert", alert.name(), "direction", alert.direction().name()))
 				.register(this.registry)
 				.increment();
 		}
@@ -115,21 +125,21 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 				.register(registry);
 			FunctionCounter.builder(CONNECTIONS_CLOSED, listener, (each) -> each.getStats().closedIdle())
 				.description("Established connections of a tlsaccept listener closed by the listener, by reason")
-				.tags("listener", listener.getName(), "reason", "idle-timeout")
+				.tags("listener", listener.getName(), "reason", "IDLE_TIMEOUT")
 				.register(registry);
 			FunctionCounter.builder(CONNECTIONS_CLOSED, listener, (each) -> each.getStats().closedLifetime())
 				.description("Established connections of a tlsaccept listener closed by the listener, by reason")
-				.tags("listener", listener.getName(), "reason", "max-lifetime")
+				.tags("listener", listener.getName(), "reason", "MAX_LIFETIME")
 				.register(registry);
 			FunctionCounter.builder(HANDSHAKES_CUT, listener, (each) -> each.getStats().stalledHandshakesCut())
 				.description("Pending handshakes of a tlsaccept listener cut because they stalled while others "
 						+ "needed the slot (max-pending-handshakes reached, or under pressure)")
-				.tags("listener", listener.getName(), "reason", "stalled")
+				.tags("listener", listener.getName(), "reason", "STALLED")
 				.register(registry);
 			REFUSED_BY_RULE.forEach((rule, count) -> FunctionCounter
 				.builder(REFUSED, listener, (each) -> count.applyAsDouble(each.getStats()))
 				.description("Connections closed at once by an admission rule of a tlsaccept listener")
-				.tags("listener", listener.getName(), "rule", rule)
+				.tags("listener", listener.getName(), "rule", rule.toUpperCase(Locale.ROOT).replace('-', '_'))
 				.register(registry));
 		}
 	}

@@ -20,6 +20,7 @@ import dev.tlsaccept.record.HandshakeRecord;
 import dev.tlsaccept.record.HandshakeRepository;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -33,11 +34,18 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * {@link HandshakeRepository}, with a summary (counts by code, error, alert and protocol, duration
  * percentiles); one handshake in full by id; {@code DELETE} forgets them all.
  *
+ * <p>Read-only by default ({@code defaultAccess = READ_ONLY}, Spring Boot's endpoint access
+ * model): {@code DELETE} exists only with
+ * {@code management.endpoint.tlshandshakes.access=unrestricted}, which should go with Spring
+ * Security rules that let only operators call it (or with
+ * {@code management.endpoints.access.default=unrestricted}, which applies to every endpoint;
+ * {@code management.endpoints.access.max-permitted} caps both).
+ *
  * <p>Peer addresses, SNI host names and client-certificate subjects and issuers are personal
  * data: they are shown as {@code management.endpoint.tlshandshakes.show-values} allows
  * ({@code never} by default), {@code ******} otherwise. No certificate or key is ever shown.
  */
-@Endpoint(id = "tlshandshakes")
+@Endpoint(id = "tlshandshakes", defaultAccess = Access.READ_ONLY)
 public class TlsHandshakesEndpoint {
 
 	private final HandshakeRepository repository;
@@ -117,7 +125,8 @@ public class TlsHandshakesEndpoint {
 	}
 
 	/**
-	 * Forget every recorded handshake.
+	 * Forget every recorded handshake. Not available unless
+	 * {@code management.endpoint.tlshandshakes.access} is {@code unrestricted}.
 	 */
 	@DeleteOperation
 	public void clear() {

@@ -15,7 +15,8 @@ public class TlsListenersEndpointProperties {
 
 	/**
 	 * When to show the subjects and issuers of the listeners' certificates instead of masking
-	 * them.
+	 * them. Also applies to the subjects in the tlsaccept health details, where only 'always'
+	 * shows them (a health indicator does not know its caller).
 	 */
 	private Show showValues = Show.NEVER;
 

@@ -69,14 +69,14 @@ class SourceRefusalsTests {
 				.containsEntry("refusedMaxPendingHandshakesPerSource", 0)
 				.containsEntry("refusedMaxHandshakesPerSecondPerSource", 0)
 				.containsEntry("refusedMaxPendingHandshakes", 0);
-			assertThat(registry.get(TlsAcceptMetrics.REFUSED).tags("listener", "edge", "rule", "deny").functionCounter()
+			assertThat(registry.get(TlsAcceptMetrics.REFUSED).tags("listener", "edge", "rule", "DENY").functionCounter()
 				.count()).isEqualTo(2.0);
-			assertThat(registry.get(TlsAcceptMetrics.REFUSED).tags("listener", "edge", "rule", "allow").functionCounter()
+			assertThat(registry.get(TlsAcceptMetrics.REFUSED).tags("listener", "edge", "rule", "ALLOW").functionCounter()
 				.count()).isZero();
 			assertThat(registry.find(TlsAcceptMetrics.REFUSED).tag("listener", "edge").functionCounters())
 				.extracting((counter) -> counter.getId().getTag("rule"))
-				.containsExactlyInAnyOrder("max-connections", "max-pending-handshakes", "deny", "allow",
-						"max-pending-handshakes-per-source", "max-handshakes-per-second-per-source");
+				.containsExactlyInAnyOrder("MAX_CONNECTIONS", "MAX_PENDING_HANDSHAKES", "DENY", "ALLOW",
+						"MAX_PENDING_HANDSHAKES_PER_SOURCE", "MAX_HANDSHAKES_PER_SECOND_PER_SOURCE");
 		});
 	}
 

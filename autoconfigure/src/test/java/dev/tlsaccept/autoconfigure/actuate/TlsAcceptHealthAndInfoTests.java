@@ -51,8 +51,26 @@ class TlsAcceptHealthAndInfoTests {
 					.containsKeys("subject", "serialNumber", "notAfter")
 					.containsEntry("listener", "edge")
 					.containsEntry("validity", "VALID")
-					.containsEntry("daysLeft", 4);
+					.containsEntry("daysLeft", 4)
+					.containsEntry("subject", "******");
 			});
+	}
+
+	@Test
+	void certificateSubjectsFollowTheShowValuesOfTheListenersEndpoint() {
+		ApplicationContextRunner expiring = this.contextRunner
+			.withBean(Clock.class, () -> Clock.offset(Clock.systemUTC(), Duration.ofDays(360)));
+		expiring.withPropertyValues("management.endpoint.tlslisteners.show-values=always")
+			.run((context) -> assertThat(subject(context)).isEqualTo("CN=tlsaccept self-signed"));
+		expiring.withPropertyValues("management.endpoint.tlslisteners.show-values=when-authorized")
+			.run((context) -> assertThat(subject(context)).isEqualTo("******"));
+		expiring.withPropertyValues("management.endpoint.tlslisteners.show-values=never")
+			.run((context) -> assertThat(subject(context)).isEqualTo("******"));
+	}
+
+	private static String subject(org.springframework.context.ApplicationContext context) {
+		Health health = context.getBean(TlsAcceptHealthIndicator.class).health(true);
+		return JsonPath.read(TlsHandshakesEndpointTests.json(health.getDetails()), "$.expiringCertificates[0].subject");
 	}
 
 	@Test

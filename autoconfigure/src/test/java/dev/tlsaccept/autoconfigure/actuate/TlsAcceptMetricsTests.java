@@ -43,16 +43,16 @@ class TlsAcceptMetricsTests {
 				null, null, "secret.example.com", null, List.of(),
 				TlsAlert.of(70, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT), "x", "unsupported protocol")));
 		Timer success = registry.get(TlsAcceptMetrics.HANDSHAKES)
-			.tags("listener", "edge", "outcome", "success", "error", "NONE", "protocol", "TLSv1.3")
+			.tags("listener", "edge", "outcome", "SUCCESS", "error", "NONE", "protocol", "TLSv1.3")
 			.timer();
 		assertThat(success.count()).isEqualTo(1);
 		assertThat(success.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(12.0);
 		Timer failure = registry.get(TlsAcceptMetrics.HANDSHAKES)
-			.tags("listener", "edge", "outcome", "failure", "error", "SSL", "protocol", "none")
+			.tags("listener", "edge", "outcome", "FAILURE", "error", "SSL", "protocol", "none")
 			.timer();
 		assertThat(failure.count()).isEqualTo(1);
 		assertThat(registry.get(TlsAcceptMetrics.ALERTS)
-			.tags("listener", "edge", "alert", "protocol_version", "direction", "sent")
+			.tags("listener", "edge", "alert", "protocol_version", "direction", "SENT")
 			.counter()
 			.count()).isEqualTo(1.0);
 		for (Meter meter : registry.getMeters()) {
@@ -74,16 +74,41 @@ class TlsAcceptMetricsTests {
 			Clients.plaintextHttp(port);
 			await().untilAsserted(() -> {
 				assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES)
-					.tags("listener", "edge", "outcome", "success", "protocol", "TLSv1.2")
+					.tags("listener", "edge", "outcome", "SUCCESS", "protocol", "TLSv1.2")
 					.timer()).isNotNull();
 				assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES)
-					.tags("listener", "edge", "outcome", "failure", "error", "SSL")
+					.tags("listener", "edge", "outcome", "FAILURE", "error", "SSL")
 					.timer()).isNotNull();
 			});
 			assertThat(registry.get(TlsAcceptMetrics.ACTIVE_CONNECTIONS).tag("listener", "edge").gauge().value())
 				.isGreaterThanOrEqualTo(0);
 			assertThat(registry.get(TlsAcceptMetrics.PENDING_HANDSHAKES).tag("listener", "edge").gauge().value())
 				.isEqualTo(0);
+		});
+	}
+
+	@Test
+	void tagValuesFollowOneCaseRule() {
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBean(TlsAcceptMetrics.class).bindTo(registry);
+			int port = context.getBean(TlsListener.class).getPort();
+			Clients.handshake(port, "TLSv1.3");
+			Clients.plaintextHttp(port);
+			await().untilAsserted(() -> assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES).timers()).hasSize(2));
+			assertThat(registry.getMeters()).isNotEmpty().allSatisfy((meter) -> {
+				for (Tag tag : meter.getId().getTags()) {
+					switch (tag.getKey()) {
+						// names the configuration or the TLS protocol defines, as written there
+						case "listener", "protocol", "alert" -> assertThat(tag.getValue()).isNotBlank();
+						// closed sets tlsaccept defines: constants, or none
+						default -> assertThat(tag.getValue()).as("%s %s", meter.getId().getName(), tag)
+							.matches("[A-Z][A-Z_0-9]*|none");
+					}
+				}
+			});
+			assertThat(registry.find(TlsAcceptMetrics.REFUSED).functionCounters()).isNotEmpty();
+			assertThat(registry.find(TlsAcceptMetrics.CONNECTIONS_CLOSED).functionCounters()).isNotEmpty();
 		});
 	}
 

@@ -1,0 +1,67 @@
+package dev.tlsaccept.engine;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+
+import dev.tlsaccept.keys.KeyMaterial;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+/**
+ * The README's examples of the BIO modes, compiled and run by {@link ReadmeExamplesTests}: the
+ * region between each pair of tag markers is what the README shows.
+ */
+final class ReadmeExamples {
+
+	private ReadmeExamples() {
+	}
+
+	static void greet(KeyMaterial keyMaterial, ServerSocket serverSocket) throws IOException {
+		// tag::blocking[]
+		TlsServerContext context = TlsServerContext.create(TlsConfig.builder(keyMaterial).build());
+		try (Socket socket = serverSocket.accept(); TlsAcceptor acceptor = context.newBlockingAcceptor(socket)) {
+			AcceptResult result = acceptor.accept();          // 1 NONE, or 0 / -1 with the reason
+			if (result.isSuccess()) {
+				acceptor.write(ByteBuffer.wrap("hello\n".getBytes(US_ASCII)));
+				acceptor.shutdown();                           // sends close_notify
+			}
+		}
+		// end::blocking[]
+		context.close();
+	}
+
+	/** Any transport: a socket, a message queue, a test's in-memory peer. */
+	interface Transport {
+
+		void send(ByteBuffer bytes) throws IOException;
+
+		ByteBuffer receive() throws IOException;
+
+	}
+
+	static AcceptResult handshake(TlsServerContext context, Transport transport) throws IOException {
+		// tag::pair[]
+		BioPair pair = BioPair.create();
+		TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
+		ByteBuffer fromPeer = ByteBuffer.allocate(0);
+		AcceptResult result;
+		do {
+			result = acceptor.accept();
+			// after every call, whatever it returned: on TLS 1.2 the call that returns 1
+			// writes the server's last flight (ChangeCipherSpec, Finished)
+			transport.send(pair.drainToNetwork());
+			if (result.error() == SslError.WANT_READ) {
+				if (!fromPeer.hasRemaining()) {
+					fromPeer = transport.receive(); // at the transport's end of stream: pair.endOfInput()
+				}
+				pair.writeFromNetwork(fromPeer);
+			}
+		}
+		while (result.error().isRetryable());
+		// end::pair[]
+		return result;
+	}
+
+}
