@@ -81,7 +81,8 @@ class ContractOutcomesOverHttpTests {
 	@DirtiesContext
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 			properties = { "tlsaccept.listeners.demo.bio-mode=non-blocking",
-					"tlsaccept.listeners.stall.bio-mode=non-blocking", "tlsaccept.listeners.mtls.bio-mode=non-blocking" })
+					"tlsaccept.listeners.stall.bio-mode=non-blocking", "tlsaccept.listeners.mtls.bio-mode=non-blocking",
+					"management.endpoint.tlshandshakes.access=unrestricted" })
 	class NonBlocking extends ContractOverHttp {
 
 	}
@@ -90,7 +91,8 @@ class ContractOutcomesOverHttpTests {
 	@DirtiesContext
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 			properties = { "tlsaccept.listeners.demo.bio-mode=blocking", "tlsaccept.listeners.stall.bio-mode=blocking",
-					"tlsaccept.listeners.mtls.bio-mode=blocking" })
+					"tlsaccept.listeners.mtls.bio-mode=blocking",
+					"management.endpoint.tlshandshakes.access=unrestricted" })
 	class Blocking extends ContractOverHttp {
 
 	}
@@ -99,7 +101,8 @@ class ContractOutcomesOverHttpTests {
 	@DirtiesContext
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 			properties = { "tlsaccept.listeners.demo.bio-mode=pair", "tlsaccept.listeners.stall.bio-mode=pair",
-					"tlsaccept.listeners.mtls.bio-mode=pair" })
+					"tlsaccept.listeners.mtls.bio-mode=pair",
+					"management.endpoint.tlshandshakes.access=unrestricted" })
 	class Pair extends ContractOverHttp {
 
 	}
@@ -334,7 +337,7 @@ class ContractOutcomesOverHttpTests {
 		}
 
 		/**
-		 * Clears the recorded handshakes, runs the client and returns the one handshake it caused,
+		 * Clears the recorded handshakes (DELETE is opted into above), runs the client and returns the one handshake it caused,
 		 * in full, as {@code GET /actuator/tlshandshakes/{id}} shows it.
 		 */
 		private Map<String, Object> record(String listener, ThrowingSupplier client) {
