@@ -81,6 +81,12 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 			return BouncyCastleTlsEngine.sentAlert(failure);
 		}
 
+		/** BCJSSE's server never renegotiates: it answers a ClientHello with a warning no_renegotiation. */
+		@Override
+		public boolean refusesRenegotiationWithWarning() {
+			return true;
+		}
+
 		/** BCJSSE raises an alert for a ClientHello it cannot read, but never writes it. */
 		@Override
 		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {

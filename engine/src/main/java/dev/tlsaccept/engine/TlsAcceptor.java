@@ -697,7 +697,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		catch (RenegotiationRefusedException ex) {
 			this.state = State.FAILED;
 			this.inboundClosed = true;
-			return new IoResult(-1, SslError.SSL, "no renegotiation");
+			return new IoResult(-1, SslError.SSL, RenegotiationRefusal.REASON);
 		}
 		catch (SSLException ex) {
 			this.writeLock.lock();
@@ -738,6 +738,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (direct == null) {
 			this.buffers.ensureAppIn(applicationSize());
 		}
+		boolean renegotiation = RenegotiationRefusal.isRenegotiation(this.buffers.netIn,
+				this.engine.getSession().getProtocol());
 		SSLEngineResult result = this.buffers.unwrap(this.engine, (direct != null) ? direct : this.buffers.appIn);
 		switch (result.getStatus()) {
 			case BUFFER_UNDERFLOW -> {
@@ -760,12 +762,12 @@ public final class TlsAcceptor implements AutoCloseable {
 			default -> {
 			}
 		}
-		// post-handshake messages: TLS 1.3 KeyUpdate is answered; a TLS 1.2 ClientHello on an
-		// established connection (client-initiated renegotiation) is refused
+		// post-handshake messages: a TLS 1.2 ClientHello on an established connection
+		// (client-initiated renegotiation) is refused; TLS 1.3 KeyUpdate is answered
 		HandshakeStatus status = result.getHandshakeStatus();
-		if (status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED
-				&& !"TLSv1.3".equals(this.engine.getSession().getProtocol())) {
-			throw new RenegotiationRefusedException();
+		if (renegotiation) {
+			refuseRenegotiation(status);
+			return true;
 		}
 		while (status == HandshakeStatus.NEED_TASK || status == HandshakeStatus.NEED_WRAP) {
 			if (status == HandshakeStatus.NEED_TASK) {
@@ -958,11 +960,36 @@ public final class TlsAcceptor implements AutoCloseable {
 		};
 	}
 
-	/** A TLS 1.2 client tried to renegotiate: refused, as OpenSSL does with SSL_OP_NO_RENEGOTIATION. */
+	/**
+	 * Refuse a client-initiated renegotiation, as OpenSSL 3 does by default: the alert goes out with
+	 * the next flush; when the engine's refusal ends the connection, it goes out now.
+	 * @throws RenegotiationRefusedException when the connection ends
+	 */
+	private void refuseRenegotiation(HandshakeStatus status) throws RenegotiationRefusedException {
+		this.writeLock.lock();
+		try {
+			ensureNetOut();
+			RenegotiationRefusal.Outcome outcome = RenegotiationRefusal.refuse(this.engine, status,
+					this.context.refusesRenegotiationWithWarning(), this.buffers.netOut);
+			if (this.context instanceof RefusalCounter counter) {
+				counter.renegotiationRefused(outcome.alert());
+			}
+			if (!outcome.connectionKept()) {
+				this.outboundClosed = true;
+				this.buffers.flushQuietly();
+				throw new RenegotiationRefusedException();
+			}
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	/** A TLS 1.2 client tried to renegotiate, and the refusal ended the connection. */
 	private static final class RenegotiationRefusedException extends SSLException {
 
 		RenegotiationRefusedException() {
-			super("no renegotiation");
+			super(RenegotiationRefusal.REASON);
 		}
 
 	}

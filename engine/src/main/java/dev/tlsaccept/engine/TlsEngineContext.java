@@ -58,6 +58,17 @@ public interface TlsEngineContext extends AutoCloseable {
 	}
 
 	/**
+	 * Whether the engine refuses a client-initiated TLS 1.2 renegotiation by itself with a warning
+	 * no_renegotiation alert and carries on, as OpenSSL 3 does (BCJSSE). When not, tlsaccept ends
+	 * the connection: the engine's own fatal alert (BoringSSL), or close_notify for an engine that
+	 * would renegotiate (SunJSSE).
+	 * @return {@code true} when the engine's refusal keeps the connection
+	 */
+	default boolean refusesRenegotiationWithWarning() {
+		return false;
+	}
+
+	/**
 	 * Protocols enabled on each engine.
 	 * @return protocol names
 	 */
