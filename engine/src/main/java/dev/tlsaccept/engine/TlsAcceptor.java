@@ -85,6 +85,9 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private boolean producedOutput;
 
+	/** The engine wrote a handshake record (its ServerHello), not only an alert. */
+	private boolean serverHelloSent;
+
 	/** The last wrap did not fit next to pending output: flush before wrapping again. */
 	private boolean netOutFull;
 
@@ -375,9 +378,13 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private void wrapHandshake() throws SSLException {
 		ensureNetOut();
+		int start = this.buffers.netOut.position();
 		SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
 		if (result.bytesProduced() > 0) {
 			this.producedOutput = true;
+			if (this.buffers.netOut.get(start) == InboundRecords.CONTENT_HANDSHAKE) {
+				this.serverHelloSent = true;
+			}
 		}
 		switch (result.getStatus()) {
 			case BUFFER_OVERFLOW -> {
@@ -547,10 +554,18 @@ public final class TlsAcceptor implements AutoCloseable {
 		return alert;
 	}
 
+	/**
+	 * The protocol the engine chose, once its ServerHello went out: before, engines report a
+	 * default ({@code TLSv1.2}: BCJSSE) or nothing ({@code ""}: BoringSSL) for hellos they refused.
+	 */
 	private @Nullable String handshakeProtocol() {
+		if (!this.serverHelloSent) {
+			return null;
+		}
 		try {
 			SSLSession session = this.engine.getHandshakeSession();
-			if (session != null && session.getProtocol() != null && !session.getProtocol().startsWith("NONE")) {
+			if (session != null && session.getProtocol() != null && !session.getProtocol().isEmpty()
+					&& !session.getProtocol().startsWith("NONE")) {
 				return session.getProtocol();
 			}
 		}

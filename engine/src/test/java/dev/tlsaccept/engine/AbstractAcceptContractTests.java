@@ -197,6 +197,7 @@ abstract class AbstractAcceptContractTests {
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, -1, SslError.SSL);
 		assertThat(result.reason()).isEqualTo("unsupported protocol");
+		assertThat(result.protocol()).as("no protocol was negotiated").isNull();
 		assertSent(result, 70);
 		assertThat(receivedAlert(client)).isEqualTo(70);
 		assertThat(result.engineMessage()).isNotBlank();
@@ -210,6 +211,7 @@ abstract class AbstractAcceptContractTests {
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, -1, SslError.SSL);
 		assertThat(result.reason()).isEqualTo("no shared cipher");
+		assertThat(result.protocol()).as("no protocol was negotiated").isNull();
 		assertSent(result, 40);
 		assertThat(receivedAlert(client)).isEqualTo(40);
 	}
@@ -222,6 +224,7 @@ abstract class AbstractAcceptContractTests {
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, -1, SslError.SSL);
 		assertThat(result.reason()).isEqualTo("http request");
+		assertThat(result.protocol()).as("not TLS at all").isNull();
 		assertThat(result.alert()).isNull();
 		assertThat(client.bytesReceived()).isEmpty();
 	}
@@ -291,6 +294,7 @@ abstract class AbstractAcceptContractTests {
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, -1, SslError.SSL);
 		assertThat(result.reason()).isEqualTo("packet length too long");
+		assertThat(result.protocol()).isNull();
 		assertSent(result, 22);
 		assertThat(RawClient.plaintextAlertIn(client.bytesReceived())).hasValueSatisfying(
 				(alert) -> assertThat(alert.description()).isEqualTo(22));
