@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param cipherSuite the negotiated cipher suite, when complete
  * @param serverName the SNI host name the client asked for, if any
  * @param applicationProtocol the ALPN protocol negotiated, if any
- * @param peerCertificates the client's certificate chain, leaf first; empty when none
+ * @param peerCertificates the client's certificate chain, leaf first, also when the server refused
+ * it (an untrusted or expired certificate); empty when none was sent
  * @param alert the alert sent or received when the handshake failed, if any was observed
  * @param engineMessage the engine's own message for a failure
  * @param reason a short human reason, in OpenSSL's words where OpenSSL has one

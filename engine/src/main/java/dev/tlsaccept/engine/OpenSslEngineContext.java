@@ -60,7 +60,7 @@ final class OpenSslEngineContext implements TlsEngineContext {
 			trust.init(config.trustMaterial().toKeyStore());
 			for (TrustManager manager : trust.getTrustManagers()) {
 				if (manager instanceof X509ExtendedTrustManager x509) {
-					builder.trustManager(new OpenSslTrustManager(x509));
+					builder.trustManager(new RefusedChainTrustManager(new OpenSslTrustManager(x509)));
 				}
 			}
 		}

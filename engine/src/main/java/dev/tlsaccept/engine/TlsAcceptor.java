@@ -133,6 +133,8 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private @Nullable AcceptResult finished;
 
+	private @Nullable SSLSession handshakeSession;
+
 	private @Nullable SSLException startFailure;
 
 	/** Where delegated tasks run, when not on the calling thread. */
@@ -308,6 +310,19 @@ public final class TlsAcceptor implements AutoCloseable {
 			task.run();
 			this.tasksRan = true;
 		}
+		rememberHandshakeSession();
+	}
+
+	/** Hold on to the handshake session: it keeps a refused client chain after the engine failed. */
+	private void rememberHandshakeSession() {
+		if (this.handshakeSession == null && this.state == State.HANDSHAKING) {
+			try {
+				this.handshakeSession = this.engine.getHandshakeSession();
+			}
+			catch (RuntimeException ex) {
+				// none yet
+			}
+		}
 	}
 
 	private AcceptResult runTasksElsewhere(Executor executor) {
@@ -416,6 +431,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (!unwrapDue()) {
 			return false;
 		}
+		rememberHandshakeSession();
 		this.buffers.ensureAppIn(256);
 		SSLEngineResult result = this.buffers.unwrap(this.engine, this.buffers.appIn);
 		if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
@@ -633,8 +649,8 @@ public final class TlsAcceptor implements AutoCloseable {
 			serverName = offered.serverName();
 		}
 		AcceptResult result = new AcceptResult(code, error, this.startedAt, elapsed(), this.wantReadTurns,
-				this.wantWriteTurns, handshakeProtocol(), null, serverName, null, List.of(), alert, engineMessage,
-				reason, offered);
+				this.wantWriteTurns, handshakeProtocol(), null, serverName, null,
+				RefusedChainTrustManager.refusedChain(this.handshakeSession), alert, engineMessage, reason, offered);
 		this.finished = result;
 		if (this.state != State.CLOSED) {
 			this.state = State.FAILED;

@@ -2,6 +2,7 @@ package dev.tlsaccept.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 import dev.tlsaccept.engine.ContractServer.Outcome;
@@ -359,6 +360,7 @@ abstract class AbstractAcceptContractTests {
 		assertThat(result.reason()).isEqualTo("certificate verify failed");
 		assertSent(result, expectedSentAlert(48, "o13"));
 		assertThat(receivedAlert(client)).isEqualTo(result.alert().number());
+		assertRefusedChainRecorded(result, pki.untrustedClientCert());
 	}
 
 	// o12
@@ -373,6 +375,15 @@ abstract class AbstractAcceptContractTests {
 		assertThat(result.reason()).isEqualTo("certificate verify failed");
 		assertSent(result, expectedSentAlert(48, "o12"));
 		assertThat(receivedAlert(client)).isEqualTo(result.alert().number());
+		assertRefusedChainRecorded(result, pki.untrustedClientCert());
+	}
+
+	/** The record shows the chain the client sent, though the engine refused it. */
+	private static void assertRefusedChainRecorded(AcceptResult result, Path clientCert) {
+		X509Certificate sent = KeyMaterials.trustFromPem(clientCert).certificates().get(0);
+		assertThat(result.peerCertificates()).as("the refused chain").isNotEmpty();
+		assertThat(result.peerCertificates().get(0).getSubjectX500Principal()).isEqualTo(sent.getSubjectX500Principal());
+		assertThat(result.peerCertificates().get(0).getIssuerX500Principal()).isEqualTo(sent.getIssuerX500Principal());
 	}
 
 	@Test
@@ -388,6 +399,7 @@ abstract class AbstractAcceptContractTests {
 		assertThat(result.alert()).isNotNull();
 		assertThat(result.alert().direction()).isEqualTo(TlsAlert.Direction.SENT);
 		assertThat(receivedAlert(client)).isEqualTo(result.alert().number());
+		assertRefusedChainRecorded(result, pki.expiredClientCert());
 	}
 
 	// p
