@@ -731,15 +731,19 @@ public final class TlsAcceptor implements AutoCloseable {
 			return new IoResult(-1, SslError.SSL, RenegotiationRefusal.REASON);
 		}
 		catch (SSLException ex) {
+			TlsAlert alert = FailureClassifier.receivedAlert(ex);
 			this.writeLock.lock();
 			try {
-				drainAlert(ex, null);
+				TlsAlert sent = drainAlert(ex, this.engine.getSession().getProtocol());
+				if (alert == null) {
+					alert = sent;
+				}
 			}
 			finally {
 				this.writeLock.unlock();
 			}
 			this.state = State.FAILED;
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, FailureClassifier.receivedAlert(ex)));
+			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, alert));
 		}
 		catch (IOException ex) {
 			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
