@@ -93,6 +93,9 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private boolean handshakeFinished;
 
+	/** The engine was given a chance to write its post-handshake messages (session tickets). */
+	private boolean postHandshakeWrapped;
+
 	private boolean peerClosedDuringHandshake;
 
 	/**
@@ -275,6 +278,12 @@ public final class TlsAcceptor implements AutoCloseable {
 			}
 			this.netOutFull = false;
 			if (this.handshakeFinished && status == HandshakeStatus.NOT_HANDSHAKING) {
+				if (!this.postHandshakeWrapped) {
+					this.postHandshakeWrapped = true;
+					if (wrapPostHandshakeMessages()) {
+						continue;
+					}
+				}
 				return success();
 			}
 			switch (status) {
@@ -302,6 +311,18 @@ public final class TlsAcceptor implements AutoCloseable {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Let the engine write what it queued after the handshake: BoringSSL holds its TLS 1.3
+	 * NewSessionTicket until the next wrap, and a client that waits for the ticket before it writes
+	 * ({@code gnutls-cli --waitresumption}) would wait forever. Other engines write nothing here.
+	 * @return {@code true} when bytes were produced (the loop flushes them)
+	 */
+	private boolean wrapPostHandshakeMessages() throws SSLException {
+		ensureNetOut();
+		SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
+		return result.bytesProduced() > 0;
 	}
 
 	private void runTasks() {

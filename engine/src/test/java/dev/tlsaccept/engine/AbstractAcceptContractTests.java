@@ -65,6 +65,14 @@ abstract class AbstractAcceptContractTests {
 		return openSslAlert;
 	}
 
+	/**
+	 * Whether this engine sends TLS 1.3 session tickets, so that clients resume (see README
+	 * "Engine differences": BCJSSE 1.84 sends none).
+	 */
+	boolean resumesTls13Sessions() {
+		return true;
+	}
+
 	@BeforeAll
 	static void createPki() {
 		pki = TestPki.create(pkiDirectory);
@@ -188,6 +196,29 @@ abstract class AbstractAcceptContractTests {
 			assertThat(output.protocol()).as(output.describe()).hasValue(protocol);
 			assertThat(new String(outcome.afterHandshake(), StandardCharsets.US_ASCII)).isEqualTo("ping\n");
 		}
+	}
+
+	/**
+	 * {@code gnutls-cli --waitresumption --resume} waits for the TLS 1.3 NewSessionTicket before it
+	 * writes a byte, then connects again with it: the server must send its ticket without waiting
+	 * for the application to write (BoringSSL holds it until the first write).
+	 */
+	@Test
+	void tls13ClientThatWaitsForTheSessionTicketGetsItAndResumes() throws Exception {
+		assumeTrue(GnutlsClient.isAvailable() || System.getenv("CI") != null, "gnutls-cli is not installed");
+		assumeTrue(resumesTls13Sessions(), "the engine sends no TLS 1.3 session tickets");
+		ContractServer server = start();
+		GnutlsResult output = new GnutlsClient().connect("127.0.0.1", server.port())
+			.caFile(pki.caCert())
+			.servername("localhost")
+			.tls13()
+			.args("--waitresumption", "--resume")
+			.timeout(WAIT)
+			.run();
+		assertThat(output.timedOut()).as(output.describe()).isFalse();
+		assertThat(output.stdout()).as(output.describe()).contains("This is a resumed session");
+		assertCell(finished(server.next(WAIT)), 1, SslError.NONE);
+		assertCell(finished(server.next(WAIT)), 1, SslError.NONE);
 	}
 
 	// c
