@@ -642,9 +642,17 @@ public final class TlsAcceptor implements AutoCloseable {
 		catch (SSLPeerUnverifiedException ex) {
 			// no client certificate
 		}
-		AcceptResult result = new AcceptResult(1, SslError.NONE, this.startedAt, elapsed(), this.wantReadTurns,
-				this.wantWriteTurns, session.getProtocol(), session.getCipherSuite(), serverName,
-				(alpn == null || alpn.isEmpty()) ? null : alpn, peers, null, null, null, clientHelloSummary());
+		AcceptResult result = AcceptResult.builder(1, SslError.NONE)
+			.startedAt(this.startedAt)
+			.duration(elapsed())
+			.turns(this.wantReadTurns, this.wantWriteTurns)
+			.protocol(session.getProtocol())
+			.cipherSuite(session.getCipherSuite())
+			.serverName(serverName)
+			.applicationProtocol((alpn == null || alpn.isEmpty()) ? null : alpn)
+			.peerCertificates(peers)
+			.clientHello(clientHelloSummary())
+			.build();
 		this.finished = result;
 		this.state = State.ESTABLISHED;
 		this.buffers.trimInbound();
@@ -669,9 +677,18 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (serverName == null && offered != null) {
 			serverName = offered.serverName();
 		}
-		AcceptResult result = new AcceptResult(code, error, this.startedAt, elapsed(), this.wantReadTurns,
-				this.wantWriteTurns, handshakeProtocol(), null, serverName, null,
-				RefusedChainTrustManager.refusedChain(this.handshakeSession), alert, engineMessage, reason, offered);
+		AcceptResult result = AcceptResult.builder(code, error)
+			.startedAt(this.startedAt)
+			.duration(elapsed())
+			.turns(this.wantReadTurns, this.wantWriteTurns)
+			.protocol(handshakeProtocol())
+			.serverName(serverName)
+			.peerCertificates(RefusedChainTrustManager.refusedChain(this.handshakeSession))
+			.alert(alert)
+			.engineMessage(engineMessage)
+			.reason(reason)
+			.clientHello(offered)
+			.build();
 		this.finished = result;
 		if (this.state != State.CLOSED) {
 			this.state = State.FAILED;
