@@ -194,7 +194,8 @@ final class OpenSslEngineContext implements TlsEngineContext {
 		if (messages.contains("EXCESSIVE_MESSAGE_SIZE")) {
 			return 47;
 		}
-		if (messages.contains("DECODE_ERROR") || messages.contains("BAD_PACKET_LENGTH")) {
+		if (messages.contains("DECODE_ERROR") || messages.contains("BAD_PACKET_LENGTH")
+				|| messages.contains("BAD_ALERT")) {
 			return 50;
 		}
 		return -1;

@@ -539,7 +539,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		String protocol = handshakeProtocol();
 		TlsAlert received = this.records.receivedAlert();
 		if (received == null) {
-			received = FailureClassifier.receivedAlert(failure);
+			received = this.context.receivedAlert(failure);
 		}
 		TlsAlert alert = received;
 		if (received == null) {
@@ -769,7 +769,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			return new IoResult(-1, SslError.SSL, RenegotiationRefusal.REASON);
 		}
 		catch (SSLException ex) {
-			TlsAlert alert = FailureClassifier.receivedAlert(ex);
+			TlsAlert alert = this.context.receivedAlert(ex);
 			this.writeLock.lock();
 			try {
 				TlsAlert sent = drainAlert(ex, this.engine.getSession().getProtocol());

@@ -267,6 +267,11 @@ public final class TlsServerContext implements AutoCloseable {
 		}
 
 		@Override
+		public @Nullable TlsAlert receivedAlert(SSLException failure) {
+			return TlsServerContext.this.engineContext.receivedAlert(failure);
+		}
+
+		@Override
 		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {
 			return TlsServerContext.this.engineContext.unwrittenAlert(failure);
 		}

@@ -86,6 +86,7 @@ class OpenSslEngineTests {
 				"TLSv1.2")).isEqualTo(20);
 		assertThat(OpenSslEngineContext.sentAlertNumber("DIGEST_CHECK_FAILED", "TLSv1.3")).isEqualTo(51);
 		assertThat(OpenSslEngineContext.sentAlertNumber("DECODE_ERROR", null)).isEqualTo(50);
+		assertThat(OpenSslEngineContext.sentAlertNumber("BAD_ALERT", "TLSv1.3")).as("an empty alert record").isEqualTo(50);
 		assertThat(OpenSslEngineContext.sentAlertNumber("NO_RENEGOTIATION", "TLSv1.2")).isEqualTo(100);
 		assertThat(OpenSslEngineContext.sentAlertNumber("SOMETHING_ELSE", null)).isEqualTo(-1);
 	}
