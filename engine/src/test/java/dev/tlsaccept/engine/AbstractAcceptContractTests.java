@@ -1,9 +1,14 @@
 package dev.tlsaccept.engine;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
 
 import dev.tlsaccept.engine.ContractServer.Outcome;
 import dev.tlsaccept.keys.KeyMaterial;
@@ -70,6 +75,19 @@ abstract class AbstractAcceptContractTests {
 	 * "Engine differences": BCJSSE 1.84 sends none).
 	 */
 	boolean resumesTls13Sessions() {
+		return true;
+	}
+
+	/**
+	 * What the JDK client reports when this engine refuses its renegotiation (README, "Engine
+	 * differences"): BCJSSE's warning no_renegotiation, as OpenSSL 3 sends it.
+	 */
+	String renegotiationRefusalSeenByClient() {
+		return "received handshake warning: no_renegotiation";
+	}
+
+	/** Whether the connection carries on after this engine refused a renegotiation. */
+	boolean keepsConnectionAfterRenegotiation() {
 		return true;
 	}
 
@@ -219,6 +237,61 @@ abstract class AbstractAcceptContractTests {
 		assertThat(output.stdout()).as(output.describe()).contains("This is a resumed session");
 		assertCell(finished(server.next(WAIT)), 1, SslError.NONE);
 		assertCell(finished(server.next(WAIT)), 1, SslError.NONE);
+	}
+
+	/**
+	 * tlsfuzzer's {@code test-renegotiation-disabled.py}: a ClientHello on an established TLS 1.2
+	 * connection, then application data at once.
+	 */
+	@Test
+	void tls12RenegotiationIsRefusedAsTheEngineCan() throws Exception {
+		ContractServer server = start();
+		try (EngineClient client = new EngineClient(server.port(), clientEngine("TLSv1.2"), WAIT)) {
+			client.handshake();
+			client.send(client.renegotiationHello(),
+					client.wrap(ByteBuffer.wrap("after\n".getBytes(StandardCharsets.US_ASCII))));
+			EngineClient.Answer answer = client.readAnswer();
+			assertThat(answer.failure()).as("%s", answer).isNotNull();
+			assertThat(answer.failure()).hasMessageContaining(renegotiationRefusalSeenByClient());
+			Outcome outcome = server.next(WAIT);
+			assertCell(finished(outcome), 1, SslError.NONE);
+			String read = new String(outcome.afterHandshake(), StandardCharsets.US_ASCII);
+			if (keepsConnectionAfterRenegotiation()) {
+				assertThat(read).as("the data after the refused hello").isEqualTo("after\n");
+			}
+			else {
+				assertThat(read).doesNotContain("after");
+			}
+		}
+		assertThat(this.server.renegotiationsRefused()).isOne();
+	}
+
+	/** tlsfuzzer's {@code test-fuzzed-ciphertext.py}: one bit flipped in an application data record. */
+	@Test
+	void bitFlippedApplicationDataIsAnsweredWithBadRecordMac() throws Exception {
+		ContractServer server = start();
+		for (String protocol : new String[] { "TLSv1.3", "TLSv1.2" }) {
+			try (EngineClient client = new EngineClient(server.port(), clientEngine(protocol), WAIT)) {
+				client.handshake();
+				ByteBuffer record = client.wrap(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+				record.put(record.limit() - 1, (byte) (record.get(record.limit() - 1) ^ 0x01));
+				client.send(record);
+				EngineClient.Answer answer = client.readAnswer();
+				assertThat(answer.failure()).as("%s %s", protocol, answer).isNotNull();
+				assertThat(answer.failure()).hasMessageContaining("bad_record_mac");
+				Outcome outcome = server.next(WAIT);
+				assertCell(finished(outcome), 1, SslError.NONE);
+				assertThat(new String(outcome.afterHandshake(), StandardCharsets.US_ASCII)).doesNotContain("GET");
+			}
+		}
+	}
+
+	private static SSLEngine clientEngine(String protocol) throws Exception {
+		TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+		trust.init(KeyMaterials.trustFromPem(pki.caCert()).toKeyStore());
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, trust.getTrustManagers(), null);
+		return EnginePairTests.client(context, protocol);
 	}
 
 	// c

@@ -58,6 +58,11 @@ final class ContractServer implements AutoCloseable {
 		this.acceptor.start();
 	}
 
+	/** How many renegotiations the server's context refused. */
+	long renegotiationsRefused() {
+		return this.context.renegotiationsRefused();
+	}
+
 	int port() {
 		return this.server.socket().getLocalPort();
 	}
