@@ -258,6 +258,7 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private AcceptResult handshake() throws IOException {
 		while (true) {
+			rememberHandshakeSession();
 			if (System.nanoTime() - this.deadlineNanos >= 0) {
 				return failure(-1, SslError.SYSCALL, null, null, FailureClassifier.HANDSHAKE_TIMED_OUT);
 			}
@@ -313,36 +314,11 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Let the engine write what it queued after the handshake: BoringSSL holds its TLS 1.3
-	 * NewSessionTicket until the next wrap, and a client that waits for the ticket before it writes
-	 * ({@code gnutls-cli --waitresumption}) would wait forever. Other engines write nothing here.
-	 * @return {@code true} when bytes were produced (the loop flushes them)
-	 */
-	private boolean wrapPostHandshakeMessages() throws SSLException {
-		ensureNetOut();
-		SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
-		return result.bytesProduced() > 0;
-	}
-
 	private void runTasks() {
 		Runnable task;
 		while ((task = this.engine.getDelegatedTask()) != null) {
 			task.run();
 			this.tasksRan = true;
-		}
-		rememberHandshakeSession();
-	}
-
-	/** Hold on to the handshake session: it keeps a refused client chain after the engine failed. */
-	private void rememberHandshakeSession() {
-		if (this.handshakeSession == null && this.state == State.HANDSHAKING) {
-			try {
-				this.handshakeSession = this.engine.getHandshakeSession();
-			}
-			catch (RuntimeException ex) {
-				// none yet
-			}
 		}
 	}
 
@@ -452,7 +428,6 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (!unwrapDue()) {
 			return false;
 		}
-		rememberHandshakeSession();
 		this.buffers.ensureAppIn(256);
 		SSLEngineResult result = this.buffers.unwrap(this.engine, this.buffers.appIn);
 		if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
@@ -625,6 +600,30 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.wantWriteTurns++;
 		return AcceptResult.retry(SslError.WANT_WRITE, this.startedAt, elapsed(), this.wantReadTurns,
 				this.wantWriteTurns);
+	}
+
+	/**
+	 * Let the engine write what it queued after the handshake: BoringSSL holds its TLS 1.3
+	 * NewSessionTicket until the next wrap, and a client that waits for the ticket before it writes
+	 * ({@code gnutls-cli --waitresumption}) would wait forever. Other engines write nothing here.
+	 * @return {@code true} when bytes were produced (the loop flushes them)
+	 */
+	private boolean wrapPostHandshakeMessages() throws SSLException {
+		ensureNetOut();
+		SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
+		return result.bytesProduced() > 0;
+	}
+
+	/** Hold on to the handshake session: it keeps a refused client chain after the engine failed. */
+	private void rememberHandshakeSession() {
+		if (this.handshakeSession == null && this.state == State.HANDSHAKING) {
+			try {
+				this.handshakeSession = this.engine.getHandshakeSession();
+			}
+			catch (RuntimeException ex) {
+				// none yet
+			}
+		}
 	}
 
 	private AcceptResult success() {
