@@ -322,7 +322,8 @@ final class Results {
 		if (!this.idle.isEmpty()) {
 			out.append("\nIdle established connections (each echoed a line, then idle; server -Xmx1g):\n\n");
 			out.append("| server | connections | still answering | tlsaccept threads | process threads (before → after) "
-					+ "| RSS per connection | heap per connection | native per connection | fresh echo p50 / p99 ms |\n");
+					+ "| RSS per connection | heap per connection (live / committed) | native per connection "
+					+ "| fresh echo p50 / p99 ms |\n");
 			out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 			for (Map<String, Object> entry : this.idle) {
 				if (!entry.containsKey("rssPerConnectionKB")) {
@@ -332,11 +333,12 @@ final class Results {
 				}
 				Map<?, ?> fresh = (Map<?, ?>) entry.get("freshEchoMs");
 				out.append(String.format(Locale.ROOT,
-						"| %s | %s | %s | %s → %s | %s → %s | %.1f KB | %.1f KB | %.1f KB | %.2f / %.2f |%n",
+						"| %s | %s | %s | %s → %s | %s → %s | %.1f KB | %.1f / %.1f KB | %.1f KB | %.2f / %.2f |%n",
 						entry.get("server"), entry.get("opened"), entry.get("stillAnsweringAfterIdle"),
 						entry.get("tlsacceptThreadsBefore"), entry.get("tlsacceptThreadsAfter"),
 						entry.get("processThreadsBefore"), entry.get("processThreadsAfter"),
 						(Double) entry.get("rssPerConnectionKB"), (Double) entry.get("heapPerConnectionKB"),
+						(Double) entry.getOrDefault("heapCommittedPerConnectionKB", Double.NaN),
 						(Double) entry.get("nativePerConnectionKB"), (Double) fresh.get("p50"), (Double) fresh.get("p99")));
 			}
 		}

@@ -149,7 +149,8 @@ public final class ServerMain {
 					.mapToLong(BufferPoolMXBean::getMemoryUsed)
 					.sum();
 				System.out.println("STATS " + ownThreads + " " + ManagementFactory.getThreadMXBean().getThreadCount()
-						+ " " + memory.getHeapMemoryUsage().getUsed() + " " + pendingNow + " " + direct);
+						+ " " + memory.getHeapMemoryUsage().getUsed() + " " + pendingNow + " " + direct + " "
+						+ memory.getHeapMemoryUsage().getCommitted());
 				System.out.flush();
 			}
 			else if (line.equals("quit")) {

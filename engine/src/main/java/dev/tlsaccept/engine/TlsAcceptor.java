@@ -10,12 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -55,6 +52,9 @@ import org.jspecify.annotations.Nullable;
  * The acceptor owns its transport: {@code close()} closes the socket or channel.
  */
 public final class TlsAcceptor implements AutoCloseable {
+
+	// The handshake lives here; the data phase in RecordChannel, the buffers in RecordBuffers, the
+	// engine's delegated tasks in DelegatedTasks. The lifecycle state below is the one that gates them.
 
 	private static final ByteBuffer EMPTY = RecordBuffers.EMPTY;
 
@@ -98,29 +98,8 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private boolean peerClosedDuringHandshake;
 
-	/**
-	 * Delegated tasks ran since the last unwrap: unwrap once even without new input, as SunJSSE
-	 * throws a task's failure (a ClientHello it cannot parse) only from the next wrap or unwrap.
-	 */
-	private boolean tasksRan;
-
 	/** The ClientHello was checked before the first byte of the server's answer left. */
 	private boolean helloChecked;
-
-	private volatile boolean inboundClosed;
-
-	private volatile boolean outboundClosed;
-
-	/**
-	 * Guards {@code netIn} and {@code appIn} in the data phase. Lock order: {@code readLock} before
-	 * {@link #writeLock} (a read may write: an alert, a KeyUpdate answer), never the other way round.
-	 * Locks, not monitors: a virtual thread blocked on the socket inside {@code synchronized} would
-	 * pin its carrier thread on JDK 21 to 23.
-	 */
-	private final ReentrantLock readLock = new ReentrantLock();
-
-	/** Guards {@code netOut} and BIO writes in the data phase. */
-	private final ReentrantLock writeLock = new ReentrantLock();
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
@@ -140,15 +119,10 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private @Nullable SSLException startFailure;
 
-	/** Where delegated tasks run, when not on the calling thread. */
-	private @Nullable Executor taskExecutor;
+	private final DelegatedTasks tasks;
 
-	private @Nullable Runnable tasksDone;
-
-	/** Delegated tasks run on the task executor now: the engine is theirs. */
-	private boolean tasksRunning;
-
-	private boolean releaseAfterTasks;
+	/** The data phase, once the handshake is done. */
+	private final RecordChannel channel;
 
 	TlsAcceptor(TlsEngineContext context, TlsConfig config, Bio bio) {
 		this.context = context;
@@ -156,6 +130,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.bio = bio;
 		this.buffers = new RecordBuffers(bio);
 		this.engine = context.newEngine(bio.remoteAddress());
+		this.tasks = new DelegatedTasks(this.engine, this::releaseEngine);
+		this.channel = new RecordChannel(this.engine, bio, this.buffers, this.tasks, new ChannelOwner());
 	}
 
 	/**
@@ -168,8 +144,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @param whenDone told when they are done; not called when the acceptor was closed meanwhile
 	 */
 	public void delegateTasks(Executor executor, Runnable whenDone) {
-		this.taskExecutor = Objects.requireNonNull(executor, "executor must not be null");
-		this.tasksDone = Objects.requireNonNull(whenDone, "whenDone must not be null");
+		this.tasks.delegateTo(executor, whenDone);
 	}
 
 	/**
@@ -185,11 +160,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (this.state == State.CLOSED) {
 			return failure(-1, SslError.SYSCALL, null, null, "acceptor closed");
 		}
-		synchronized (this) {
-			if (this.tasksRunning) {
-				return AcceptResult.retry(SslError.WANT_ASYNC, this.startedAt, elapsed(), this.wantReadTurns,
-						this.wantWriteTurns);
-			}
+		if (this.tasks.isRunning()) {
+			return wantAsync();
 		}
 		if (this.state == State.NEW) {
 			start();
@@ -289,10 +261,9 @@ public final class TlsAcceptor implements AutoCloseable {
 			}
 			switch (status) {
 				case NEED_TASK -> {
-					if (this.taskExecutor != null) {
-						return runTasksElsewhere(this.taskExecutor);
+					if (this.tasks.run()) {
+						return wantAsync();
 					}
-					runTasks();
 				}
 				case NEED_WRAP -> wrapHandshake();
 				case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
@@ -314,43 +285,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 	}
 
-	private void runTasks() {
-		Runnable task;
-		while ((task = this.engine.getDelegatedTask()) != null) {
-			task.run();
-			this.tasksRan = true;
-		}
-	}
-
-	private AcceptResult runTasksElsewhere(Executor executor) {
-		synchronized (this) {
-			this.tasksRunning = true;
-		}
-		Runnable whenDone = this.tasksDone;
-		Runnable tasks = () -> {
-			boolean closed;
-			try {
-				runTasks();
-			}
-			finally {
-				synchronized (this) {
-					this.tasksRunning = false;
-					closed = this.releaseAfterTasks;
-					if (closed) {
-						releaseEngine();
-					}
-				}
-			}
-			if (!closed && whenDone != null) {
-				whenDone.run();
-			}
-		};
-		try {
-			executor.execute(tasks);
-		}
-		catch (RejectedExecutionException ex) {
-			tasks.run();
-		}
+	private AcceptResult wantAsync() {
 		return AcceptResult.retry(SslError.WANT_ASYNC, this.startedAt, elapsed(), this.wantReadTurns,
 				this.wantWriteTurns);
 	}
@@ -360,9 +295,8 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * unwrap (the engine may have a failure to report, or may finish without input).
 	 */
 	private boolean unwrapDue() {
-		boolean due = this.buffers.netIn.position() > 0 || this.tasksRan;
-		this.tasksRan = false;
-		return due;
+		boolean ran = this.tasks.takeRan();
+		return this.buffers.netIn.position() > 0 || ran;
 	}
 
 	/**
@@ -656,10 +590,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.state = State.ESTABLISHED;
 		this.buffers.trimInbound();
 		this.buffers.trimOutbound();
-		// the data phase runs its rare tasks (a KeyUpdate) inline: drop the caller's callback with
-		// whatever it holds
-		this.tasksDone = null;
-		this.taskExecutor = null;
+		this.tasks.runInlineFromNow();
 		return result;
 	}
 
@@ -708,7 +639,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		return Duration.ofNanos(System.nanoTime() - this.startNanos);
 	}
 
-	// ---- data phase -------------------------------------------------------------------
+	// ---- data phase: the record channel -------------------------------------------------
 
 	/**
 	 * Read application data, as {@code SSL_read()} does.
@@ -719,72 +650,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 */
 	public IoResult read(ByteBuffer dst) {
 		IoResult notReady = requireEstablished();
-		if (notReady != null) {
-			return notReady;
-		}
-		if (!dst.hasRemaining()) {
-			return IoResult.bytes(0);
-		}
-		this.readLock.lock();
-		try {
-			return readLocked(dst);
-		}
-		finally {
-			this.buffers.trimInbound();
-			this.readLock.unlock();
-		}
-	}
-
-	private IoResult readLocked(ByteBuffer dst) {
-		try {
-			while (true) {
-				if (this.buffers.appIn.position() > 0) {
-					return IoResult.bytes(this.buffers.drainAppIn(dst));
-				}
-				if (this.inboundClosed) {
-					return IoResult.ZERO_RETURN;
-				}
-				if (!flushLocked()) {
-					return IoResult.WANT_WRITE;
-				}
-				// a destination that holds a whole record takes it directly: no application buffer
-				int before = dst.position();
-				boolean direct = dst.remaining() >= this.engine.getSession().getApplicationBufferSize();
-				boolean progress = unwrapData(direct ? dst : null);
-				if (dst.position() > before) {
-					return IoResult.bytes(dst.position() - before);
-				}
-				if (!progress) {
-					IoResult waiting = readData(0);
-					if (waiting != null) {
-						return waiting;
-					}
-				}
-			}
-		}
-		catch (RenegotiationRefusedException ex) {
-			this.state = State.FAILED;
-			this.inboundClosed = true;
-			return new IoResult(-1, SslError.SSL, RenegotiationRefusal.REASON);
-		}
-		catch (SSLException ex) {
-			TlsAlert alert = this.context.receivedAlert(ex);
-			this.writeLock.lock();
-			try {
-				TlsAlert sent = drainAlert(ex, this.engine.getSession().getProtocol());
-				if (alert == null) {
-					alert = sent;
-				}
-			}
-			finally {
-				this.writeLock.unlock();
-			}
-			this.state = State.FAILED;
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, alert));
-		}
-		catch (IOException ex) {
-			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
-		}
+		return (notReady != null) ? notReady : this.channel.read(dst);
 	}
 
 	/**
@@ -799,71 +665,6 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * Unwrap one record of the data phase.
-	 * @param direct where to put the plaintext, or {@code null} for {@code appIn}
-	 * @return {@code true} on progress, {@code false} when more input is needed
-	 */
-	private boolean unwrapData(@Nullable ByteBuffer direct) throws SSLException {
-		if (!unwrapDue()) {
-			return false;
-		}
-		if (direct == null) {
-			this.buffers.ensureAppIn(applicationSize());
-		}
-		boolean renegotiation = RenegotiationRefusal.isRenegotiation(this.buffers.netIn,
-				this.engine.getSession().getProtocol());
-		SSLEngineResult result = this.buffers.unwrap(this.engine, (direct != null) ? direct : this.buffers.appIn);
-		switch (result.getStatus()) {
-			case BUFFER_UNDERFLOW -> {
-				this.buffers.roomForRecord(packetSize());
-				return false;
-			}
-			case BUFFER_OVERFLOW -> {
-				if (direct != null) {
-					// the engine wants more room than it said: take the record through appIn
-					this.buffers.ensureAppIn(applicationSize());
-				}
-				this.buffers.appIn = RecordBuffers.grow(this.buffers.appIn,
-						this.buffers.appIn.capacity() + applicationSize());
-				return true;
-			}
-			case CLOSED -> {
-				this.inboundClosed = true;
-				return true;
-			}
-			default -> {
-			}
-		}
-		// post-handshake messages: a TLS 1.2 ClientHello on an established connection
-		// (client-initiated renegotiation) is refused; TLS 1.3 KeyUpdate is answered
-		HandshakeStatus status = result.getHandshakeStatus();
-		if (renegotiation) {
-			refuseRenegotiation(status);
-			return true;
-		}
-		while (status == HandshakeStatus.NEED_TASK || status == HandshakeStatus.NEED_WRAP) {
-			if (status == HandshakeStatus.NEED_TASK) {
-				runTasks();
-			}
-			else {
-				this.writeLock.lock();
-				try {
-					ensureNetOut();
-					SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.buffers.netOut);
-					if (wrapped.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || wrapped.bytesProduced() == 0) {
-						break;
-					}
-				}
-				finally {
-					this.writeLock.unlock();
-				}
-			}
-			status = this.engine.getHandshakeStatus();
-		}
-		return true;
-	}
-
-	/**
 	 * Write application data, as {@code SSL_write()} does.
 	 * @param src the bytes to write, in read mode; its position advances by the count written
 	 * @return the number of bytes written (all of them over a blocking BIO, possibly fewer over a
@@ -872,51 +673,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 */
 	public IoResult write(ByteBuffer src) {
 		IoResult notReady = requireEstablished();
-		if (notReady != null) {
-			return notReady;
-		}
-		if (this.outboundClosed) {
-			return new IoResult(-1, SslError.SSL, "protocol is shutdown");
-		}
-		this.writeLock.lock();
-		try {
-			return writeLocked(src);
-		}
-		finally {
-			this.buffers.trimOutbound();
-			this.writeLock.unlock();
-		}
-	}
-
-	private IoResult writeLocked(ByteBuffer src) {
-		try {
-			if (!this.buffers.flush()) {
-				return IoResult.WANT_WRITE;
-			}
-			int written = 0;
-			while (src.hasRemaining()) {
-				ensureNetOut();
-				SSLEngineResult result = this.engine.wrap(src, this.buffers.netOut);
-				written += result.bytesConsumed();
-				if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-					return new IoResult(-1, SslError.SSL, "protocol is shutdown");
-				}
-				if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && this.buffers.netOut.position() == 0) {
-					this.buffers.netOut = RecordBuffers.grow(this.buffers.netOut, packetSize());
-				}
-				if (!this.buffers.flush()) {
-					return (written > 0) ? IoResult.bytes(written) : IoResult.WANT_WRITE;
-				}
-			}
-			return IoResult.bytes(written);
-		}
-		catch (SSLException ex) {
-			this.state = State.FAILED;
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, null));
-		}
-		catch (IOException ex) {
-			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
-		}
+		return (notReady != null) ? notReady : this.channel.write(src);
 	}
 
 	/**
@@ -940,88 +697,15 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (this.state != State.ESTABLISHED) {
 			return new IoResult(-1, SslError.SSL, "shutdown while in init");
 		}
-		try {
-			boolean firstCall;
-			this.writeLock.lock();
-			try {
-				firstCall = !this.outboundClosed;
-				if (firstCall) {
-					this.outboundClosed = true;
-					this.engine.closeOutbound();
-					ensureNetOut();
-					while (!this.engine.isOutboundDone()) {
-						SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
-						if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-							if (!this.buffers.flush()) {
-								return IoResult.WANT_WRITE;
-							}
-						}
-						else if (result.bytesProduced() == 0) {
-							break;
-						}
-					}
-				}
-				if (!this.buffers.flush()) {
-					return IoResult.WANT_WRITE;
-				}
-			}
-			finally {
-				this.writeLock.unlock();
-			}
-			if (this.inboundClosed) {
-				return new IoResult(1, SslError.NONE, null);
-			}
-			if (firstCall) {
-				return new IoResult(0, SslError.NONE, null);
-			}
-			this.readLock.lock();
-			try {
-				return awaitPeerCloseNotify();
-			}
-			finally {
-				this.readLock.unlock();
-			}
-		}
-		catch (SSLException ex) {
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, null));
-		}
-		catch (IOException ex) {
-			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
-		}
+		return this.channel.shutdown();
 	}
 
 	/**
-	 * Read more network bytes in the data phase.
-	 * @param eofCode the code for EOF without close_notify: {@code 0} for {@code SSL_read},
-	 * {@code -1} for {@code SSL_shutdown}
-	 * @return {@code null} when bytes arrived, else the result to return
+	 * Whether encrypted bytes wait for the BIO to take them (a non-blocking socket that was full).
+	 * @return {@code true} when the next {@link #write} (even of nothing) must flush first
 	 */
-	private @Nullable IoResult readData(int eofCode) throws IOException {
-		// a blocking read of an idle connection waits with a record header's worth of buffer, not
-		// 4 KiB: the buffer grows to the record once its header came
-		int count = this.buffers.read(0, this.bio.isBlocking() ? RecordBuffers.BLOCKING_READ_START
-				: RecordBuffers.INITIAL_NET_IN);
-		if (count == 0) {
-			return IoResult.WANT_READ;
-		}
-		if (count < 0) {
-			return new IoResult(eofCode, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
-		}
-		return null;
-	}
-
-	/** The second {@code SSL_shutdown()}: read, discarding data, until the peer's close_notify. */
-	private IoResult awaitPeerCloseNotify() throws IOException {
-		while (!this.inboundClosed) {
-			this.buffers.appIn.clear();
-			if (!unwrapData(null)) {
-				IoResult waiting = readData(-1);
-				if (waiting != null) {
-					return waiting;
-				}
-			}
-		}
-		return new IoResult(1, SslError.NONE, null);
+	public boolean hasPendingOutput() {
+		return this.channel.hasPendingOutput();
 	}
 
 	private @Nullable IoResult requireEstablished() {
@@ -1032,65 +716,39 @@ public final class TlsAcceptor implements AutoCloseable {
 		};
 	}
 
-	/**
-	 * Refuse a client-initiated renegotiation, as OpenSSL 3 does by default: the alert goes out with
-	 * the next flush; when the engine's refusal ends the connection, it goes out now.
-	 * @throws RenegotiationRefusedException when the connection ends
-	 */
-	private void refuseRenegotiation(HandshakeStatus status) throws RenegotiationRefusedException {
-		this.writeLock.lock();
-		try {
-			ensureNetOut();
-			RenegotiationRefusal.Outcome outcome = RenegotiationRefusal.refuse(this.engine, status,
-					this.context.refusesRenegotiationWithWarning(), this.buffers.netOut);
-			if (this.context instanceof RefusalCounter counter) {
-				counter.renegotiationRefused(outcome.alert());
+	/** What the record channel tells its acceptor. */
+	private final class ChannelOwner implements RecordChannel.Owner {
+
+		@Override
+		public void failed() {
+			TlsAcceptor.this.state = State.FAILED;
+		}
+
+		@Override
+		public @Nullable TlsAlert sendAlertFor(SSLException failure) {
+			return drainAlert(failure, TlsAcceptor.this.engine.getSession().getProtocol());
+		}
+
+		@Override
+		public @Nullable TlsAlert receivedAlert(SSLException failure) {
+			return TlsAcceptor.this.context.receivedAlert(failure);
+		}
+
+		@Override
+		public boolean refusesRenegotiationWithWarning() {
+			return TlsAcceptor.this.context.refusesRenegotiationWithWarning();
+		}
+
+		@Override
+		public void renegotiationRefused(TlsAlert alert) {
+			if (TlsAcceptor.this.context instanceof RefusalCounter counter) {
+				counter.renegotiationRefused(alert);
 			}
-			if (!outcome.connectionKept()) {
-				this.outboundClosed = true;
-				this.buffers.flushQuietly();
-				throw new RenegotiationRefusedException();
-			}
-		}
-		finally {
-			this.writeLock.unlock();
-		}
-	}
-
-	/** A TLS 1.2 client tried to renegotiate, and the refusal ended the connection. */
-	private static final class RenegotiationRefusedException extends SSLException {
-
-		RenegotiationRefusedException() {
-			super(RenegotiationRefusal.REASON);
 		}
 
 	}
 
-	// ---- buffers and BIO -------------------------------------------------------------
-
-	private boolean flushLocked() throws IOException {
-		this.writeLock.lock();
-		try {
-			return this.buffers.flush();
-		}
-		finally {
-			this.writeLock.unlock();
-		}
-	}
-
-	/**
-	 * Whether encrypted bytes wait for the BIO to take them (a non-blocking socket that was full).
-	 * @return {@code true} when the next {@link #write} (even of nothing) must flush first
-	 */
-	public boolean hasPendingOutput() {
-		this.writeLock.lock();
-		try {
-			return this.buffers.hasPendingOutput();
-		}
-		finally {
-			this.writeLock.unlock();
-		}
-	}
+	// ---- buffers -----------------------------------------------------------------------
 
 	private void ensureNetOut() {
 		this.buffers.ensureNetOut(this.engine.getSession().getPacketBufferSize());
@@ -1138,11 +796,12 @@ public final class TlsAcceptor implements AutoCloseable {
 	public String toString() {
 		return "TlsAcceptor[" + this.state + ", " + mode().configName() + (this.handshakeFinished ? ", handshake finished" : "")
 				+ (this.peerClosedDuringHandshake ? ", peer closed during handshake" : "")
-				+ (this.inboundClosed ? ", inbound closed" : "") + (this.outboundClosed ? ", outbound closed" : "")
+				+ (this.channel.isInboundClosed() ? ", inbound closed" : "")
+				+ (this.channel.isOutboundClosed() ? ", outbound closed" : "")
 				+ ", netIn " + this.buffers.netIn.position() + "/" + this.buffers.netIn.capacity() + ", netOut "
 				+ this.buffers.netOut.position() + "/" + this.buffers.netOut.capacity() + ", appIn "
 				+ this.buffers.appIn.position() + "/" + this.buffers.appIn.capacity()
-				+ (this.tasksRunning ? ", delegated tasks running" : "") + "]";
+				+ (this.tasks.isRunning() ? ", delegated tasks running" : "") + "]";
 	}
 
 	/**
@@ -1156,16 +815,11 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.bio.close();
 	}
 
-	private synchronized void release() {
-		if (this.tasksRunning) {
-			// a delegated task still uses the engine: it releases it when done
-			this.releaseAfterTasks = true;
-			return;
-		}
-		releaseEngine();
+	private void release() {
+		this.tasks.releaseNowOrWhenDone();
 	}
 
-	private synchronized void releaseEngine() {
+	private void releaseEngine() {
 		if (this.released.compareAndSet(false, true)) {
 			this.context.release(this.engine);
 		}

@@ -56,10 +56,7 @@ final class EventLoop implements Runnable {
 
 	private @Nullable PendingHandshake newest;
 
-	private volatile int pendingCount;
-
-	/** When the most silent pending handshake was last active, for other loops to compare. */
-	private volatile long oldestActivityNanos;
+	private int pendingCount;
 
 	private volatile boolean running = true;
 
@@ -157,10 +154,7 @@ final class EventLoop implements Runnable {
 
 	void pendingActive(PendingHandshake handshake, long now) {
 		handshake.lastActivityNanos = now;
-		if (this.oldest == handshake && this.newest == handshake) {
-			this.oldestActivityNanos = now;
-		}
-		else if (this.newest != handshake && isListed(handshake)) {
+		if (this.newest != handshake && isListed(handshake)) {
 			unlink(handshake);
 			append(handshake);
 		}
@@ -173,16 +167,9 @@ final class EventLoop implements Runnable {
 		}
 	}
 
+	/** On this loop's thread: how many pending handshakes it holds. */
 	int pendingCount() {
 		return this.pendingCount;
-	}
-
-	/**
-	 * When this loop's most silent pending handshake was last active; readable from any thread.
-	 * @return the {@link System#nanoTime()} of it; meaningless when {@link #pendingCount()} is 0
-	 */
-	long oldestActivityNanos() {
-		return this.oldestActivityNanos;
 	}
 
 	/**
@@ -236,7 +223,6 @@ final class EventLoop implements Runnable {
 		this.newest = handshake;
 		if (this.oldest == null) {
 			this.oldest = handshake;
-			this.oldestActivityNanos = handshake.lastActivityNanos;
 		}
 	}
 
@@ -248,9 +234,6 @@ final class EventLoop implements Runnable {
 		}
 		else {
 			this.oldest = newer;
-			if (newer != null) {
-				this.oldestActivityNanos = newer.lastActivityNanos;
-			}
 		}
 		if (newer != null) {
 			newer.older = older;

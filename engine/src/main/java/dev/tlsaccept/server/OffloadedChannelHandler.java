@@ -56,7 +56,7 @@ final class OffloadedChannelHandler implements TlsChannelHandler {
 		if (serial == null) {
 			serial = new Serial(channel);
 		}
-		serial.submit(0, () -> this.handler.closed(channel, reason));
+		serial.submit(0, () -> this.handler.closed(channel, reason), true);
 	}
 
 	private Serial serial(TlsChannel channel) {
@@ -88,6 +88,15 @@ final class OffloadedChannelHandler implements TlsChannelHandler {
 		}
 
 		void submit(int bytes, Callback callback) {
+			submit(bytes, callback, false);
+		}
+
+		/**
+		 * @param closing whether this is the connection's {@code closed()} callback: owed exactly
+		 * once, so when the executor refuses it (shut down before the listener stopped), it runs on
+		 * the calling thread instead of being lost with the handler's resources
+		 */
+		void submit(int bytes, Callback callback, boolean closing) {
 			boolean start;
 			boolean pause = false;
 			synchronized (this) {
@@ -112,10 +121,23 @@ final class OffloadedChannelHandler implements TlsChannelHandler {
 						this.running = false;
 						this.tasks.clear();
 					}
+					if (closing) {
+						runRefusedClosed(callback);
+						return;
+					}
 					ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.channel.listenerName()
 							+ "': the handler's executor refused a callback (" + ex.getMessage() + "); closing");
 					this.channel.close();
 				}
+			}
+		}
+
+		private void runRefusedClosed(Callback closed) {
+			try {
+				closed.run();
+			}
+			catch (Throwable ex) {
+				EventConnection.handlerFailed(this.channel, ex);
 			}
 		}
 

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.TlsServerContext;
@@ -26,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * each loop drives its pending handshakes on readiness, enforces their deadlines, and serves the
  * event-driven connections they become. A pending handshake or an idle connection holds no thread.
  *
- * <p>Pending handshake slots go to handshakes that make progress: when a new connection finds the
- * limit reached, its loop cuts the handshake that has been silent the longest to make room; from
+ * <p>Pending handshake slots go to handshakes that make progress: each loop holds its share of the
+ * limit, and when a new connection finds its loop's share taken, the loop cuts its handshake that
+ * has been silent the longest to make room; from
  * half the limit on, handshakes silent for a quarter of the handshake timeout (at least 1 s)
  * are cut (deadlines shrink under pressure, as Envoy's overload manager does).
  */
@@ -267,86 +267,39 @@ final class SelectorListener implements Listener {
 	}
 
 	/**
-	 * Make a pending slot for a new handshake: when the limit is reached, cut this loop's most
-	 * silent handshake.
-	 * @return {@code false} when no slot can be made: refuse the new connection
+	 * Make a pending slot for a new handshake: each loop holds its share of
+	 * {@code max-pending-handshakes} ({@link #pendingShare}); when its share is full, it cuts its own
+	 * most silent handshake. Connections are dealt round-robin, so every loop sees the same mix of
+	 * silent and progressing peers, and a loop never waits for another one (nor decides on another
+	 * loop's state, which is stale by the time that loop acts).
+	 * @return {@code false} when no slot can be made (every pending handshake of the loop waits for
+	 * its delegated task): refuse the new connection
 	 */
 	private boolean makeRoom(EventLoop loop) {
-		if (!this.core.claimEviction(pendingOnLoops() + 1)) {
-			// the new connection (counted already) fits, or cuts claimed by others make room
+		if (loop.pendingCount() < pendingShare(this.loops.indexOf(loop))) {
 			return true;
 		}
-		EventLoop target = mostSilentLoop();
-		if (target == null) {
-			// every pending one is still on its way to a loop: nothing to compare, refuse this one
-			this.core.evictionDone();
+		PendingHandshake stalled = loop.mostSilent();
+		if (stalled == null) {
 			return false;
 		}
-		if (target == loop) {
-			cutMostSilent(loop, 0, () -> true);
-		}
-		else {
-			// the most silent one is another loop's: that loop cuts it on its next turn (the limit is
-			// exceeded by this one connection meanwhile)
-			target.post(() -> cutMostSilent(target, 1, this::stillOverLimit));
-		}
+		stalled.cutStalled("handshake cut: stalled while max-pending-handshakes (" + this.core.settings().maxPendingHandshakes()
+				+ ") was reached, silent " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalled.lastActivityNanos)
+				+ " ms");
+		loop.pendingEnded(stalled);
 		return true;
 	}
 
 	/**
-	 * On {@code loop}'s thread, with an eviction claimed: cut the most silent pending handshake of
-	 * all loops. When another loop's has become the most silent since the claim (this loop's ended
-	 * meanwhile), the claim moves there, at most once per loop; then the claim is released.
-	 * @param hops how often the claim moved already
-	 * @param needed whether the cut is still needed (a handshake may have ended by itself since the claim)
+	 * How many pending handshakes a loop may hold: {@code max-pending-handshakes} split evenly over
+	 * the loops (the first ones take the remainder), at least one each.
+	 * @param index the loop's index
+	 * @return its share
 	 */
-	private void cutMostSilent(EventLoop loop, int hops, BooleanSupplier needed) {
-		EventLoop target = mostSilentLoop();
-		if (target != null && target != loop && hops < this.loops.size()) {
-			target.post(() -> cutMostSilent(target, hops + 1, this::stillOverLimit));
-			return;
-		}
-		try {
-			int limit = this.core.settings().maxPendingHandshakes();
-			PendingHandshake stalled = loop.mostSilent();
-			if (stalled != null && needed.getAsBoolean()) {
-				stalled.cutStalled("handshake cut: stalled while max-pending-handshakes (" + limit + ") was reached, silent "
-						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalled.lastActivityNanos) + " ms");
-				loop.pendingEnded(stalled);
-			}
-		}
-		finally {
-			this.core.evictionDone();
-		}
-	}
-
-	/** Whether a claimed cut that a loop comes to later is still needed: the admitted ones exceed the limit. */
-	private boolean stillOverLimit() {
-		return this.core.pendingCount() > this.core.settings().maxPendingHandshakes();
-	}
-
-	/** The pending handshakes on the loops now (not those on their way to one). */
-	private int pendingOnLoops() {
-		int count = 0;
-		for (EventLoop loop : this.loops) {
-			count += loop.pendingCount();
-		}
-		return count;
-	}
-
-	/**
-	 * The loop whose most silent pending handshake has been silent the longest.
-	 * @return the loop, or {@code null} when no loop has a pending handshake
-	 */
-	private @Nullable EventLoop mostSilentLoop() {
-		EventLoop found = null;
-		for (EventLoop candidate : this.loops) {
-			if (candidate.pendingCount() > 0
-					&& (found == null || candidate.oldestActivityNanos() - found.oldestActivityNanos() < 0)) {
-				found = candidate;
-			}
-		}
-		return found;
+	int pendingShare(int index) {
+		int limit = this.core.settings().maxPendingHandshakes();
+		int loops = this.loops.size();
+		return Math.max(1, limit / loops + ((index < limit % loops) ? 1 : 0));
 	}
 
 	private void notStarted(Incoming next, String reason) {

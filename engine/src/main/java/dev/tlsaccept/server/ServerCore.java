@@ -55,8 +55,6 @@ final class ServerCore {
 	private final AtomicInteger pending = new AtomicInteger();
 
 	/** Cuts of stalled handshakes claimed and not yet done. */
-	private final AtomicInteger evictions = new AtomicInteger();
-
 	private final AtomicLong accepted = new AtomicLong();
 
 	private final AtomicLong succeeded = new AtomicLong();
@@ -174,33 +172,6 @@ final class ServerCore {
 
 	int pendingCount() {
 		return this.pending.get();
-	}
-
-	/**
-	 * Claim the cut of one stalled handshake, when more handshakes are pending than
-	 * {@code max-pending-handshakes} allows and no cut claimed before covers the excess (loops make
-	 * room concurrently: each excess handshake is made room for once). Release with
-	 * {@link #evictionDone()} once the cut happened or turned out unnecessary.
-	 * @param pendingOnLoops the pending handshakes the loops hold now, with the one to make room for
-	 * (connections admitted but not yet on a loop do not count: they have not had their chance yet)
-	 * @return {@code true} when this caller must make room
-	 */
-	boolean claimEviction(int pendingOnLoops) {
-		int limit = this.settings.maxPendingHandshakes();
-		while (true) {
-			int claimed = this.evictions.get();
-			if (pendingOnLoops - claimed <= limit) {
-				return false;
-			}
-			if (this.evictions.compareAndSet(claimed, claimed + 1)) {
-				return true;
-			}
-		}
-	}
-
-	/** A claimed cut is done (the handshake's end counted) or was given up. */
-	void evictionDone() {
-		this.evictions.decrementAndGet();
 	}
 
 	boolean isStopping() {

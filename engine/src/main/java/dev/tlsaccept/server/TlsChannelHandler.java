@@ -65,6 +65,9 @@ public interface TlsChannelHandler {
 	 * Run a handler's callbacks on an executor instead of the selector thread: in order and one at
 	 * a time per connection, each {@code received} with its own copy of the bytes. Use it for
 	 * handlers that block or compute (a virtual-thread executor fits well).
+	 * <p>When the executor refuses a callback (it was shut down before the listener stopped), the
+	 * connection is closed; {@code closed} is still called exactly once, then on the thread that
+	 * saw the connection end.
 	 * @param executor where the callbacks run; it must not run tasks on the calling thread
 	 * @param handler the handler
 	 * @return a handler that hops to the executor

@@ -669,6 +669,19 @@ abstract class AbstractEventDataPhaseContractTests {
 				(thread) -> assertThat(thread).startsWith("app-blocking-"));
 	}
 
+	@Test
+	void offloadedHandlerIsToldOfTheCloseEvenWhenItsExecutorWasShutDownFirst() throws Exception {
+		ExecutorService executor = executor("app-closing-");
+		start(UnaryOperator.identity(), TlsChannelHandler.offloaded(executor, this.handler));
+		try (JdkPeer client = jdk("TLSv1.3")) {
+			assertThat(client.roundTrip("before")).isEqualTo("before");
+			// the application shuts its executor down before the listener stops
+			executor.shutdown();
+			assertThat(executor.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		}
+		assertThat(this.handler.connection(0).awaitClosed()).isEqualTo(CloseReason.PEER_CLOSED);
+	}
+
 	/**
 	 * A client writer still blocked (the test failed before reading everything) holds the
 	 * {@code SSLSocket}'s write lock, and close_notify would wait for it forever: close the plain
