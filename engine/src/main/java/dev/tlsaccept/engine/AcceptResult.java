@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param cipherSuite the negotiated cipher suite, when complete
  * @param serverName the SNI host name the client asked for, if any
  * @param applicationProtocol the ALPN protocol negotiated, if any
- * @param peerCertificates the client's certificate chain, leaf first; empty when none
+ * @param peerCertificates the client's certificate chain, leaf first, also when the server refused
+ * it (an untrusted or expired certificate); empty when none was sent
  * @param alert the alert sent or received when the handshake failed, if any was observed
  * @param engineMessage the engine's own message for a failure
  * @param reason a short human reason, in OpenSSL's words where OpenSSL has one
@@ -53,13 +54,45 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 
 	/**
 	 * A result without a ClientHello summary (a connection refused before any byte was read).
+	 * @deprecated positional arguments are easy to get wrong: use {@link #builder(int, SslError)}
 	 */
+	@Deprecated
 	public AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
 			int wantWriteTurns, @Nullable String protocol, @Nullable String cipherSuite, @Nullable String serverName,
 			@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
 			@Nullable String engineMessage, @Nullable String reason) {
 		this(code, error, startedAt, duration, wantReadTurns, wantWriteTurns, protocol, cipherSuite, serverName,
 				applicationProtocol, peerCertificates, alert, engineMessage, reason, null);
+	}
+
+	/**
+	 * Start a result with its code and error; every other fact is named as it is set.
+	 * @param code {@code 1}, {@code 0} or {@code -1}
+	 * @param error the error
+	 * @return a builder, with no facts but the code and error
+	 */
+	public static Builder builder(int code, SslError error) {
+		return new Builder(code, error);
+	}
+
+	/**
+	 * A builder holding every fact of this result, to derive another from it (a listener that
+	 * reports a finished handshake as cut, with its own reason, keeps what the client offered).
+	 * @return a builder with this result's facts
+	 */
+	public Builder toBuilder() {
+		return new Builder(this.code, this.error).startedAt(this.startedAt)
+			.duration(this.duration)
+			.turns(this.wantReadTurns, this.wantWriteTurns)
+			.protocol(this.protocol)
+			.cipherSuite(this.cipherSuite)
+			.serverName(this.serverName)
+			.applicationProtocol(this.applicationProtocol)
+			.peerCertificates(this.peerCertificates)
+			.alert(this.alert)
+			.engineMessage(this.engineMessage)
+			.reason(this.reason)
+			.clientHello(this.clientHello);
 	}
 
 	/**
@@ -80,8 +113,191 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 
 	static AcceptResult retry(SslError error, Instant startedAt, Duration duration, int wantReadTurns,
 			int wantWriteTurns) {
-		return new AcceptResult(-1, error, startedAt, duration, wantReadTurns, wantWriteTurns, null, null, null,
-				null, List.of(), null, null, null);
+		return builder(-1, error).startedAt(startedAt).duration(duration).turns(wantReadTurns, wantWriteTurns).build();
+	}
+
+	/** Builds an {@link AcceptResult} fact by fact; unset facts are empty ({@code null}, none, zero). */
+	public static final class Builder {
+
+		private int code;
+
+		private SslError error;
+
+		private Instant startedAt = Instant.EPOCH;
+
+		private Duration duration = Duration.ZERO;
+
+		private int wantReadTurns;
+
+		private int wantWriteTurns;
+
+		private @Nullable String protocol;
+
+		private @Nullable String cipherSuite;
+
+		private @Nullable String serverName;
+
+		private @Nullable String applicationProtocol;
+
+		private List<X509Certificate> peerCertificates = List.of();
+
+		private @Nullable TlsAlert alert;
+
+		private @Nullable String engineMessage;
+
+		private @Nullable String reason;
+
+		private @Nullable ClientHelloSummary clientHello;
+
+		private Builder(int code, SslError error) {
+			this.code = code;
+			this.error = error;
+		}
+
+		/**
+		 * Another outcome for the same facts.
+		 * @param code the code
+		 * @param error the error
+		 * @return this builder
+		 */
+		public Builder outcome(int code, SslError error) {
+			this.code = code;
+			this.error = error;
+			return this;
+		}
+
+		/**
+		 * When the first {@code accept()} call was made.
+		 * @param startedAt the instant
+		 * @return this builder
+		 */
+		public Builder startedAt(Instant startedAt) {
+			this.startedAt = startedAt;
+			return this;
+		}
+
+		/**
+		 * Time from the first {@code accept()} call to this result.
+		 * @param duration the duration
+		 * @return this builder
+		 */
+		public Builder duration(Duration duration) {
+			this.duration = duration;
+			return this;
+		}
+
+		/**
+		 * How many times {@code accept()} returned {@code WANT_READ} and {@code WANT_WRITE} before.
+		 * @param wantReadTurns the {@code WANT_READ} turns
+		 * @param wantWriteTurns the {@code WANT_WRITE} turns
+		 * @return this builder
+		 */
+		public Builder turns(int wantReadTurns, int wantWriteTurns) {
+			this.wantReadTurns = wantReadTurns;
+			this.wantWriteTurns = wantWriteTurns;
+			return this;
+		}
+
+		/**
+		 * The negotiated protocol.
+		 * @param protocol e.g. {@code TLSv1.3}, or {@code null}
+		 * @return this builder
+		 */
+		public Builder protocol(@Nullable String protocol) {
+			this.protocol = protocol;
+			return this;
+		}
+
+		/**
+		 * The negotiated cipher suite.
+		 * @param cipherSuite the suite, or {@code null}
+		 * @return this builder
+		 */
+		public Builder cipherSuite(@Nullable String cipherSuite) {
+			this.cipherSuite = cipherSuite;
+			return this;
+		}
+
+		/**
+		 * The SNI host name the client asked for.
+		 * @param serverName the name, or {@code null}
+		 * @return this builder
+		 */
+		public Builder serverName(@Nullable String serverName) {
+			this.serverName = serverName;
+			return this;
+		}
+
+		/**
+		 * The ALPN protocol negotiated.
+		 * @param applicationProtocol the protocol, or {@code null}
+		 * @return this builder
+		 */
+		public Builder applicationProtocol(@Nullable String applicationProtocol) {
+			this.applicationProtocol = applicationProtocol;
+			return this;
+		}
+
+		/**
+		 * The client's certificate chain, leaf first, also a refused one.
+		 * @param peerCertificates the chain
+		 * @return this builder
+		 */
+		public Builder peerCertificates(List<X509Certificate> peerCertificates) {
+			this.peerCertificates = List.copyOf(peerCertificates);
+			return this;
+		}
+
+		/**
+		 * The alert sent or received.
+		 * @param alert the alert, or {@code null}
+		 * @return this builder
+		 */
+		public Builder alert(@Nullable TlsAlert alert) {
+			this.alert = alert;
+			return this;
+		}
+
+		/**
+		 * The engine's own message for a failure.
+		 * @param engineMessage the message, or {@code null}
+		 * @return this builder
+		 */
+		public Builder engineMessage(@Nullable String engineMessage) {
+			this.engineMessage = engineMessage;
+			return this;
+		}
+
+		/**
+		 * A short reason, in OpenSSL's words where OpenSSL has one.
+		 * @param reason the reason, or {@code null}
+		 * @return this builder
+		 */
+		public Builder reason(@Nullable String reason) {
+			this.reason = reason;
+			return this;
+		}
+
+		/**
+		 * What the client offered.
+		 * @param clientHello the summary, or {@code null}
+		 * @return this builder
+		 */
+		public Builder clientHello(@Nullable ClientHelloSummary clientHello) {
+			this.clientHello = clientHello;
+			return this;
+		}
+
+		/**
+		 * The result.
+		 * @return a new result with the facts set
+		 */
+		public AcceptResult build() {
+			return new AcceptResult(this.code, this.error, this.startedAt, this.duration, this.wantReadTurns,
+					this.wantWriteTurns, this.protocol, this.cipherSuite, this.serverName, this.applicationProtocol,
+					this.peerCertificates, this.alert, this.engineMessage, this.reason, this.clientHello);
+		}
+
 	}
 
 	@Override

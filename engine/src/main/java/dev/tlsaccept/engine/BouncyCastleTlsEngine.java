@@ -76,9 +76,36 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 			return new BouncyCastleEngineAdapter(super.newEngine(peer));
 		}
 
+		/**
+		 * Bouncy Castle's own alert, or internal_error: what {@code TlsProtocol} sends for any
+		 * failure that is not a {@link TlsFatalAlert} (a truncated message's {@code EOFException}).
+		 */
 		@Override
 		public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
-			return BouncyCastleTlsEngine.sentAlert(failure);
+			TlsAlert alert = BouncyCastleTlsEngine.sentAlert(failure);
+			if (alert == null && receivedAlert(failure) == null) {
+				return TlsAlert.of(80, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
+			}
+			return alert;
+		}
+
+		@Override
+		public @Nullable TlsAlert receivedAlert(SSLException failure) {
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+				if (cause instanceof TlsFatalAlertReceived received) {
+					return TlsAlert.of(received.getAlertDescription(), TlsAlert.Level.FATAL, TlsAlert.Direction.RECEIVED);
+				}
+				if (cause.getCause() == cause) {
+					break;
+				}
+			}
+			return FailureClassifier.receivedAlert(failure);
+		}
+
+		/** BCJSSE's server never renegotiates: it answers a ClientHello with a warning no_renegotiation. */
+		@Override
+		public boolean refusesRenegotiationWithWarning() {
+			return true;
 		}
 
 		/** BCJSSE raises an alert for a ClientHello it cannot read, but never writes it. */

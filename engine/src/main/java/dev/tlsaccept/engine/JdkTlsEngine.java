@@ -45,7 +45,8 @@ public final class JdkTlsEngine implements TlsEngine {
 		/**
 		 * SunJSSE does not expose the alert it sends, and in TLS 1.3 it is encrypted. Since JDK 21
 		 * its messages start with the alert name, {@code (certificate_required) ...}; before, infer
-		 * the alert from the diagnostics SunJSSE 17 attaches to the alerts it raises.
+		 * the alert from the diagnostics SunJSSE 17 attaches to the alerts it raises, then from
+		 * {@link SunJsseAlerts}.
 		 */
 		@Override
 		public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
@@ -63,7 +64,7 @@ public final class JdkTlsEngine implements TlsEngine {
 			if (FailureClassifier.isCertificateFailure(failure)) {
 				return TlsAlert.fatal("certificate_unknown", TlsAlert.Direction.SENT);
 			}
-			return null;
+			return SunJsseAlerts.duringHandshake(failure);
 		}
 
 	}

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.jspecify.annotations.Nullable;
 
@@ -56,6 +57,11 @@ abstract class JsseEngineContext implements TlsEngineContext {
 			KeyStore trustStore = config.trustMaterial().toKeyStore();
 			factory.init(trustStore);
 			trustManagers = factory.getTrustManagers();
+			for (int i = 0; i < trustManagers.length; i++) {
+				if (trustManagers[i] instanceof X509ExtendedTrustManager x509) {
+					trustManagers[i] = new RefusedChainTrustManager(x509);
+				}
+			}
 		}
 		this.sslContext.init(keyManagers, trustManagers, new SecureRandom());
 		this.parameters = parameters(config, this.sslContext.getSupportedSSLParameters(), jsseProvider.getName());

@@ -8,6 +8,9 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.internal.tcnative.Buffer;
+import io.netty.internal.tcnative.SSL;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,9 +25,15 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 
 	private static final byte HANDSHAKE_RECORD = 22;
 
+	/** The buffer of a zero-byte {@code SSL_write}: never read, tcnative refuses a null address. */
+	private static final ByteBuffer NOTHING = ByteBuffer.allocateDirect(1);
+
 	private @Nullable ByteBuffer pending;
 
 	private boolean failed;
+
+	/** The zero-byte write that flushes BoringSSL's TLS 1.3 session tickets was done. */
+	private boolean ticketsFlushed;
 
 	OpenSslEngineAdapter(SSLEngine delegate) {
 		super(delegate);
@@ -34,6 +43,12 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 	public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
 		if (this.pending != null) {
 			return drainPending(dst);
+		}
+		if (!this.ticketsFlushed && !this.failed && isEmpty(srcs, offset, length)
+				&& delegate().getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
+				&& "TLSv1.3".equals(getSession().getProtocol())) {
+			this.ticketsFlushed = true;
+			writeZeroBytes();
 		}
 		int start = dst.position();
 		SSLEngineResult result;
@@ -132,6 +147,35 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 			this.pending = out;
 		}
 		return new SSLEngineResult(Status.OK, getHandshakeStatus(), unwrapped.bytesConsumed(), unwrapped.bytesProduced());
+	}
+
+	/**
+	 * BoringSSL holds a TLS 1.3 server's NewSessionTicket until the first {@code SSL_write} ("to
+	 * prevent a non-reading client from causing the server to hang"; "consumers which don't write
+	 * data to the client will need to do a zero-byte write if they wish to flush the tickets"), and
+	 * Netty never calls {@code SSL_write} for an empty wrap. Do that zero-byte write: the ticket
+	 * lands in the network BIO, which the wrap in progress flushes. A client that waits for the
+	 * ticket before it writes ({@code gnutls-cli --waitresumption}) would wait forever otherwise.
+	 */
+	private void writeZeroBytes() {
+		if (delegate() instanceof ReferenceCountedOpenSslEngine openSsl) {
+			synchronized (openSsl) {
+				long ssl = openSsl.sslPointer();
+				if (ssl != 0) {
+					SSL.writeToSSL(ssl, Buffer.address(NOTHING), 0);
+					SSL.clearError();
+				}
+			}
+		}
+	}
+
+	private static boolean isEmpty(ByteBuffer[] srcs, int offset, int length) {
+		for (int i = offset; i < offset + length; i++) {
+			if (srcs[i].hasRemaining()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private void holdBack(ByteBuffer dst, int start) {

@@ -60,7 +60,7 @@ final class OpenSslEngineContext implements TlsEngineContext {
 			trust.init(config.trustMaterial().toKeyStore());
 			for (TrustManager manager : trust.getTrustManagers()) {
 				if (manager instanceof X509ExtendedTrustManager x509) {
-					builder.trustManager(new OpenSslTrustManager(x509));
+					builder.trustManager(new RefusedChainTrustManager(new OpenSslTrustManager(x509)));
 				}
 			}
 		}
@@ -174,6 +174,29 @@ final class OpenSslEngineContext implements TlsEngineContext {
 		}
 		if (messages.contains("WRONG_CURVE")) {
 			return 40;
+		}
+		// record protection and message checks: the alert BoringSSL sends with each reason
+		if (messages.contains("BAD_DECRYPT") || messages.contains("DECRYPTION_FAILED_OR_BAD_RECORD_MAC")) {
+			return 20;
+		}
+		if (messages.contains("DIGEST_CHECK_FAILED") || messages.contains("BAD_SIGNATURE")) {
+			return 51;
+		}
+		if (messages.contains("NO_RENEGOTIATION")) {
+			return 100;
+		}
+		if (messages.contains("UNEXPECTED_MESSAGE") || messages.contains("UNEXPECTED_RECORD")) {
+			return 10;
+		}
+		if (messages.contains("DATA_LENGTH_TOO_LONG") || messages.contains("ENCRYPTED_LENGTH_TOO_LONG")) {
+			return 22;
+		}
+		if (messages.contains("EXCESSIVE_MESSAGE_SIZE")) {
+			return 47;
+		}
+		if (messages.contains("DECODE_ERROR") || messages.contains("BAD_PACKET_LENGTH")
+				|| messages.contains("BAD_ALERT")) {
+			return 50;
 		}
 		return -1;
 	}

@@ -37,8 +37,28 @@ final class RecordChannel {
 		/**
 		 * Let the engine produce the alert it queued for a failure, and send it.
 		 * @param failure the engine's failure
+		 * @return the alert sent, when known
 		 */
-		void sendAlertFor(SSLException failure);
+		@Nullable TlsAlert sendAlertFor(SSLException failure);
+
+		/**
+		 * The alert the peer sent, when the engine's failure says so.
+		 * @param failure the engine's failure
+		 * @return the alert received, or {@code null}
+		 */
+		@Nullable TlsAlert receivedAlert(SSLException failure);
+
+		/**
+		 * Whether the engine refuses a renegotiation by itself with a warning and carries on.
+		 * @return see {@link TlsEngineContext#refusesRenegotiationWithWarning()}
+		 */
+		boolean refusesRenegotiationWithWarning();
+
+		/**
+		 * A client-initiated renegotiation was refused: count it.
+		 * @param alert the alert sent for it
+		 */
+		void renegotiationRefused(TlsAlert alert);
 
 	}
 
@@ -139,18 +159,22 @@ final class RecordChannel {
 		catch (RenegotiationRefusedException ex) {
 			this.owner.failed();
 			this.inboundClosed = true;
-			return new IoResult(-1, SslError.SSL, "no renegotiation");
+			return new IoResult(-1, SslError.SSL, RenegotiationRefusal.REASON);
 		}
 		catch (SSLException ex) {
+			TlsAlert alert = this.owner.receivedAlert(ex);
 			this.writeLock.lock();
 			try {
-				this.owner.sendAlertFor(ex);
+				TlsAlert sent = this.owner.sendAlertFor(ex);
+				if (alert == null) {
+					alert = sent;
+				}
 			}
 			finally {
 				this.writeLock.unlock();
 			}
 			this.owner.failed();
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, FailureClassifier.receivedAlert(ex)));
+			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, alert));
 		}
 		catch (IOException ex) {
 			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
@@ -169,6 +193,8 @@ final class RecordChannel {
 		if (direct == null) {
 			this.buffers.ensureAppIn(applicationSize());
 		}
+		boolean renegotiation = RenegotiationRefusal.isRenegotiation(this.buffers.netIn,
+				this.engine.getSession().getProtocol());
 		SSLEngineResult result = this.buffers.unwrap(this.engine, (direct != null) ? direct : this.buffers.appIn);
 		switch (result.getStatus()) {
 			case BUFFER_UNDERFLOW -> {
@@ -191,12 +217,12 @@ final class RecordChannel {
 			default -> {
 			}
 		}
-		// post-handshake messages: TLS 1.3 KeyUpdate is answered; a TLS 1.2 ClientHello on an
-		// established connection (client-initiated renegotiation) is refused
+		// post-handshake messages: a TLS 1.2 ClientHello on an established connection
+		// (client-initiated renegotiation) is refused; TLS 1.3 KeyUpdate is answered
 		HandshakeStatus status = result.getHandshakeStatus();
-		if (status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED
-				&& !"TLSv1.3".equals(this.engine.getSession().getProtocol())) {
-			throw new RenegotiationRefusedException();
+		if (renegotiation) {
+			refuseRenegotiation(status);
+			return true;
 		}
 		while (status == HandshakeStatus.NEED_TASK || status == HandshakeStatus.NEED_WRAP) {
 			if (status == HandshakeStatus.NEED_TASK) {
@@ -363,11 +389,34 @@ final class RecordChannel {
 		return new IoResult(1, SslError.NONE, null);
 	}
 
-	/** A TLS 1.2 client tried to renegotiate: refused, as OpenSSL does with SSL_OP_NO_RENEGOTIATION. */
+	/**
+	 * Refuse a client-initiated renegotiation, as OpenSSL 3 does by default: the alert goes out with
+	 * the next flush; when the engine's refusal ends the connection, it goes out now.
+	 * @throws RenegotiationRefusedException when the connection ends
+	 */
+	private void refuseRenegotiation(HandshakeStatus status) throws RenegotiationRefusedException {
+		this.writeLock.lock();
+		try {
+			ensureNetOut();
+			RenegotiationRefusal.Outcome outcome = RenegotiationRefusal.refuse(this.engine, status,
+					this.owner.refusesRenegotiationWithWarning(), this.buffers.netOut);
+			this.owner.renegotiationRefused(outcome.alert());
+			if (!outcome.connectionKept()) {
+				this.outboundClosed = true;
+				this.buffers.flushQuietly();
+				throw new RenegotiationRefusedException();
+			}
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	/** A TLS 1.2 client tried to renegotiate, and the refusal ended the connection. */
 	private static final class RenegotiationRefusedException extends SSLException {
 
 		RenegotiationRefusedException() {
-			super("no renegotiation");
+			super(RenegotiationRefusal.REASON);
 		}
 
 	}

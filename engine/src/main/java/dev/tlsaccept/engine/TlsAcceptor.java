@@ -85,10 +85,16 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private boolean producedOutput;
 
+	/** The engine wrote a handshake record (its ServerHello), not only an alert. */
+	private boolean serverHelloSent;
+
 	/** The last wrap did not fit next to pending output: flush before wrapping again. */
 	private boolean netOutFull;
 
 	private boolean handshakeFinished;
+
+	/** The engine was given a chance to write its post-handshake messages (session tickets). */
+	private boolean postHandshakeWrapped;
 
 	private boolean peerClosedDuringHandshake;
 
@@ -108,6 +114,8 @@ public final class TlsAcceptor implements AutoCloseable {
 	private int wantWriteTurns;
 
 	private @Nullable AcceptResult finished;
+
+	private @Nullable SSLSession handshakeSession;
 
 	private @Nullable SSLException startFailure;
 
@@ -222,6 +230,7 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private AcceptResult handshake() throws IOException {
 		while (true) {
+			rememberHandshakeSession();
 			if (System.nanoTime() - this.deadlineNanos >= 0) {
 				return failure(-1, SslError.SYSCALL, null, null, FailureClassifier.HANDSHAKE_TIMED_OUT);
 			}
@@ -242,6 +251,12 @@ public final class TlsAcceptor implements AutoCloseable {
 			}
 			this.netOutFull = false;
 			if (this.handshakeFinished && status == HandshakeStatus.NOT_HANDSHAKING) {
+				if (!this.postHandshakeWrapped) {
+					this.postHandshakeWrapped = true;
+					if (wrapPostHandshakeMessages()) {
+						continue;
+					}
+				}
 				return success();
 			}
 			switch (status) {
@@ -309,9 +324,13 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private void wrapHandshake() throws SSLException {
 		ensureNetOut();
+		int start = this.buffers.netOut.position();
 		SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
 		if (result.bytesProduced() > 0) {
 			this.producedOutput = true;
+			if (this.buffers.netOut.get(start) == InboundRecords.CONTENT_HANDSHAKE) {
+				this.serverHelloSent = true;
+			}
 		}
 		switch (result.getStatus()) {
 			case BUFFER_OVERFLOW -> {
@@ -429,7 +448,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		String protocol = handshakeProtocol();
 		TlsAlert received = this.records.receivedAlert();
 		if (received == null) {
-			received = FailureClassifier.receivedAlert(failure);
+			received = this.context.receivedAlert(failure);
 		}
 		TlsAlert alert = received;
 		if (received == null) {
@@ -481,10 +500,18 @@ public final class TlsAcceptor implements AutoCloseable {
 		return alert;
 	}
 
+	/**
+	 * The protocol the engine chose, once its ServerHello went out: before, engines report a
+	 * default ({@code TLSv1.2}: BCJSSE) or nothing ({@code ""}: BoringSSL) for hellos they refused.
+	 */
 	private @Nullable String handshakeProtocol() {
+		if (!this.serverHelloSent) {
+			return null;
+		}
 		try {
 			SSLSession session = this.engine.getHandshakeSession();
-			if (session != null && session.getProtocol() != null && !session.getProtocol().startsWith("NONE")) {
+			if (session != null && session.getProtocol() != null && !session.getProtocol().isEmpty()
+					&& !session.getProtocol().startsWith("NONE")) {
 				return session.getProtocol();
 			}
 		}
@@ -509,6 +536,30 @@ public final class TlsAcceptor implements AutoCloseable {
 				this.wantWriteTurns);
 	}
 
+	/**
+	 * Let the engine write what it queued after the handshake: BoringSSL holds its TLS 1.3
+	 * NewSessionTicket until the next wrap, and a client that waits for the ticket before it writes
+	 * ({@code gnutls-cli --waitresumption}) would wait forever. Other engines write nothing here.
+	 * @return {@code true} when bytes were produced (the loop flushes them)
+	 */
+	private boolean wrapPostHandshakeMessages() throws SSLException {
+		ensureNetOut();
+		SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
+		return result.bytesProduced() > 0;
+	}
+
+	/** Hold on to the handshake session: it keeps a refused client chain after the engine failed. */
+	private void rememberHandshakeSession() {
+		if (this.handshakeSession == null && this.state == State.HANDSHAKING) {
+			try {
+				this.handshakeSession = this.engine.getHandshakeSession();
+			}
+			catch (RuntimeException ex) {
+				// none yet
+			}
+		}
+	}
+
 	private AcceptResult success() {
 		SSLSession session = this.engine.getSession();
 		String serverName = ServerNames.requested(session);
@@ -524,9 +575,17 @@ public final class TlsAcceptor implements AutoCloseable {
 		catch (SSLPeerUnverifiedException ex) {
 			// no client certificate
 		}
-		AcceptResult result = new AcceptResult(1, SslError.NONE, this.startedAt, elapsed(), this.wantReadTurns,
-				this.wantWriteTurns, session.getProtocol(), session.getCipherSuite(), serverName,
-				(alpn == null || alpn.isEmpty()) ? null : alpn, peers, null, null, null, clientHelloSummary());
+		AcceptResult result = AcceptResult.builder(1, SslError.NONE)
+			.startedAt(this.startedAt)
+			.duration(elapsed())
+			.turns(this.wantReadTurns, this.wantWriteTurns)
+			.protocol(session.getProtocol())
+			.cipherSuite(session.getCipherSuite())
+			.serverName(serverName)
+			.applicationProtocol((alpn == null || alpn.isEmpty()) ? null : alpn)
+			.peerCertificates(peers)
+			.clientHello(clientHelloSummary())
+			.build();
 		this.finished = result;
 		this.state = State.ESTABLISHED;
 		this.buffers.trimInbound();
@@ -548,9 +607,18 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (serverName == null && offered != null) {
 			serverName = offered.serverName();
 		}
-		AcceptResult result = new AcceptResult(code, error, this.startedAt, elapsed(), this.wantReadTurns,
-				this.wantWriteTurns, handshakeProtocol(), null, serverName, null, List.of(), alert, engineMessage,
-				reason, offered);
+		AcceptResult result = AcceptResult.builder(code, error)
+			.startedAt(this.startedAt)
+			.duration(elapsed())
+			.turns(this.wantReadTurns, this.wantWriteTurns)
+			.protocol(handshakeProtocol())
+			.serverName(serverName)
+			.peerCertificates(RefusedChainTrustManager.refusedChain(this.handshakeSession))
+			.alert(alert)
+			.engineMessage(engineMessage)
+			.reason(reason)
+			.clientHello(offered)
+			.build();
 		this.finished = result;
 		if (this.state != State.CLOSED) {
 			this.state = State.FAILED;
@@ -657,8 +725,25 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 
 		@Override
-		public void sendAlertFor(SSLException failure) {
-			drainAlert(failure, null);
+		public @Nullable TlsAlert sendAlertFor(SSLException failure) {
+			return drainAlert(failure, TlsAcceptor.this.engine.getSession().getProtocol());
+		}
+
+		@Override
+		public @Nullable TlsAlert receivedAlert(SSLException failure) {
+			return TlsAcceptor.this.context.receivedAlert(failure);
+		}
+
+		@Override
+		public boolean refusesRenegotiationWithWarning() {
+			return TlsAcceptor.this.context.refusesRenegotiationWithWarning();
+		}
+
+		@Override
+		public void renegotiationRefused(TlsAlert alert) {
+			if (TlsAcceptor.this.context instanceof RefusalCounter counter) {
+				counter.renegotiationRefused(alert);
+			}
 		}
 
 	}

@@ -47,6 +47,17 @@ public interface TlsEngineContext extends AutoCloseable {
 	}
 
 	/**
+	 * The alert the peer sent, when the engine's failure says so. Engines with a typed exception
+	 * for it (Bouncy Castle's {@code TlsFatalAlertReceived}) read it from there; the default reads
+	 * the engine's message ({@code Received fatal alert: ...}, BoringSSL's {@code SSLV3_ALERT_...}).
+	 * @param failure the engine's exception
+	 * @return the received alert, or {@code null}
+	 */
+	default @Nullable TlsAlert receivedAlert(SSLException failure) {
+		return FailureClassifier.receivedAlert(failure);
+	}
+
+	/**
 	 * The alert the engine raised for a failure but did not write (Bouncy Castle writes nothing
 	 * before it has read a valid ClientHello). tlsaccept sends it in clear on the engine's behalf,
 	 * so that a malformed hello is answered on every engine.
@@ -55,6 +66,17 @@ public interface TlsEngineContext extends AutoCloseable {
 	 */
 	default @Nullable TlsAlert unwrittenAlert(SSLException failure) {
 		return null;
+	}
+
+	/**
+	 * Whether the engine refuses a client-initiated TLS 1.2 renegotiation by itself with a warning
+	 * no_renegotiation alert and carries on, as OpenSSL 3 does (BCJSSE). When not, tlsaccept ends
+	 * the connection: the engine's own fatal alert (BoringSSL), or close_notify for an engine that
+	 * would renegotiate (SunJSSE).
+	 * @return {@code true} when the engine's refusal keeps the connection
+	 */
+	default boolean refusesRenegotiationWithWarning() {
+		return false;
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -50,6 +51,8 @@ public final class TlsServerContext implements AutoCloseable {
 	private final AtomicInteger references = new AtomicInteger(1);
 
 	private final AtomicBoolean closeCalled = new AtomicBoolean();
+
+	private final LongAdder renegotiationsRefused = new LongAdder();
 
 	private TlsServerContext(TlsConfig config, TlsEngine engine, TlsEngineContext engineContext) {
 		this.config = config;
@@ -125,6 +128,16 @@ public final class TlsServerContext implements AutoCloseable {
 	 */
 	public TlsAcceptor newPairAcceptor(BioPair pair, @Nullable InetSocketAddress peer) {
 		return new TlsAcceptor(this.counted, this.config, pair.engineSide(peer));
+	}
+
+	/**
+	 * How many client-initiated renegotiations (a TLS 1.2 ClientHello on an established
+	 * connection) connections of this context refused. The engine decides what the client sees:
+	 * see the README's "Engine differences".
+	 * @return the count since the context was created
+	 */
+	public long renegotiationsRefused() {
+		return this.renegotiationsRefused.sum();
 	}
 
 	public TlsConfig config() {
@@ -219,7 +232,7 @@ public final class TlsServerContext implements AutoCloseable {
 	 * {@code close()} (a default method of the interface left undelegated silently loses the
 	 * engine's behaviour: keep this class in step with {@link TlsEngineContext}).
 	 */
-	private final class Counted implements TlsEngineContext {
+	private final class Counted implements TlsEngineContext, RefusalCounter {
 
 		@Override
 		public String provider() {
@@ -257,8 +270,23 @@ public final class TlsServerContext implements AutoCloseable {
 		}
 
 		@Override
+		public @Nullable TlsAlert receivedAlert(SSLException failure) {
+			return TlsServerContext.this.engineContext.receivedAlert(failure);
+		}
+
+		@Override
 		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {
 			return TlsServerContext.this.engineContext.unwrittenAlert(failure);
+		}
+
+		@Override
+		public boolean refusesRenegotiationWithWarning() {
+			return TlsServerContext.this.engineContext.refusesRenegotiationWithWarning();
+		}
+
+		@Override
+		public void renegotiationRefused(TlsAlert alert) {
+			TlsServerContext.this.renegotiationsRefused.increment();
 		}
 
 		@Override

@@ -2,7 +2,6 @@ package dev.tlsaccept.server;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 import dev.tlsaccept.engine.AcceptResult;
 import dev.tlsaccept.engine.SslError;
@@ -24,20 +23,18 @@ final class Results {
 	 * @return the result
 	 */
 	static AcceptResult syscall(Instant now, String reason) {
-		return new AcceptResult(-1, SslError.SYSCALL, now, Duration.ZERO, 0, 0, null, null, null, null, List.of(),
-				null, null, reason);
+		return AcceptResult.builder(-1, SslError.SYSCALL).startedAt(now).reason(reason).build();
 	}
 
 	/**
-	 * The same finished result, reported as a connection failure with another reason.
+	 * The same finished result, reported as a connection failure with another reason; every fact,
+	 * the ClientHello included, is kept.
 	 * @param result a finished result
 	 * @param reason the reason
 	 * @return the result
 	 */
 	static AcceptResult relabel(AcceptResult result, String reason) {
-		return new AcceptResult(-1, SslError.SYSCALL, result.startedAt(), result.duration(), result.wantReadTurns(),
-				result.wantWriteTurns(), result.protocol(), result.cipherSuite(), result.serverName(),
-				result.applicationProtocol(), result.peerCertificates(), result.alert(), result.engineMessage(), reason);
+		return result.toBuilder().outcome(-1, SslError.SYSCALL).reason(reason).build();
 	}
 
 	/**
@@ -53,9 +50,16 @@ final class Results {
 		if (last == null) {
 			return syscall(now, reason);
 		}
-		return new AcceptResult(-1, SslError.SYSCALL, last.startedAt(), Duration.ofNanos(System.nanoTime() - startNanos),
-				last.wantReadTurns(), last.wantWriteTurns(), last.protocol(), null, last.serverName(), null, List.of(),
-				null, last.engineMessage(), reason);
+		return AcceptResult.builder(-1, SslError.SYSCALL)
+			.startedAt(last.startedAt())
+			.duration(Duration.ofNanos(System.nanoTime() - startNanos))
+			.turns(last.wantReadTurns(), last.wantWriteTurns())
+			.protocol(last.protocol())
+			.serverName(last.serverName())
+			.engineMessage(last.engineMessage())
+			.reason(reason)
+			.clientHello(last.clientHello())
+			.build();
 	}
 
 }

@@ -1,8 +1,14 @@
 package dev.tlsaccept.engine;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
 
 import dev.tlsaccept.engine.ContractServer.Outcome;
 import dev.tlsaccept.keys.KeyMaterial;
@@ -62,6 +68,27 @@ abstract class AbstractAcceptContractTests {
 	 */
 	int expectedSentAlert(int openSslAlert, String cell) {
 		return openSslAlert;
+	}
+
+	/**
+	 * Whether this engine sends TLS 1.3 session tickets, so that clients resume (see README
+	 * "Engine differences": BCJSSE 1.84 sends none).
+	 */
+	boolean resumesTls13Sessions() {
+		return true;
+	}
+
+	/**
+	 * What the JDK client reports when this engine refuses its renegotiation (README, "Engine
+	 * differences"): BCJSSE's warning no_renegotiation, as OpenSSL 3 sends it.
+	 */
+	String renegotiationRefusalSeenByClient() {
+		return "received handshake warning: no_renegotiation";
+	}
+
+	/** Whether the connection carries on after this engine refused a renegotiation. */
+	boolean keepsConnectionAfterRenegotiation() {
+		return true;
 	}
 
 	@BeforeAll
@@ -189,6 +216,84 @@ abstract class AbstractAcceptContractTests {
 		}
 	}
 
+	/**
+	 * {@code gnutls-cli --waitresumption --resume} waits for the TLS 1.3 NewSessionTicket before it
+	 * writes a byte, then connects again with it: the server must send its ticket without waiting
+	 * for the application to write (BoringSSL holds it until the first write).
+	 */
+	@Test
+	void tls13ClientThatWaitsForTheSessionTicketGetsItAndResumes() throws Exception {
+		assumeTrue(GnutlsClient.isAvailable() || System.getenv("CI") != null, "gnutls-cli is not installed");
+		assumeTrue(resumesTls13Sessions(), "the engine sends no TLS 1.3 session tickets");
+		ContractServer server = start();
+		GnutlsResult output = new GnutlsClient().connect("127.0.0.1", server.port())
+			.caFile(pki.caCert())
+			.servername("localhost")
+			.tls13()
+			.args("--waitresumption", "--resume")
+			.timeout(WAIT)
+			.run();
+		assertThat(output.timedOut()).as(output.describe()).isFalse();
+		assertThat(output.stdout()).as(output.describe()).contains("This is a resumed session");
+		assertCell(finished(server.next(WAIT)), 1, SslError.NONE);
+		assertCell(finished(server.next(WAIT)), 1, SslError.NONE);
+	}
+
+	/**
+	 * tlsfuzzer's {@code test-renegotiation-disabled.py}: a ClientHello on an established TLS 1.2
+	 * connection, then application data at once.
+	 */
+	@Test
+	void tls12RenegotiationIsRefusedAsTheEngineCan() throws Exception {
+		ContractServer server = start();
+		try (EngineClient client = new EngineClient(server.port(), clientEngine("TLSv1.2"), WAIT)) {
+			client.handshake();
+			client.send(client.renegotiationHello(),
+					client.wrap(ByteBuffer.wrap("after\n".getBytes(StandardCharsets.US_ASCII))));
+			EngineClient.Answer answer = client.readAnswer();
+			assertThat(answer.failure()).as("%s", answer).isNotNull();
+			assertThat(answer.failure()).hasMessageContaining(renegotiationRefusalSeenByClient());
+			Outcome outcome = server.next(WAIT);
+			assertCell(finished(outcome), 1, SslError.NONE);
+			String read = new String(outcome.afterHandshake(), StandardCharsets.US_ASCII);
+			if (keepsConnectionAfterRenegotiation()) {
+				assertThat(read).as("the data after the refused hello").isEqualTo("after\n");
+			}
+			else {
+				assertThat(read).doesNotContain("after");
+			}
+		}
+		assertThat(this.server.renegotiationsRefused()).isOne();
+	}
+
+	/** tlsfuzzer's {@code test-fuzzed-ciphertext.py}: one bit flipped in an application data record. */
+	@Test
+	void bitFlippedApplicationDataIsAnsweredWithBadRecordMac() throws Exception {
+		ContractServer server = start();
+		for (String protocol : new String[] { "TLSv1.3", "TLSv1.2" }) {
+			try (EngineClient client = new EngineClient(server.port(), clientEngine(protocol), WAIT)) {
+				client.handshake();
+				ByteBuffer record = client.wrap(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+				record.put(record.limit() - 1, (byte) (record.get(record.limit() - 1) ^ 0x01));
+				client.send(record);
+				EngineClient.Answer answer = client.readAnswer();
+				assertThat(answer.failure()).as("%s %s", protocol, answer).isNotNull();
+				assertThat(answer.failure()).hasMessageContaining("bad_record_mac");
+				Outcome outcome = server.next(WAIT);
+				assertCell(finished(outcome), 1, SslError.NONE);
+				assertThat(new String(outcome.afterHandshake(), StandardCharsets.US_ASCII)).doesNotContain("GET");
+			}
+		}
+	}
+
+	private static SSLEngine clientEngine(String protocol) throws Exception {
+		TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+		trust.init(KeyMaterials.trustFromPem(pki.caCert()).toKeyStore());
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, trust.getTrustManagers(), null);
+		return EnginePairTests.client(context, protocol);
+	}
+
 	// c
 	@Test
 	void acceptRefusesTls11WithProtocolVersionAlert() throws Exception {
@@ -197,6 +302,7 @@ abstract class AbstractAcceptContractTests {
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, -1, SslError.SSL);
 		assertThat(result.reason()).isEqualTo("unsupported protocol");
+		assertThat(result.protocol()).as("no protocol was negotiated").isNull();
 		assertSent(result, 70);
 		assertThat(receivedAlert(client)).isEqualTo(70);
 		assertThat(result.engineMessage()).isNotBlank();
@@ -210,6 +316,7 @@ abstract class AbstractAcceptContractTests {
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, -1, SslError.SSL);
 		assertThat(result.reason()).isEqualTo("no shared cipher");
+		assertThat(result.protocol()).as("no protocol was negotiated").isNull();
 		assertSent(result, 40);
 		assertThat(receivedAlert(client)).isEqualTo(40);
 	}
@@ -222,6 +329,7 @@ abstract class AbstractAcceptContractTests {
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, -1, SslError.SSL);
 		assertThat(result.reason()).isEqualTo("http request");
+		assertThat(result.protocol()).as("not TLS at all").isNull();
 		assertThat(result.alert()).isNull();
 		assertThat(client.bytesReceived()).isEmpty();
 	}
@@ -291,6 +399,7 @@ abstract class AbstractAcceptContractTests {
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, -1, SslError.SSL);
 		assertThat(result.reason()).isEqualTo("packet length too long");
+		assertThat(result.protocol()).isNull();
 		assertSent(result, 22);
 		assertThat(RawClient.plaintextAlertIn(client.bytesReceived())).hasValueSatisfying(
 				(alert) -> assertThat(alert.description()).isEqualTo(22));
@@ -355,6 +464,7 @@ abstract class AbstractAcceptContractTests {
 		assertThat(result.reason()).isEqualTo("certificate verify failed");
 		assertSent(result, expectedSentAlert(48, "o13"));
 		assertThat(receivedAlert(client)).isEqualTo(result.alert().number());
+		assertRefusedChainRecorded(result, pki.untrustedClientCert());
 	}
 
 	// o12
@@ -369,6 +479,15 @@ abstract class AbstractAcceptContractTests {
 		assertThat(result.reason()).isEqualTo("certificate verify failed");
 		assertSent(result, expectedSentAlert(48, "o12"));
 		assertThat(receivedAlert(client)).isEqualTo(result.alert().number());
+		assertRefusedChainRecorded(result, pki.untrustedClientCert());
+	}
+
+	/** The record shows the chain the client sent, though the engine refused it. */
+	private static void assertRefusedChainRecorded(AcceptResult result, Path clientCert) {
+		X509Certificate sent = KeyMaterials.trustFromPem(clientCert).certificates().get(0);
+		assertThat(result.peerCertificates()).as("the refused chain").isNotEmpty();
+		assertThat(result.peerCertificates().get(0).getSubjectX500Principal()).isEqualTo(sent.getSubjectX500Principal());
+		assertThat(result.peerCertificates().get(0).getIssuerX500Principal()).isEqualTo(sent.getIssuerX500Principal());
 	}
 
 	@Test
@@ -384,6 +503,7 @@ abstract class AbstractAcceptContractTests {
 		assertThat(result.alert()).isNotNull();
 		assertThat(result.alert().direction()).isEqualTo(TlsAlert.Direction.SENT);
 		assertThat(receivedAlert(client)).isEqualTo(result.alert().number());
+		assertRefusedChainRecorded(result, pki.expiredClientCert());
 	}
 
 	// p

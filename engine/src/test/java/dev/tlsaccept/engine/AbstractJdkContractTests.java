@@ -23,4 +23,15 @@ abstract class AbstractJdkContractTests extends AbstractAcceptContractTests {
 		};
 	}
 
+	/** SunJSSE would renegotiate: tlsaccept closes with close_notify. */
+	@Override
+	String renegotiationRefusalSeenByClient() {
+		return "Received close_notify during handshake";
+	}
+
+	@Override
+	boolean keepsConnectionAfterRenegotiation() {
+		return false;
+	}
+
 }

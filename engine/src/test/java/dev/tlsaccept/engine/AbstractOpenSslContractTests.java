@@ -11,4 +11,15 @@ abstract class AbstractOpenSslContractTests extends AbstractAcceptContractTests 
 		return OpenSslTlsEngine.NAME;
 	}
 
+	/** BoringSSL refuses with a fatal no_renegotiation. */
+	@Override
+	String renegotiationRefusalSeenByClient() {
+		return "Received fatal alert: no_renegotiation";
+	}
+
+	@Override
+	boolean keepsConnectionAfterRenegotiation() {
+		return false;
+	}
+
 }

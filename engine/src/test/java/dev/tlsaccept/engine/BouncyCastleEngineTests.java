@@ -79,6 +79,20 @@ class BouncyCastleEngineTests {
 	}
 
 	@Test
+	void receivedAlertIsReadFromTlsFatalAlertReceivedAndOtherFailuresSentInternalError() throws Exception {
+		try (TlsEngineContext context = new BouncyCastleTlsEngine()
+			.createContext(TlsConfig.builder(EnginePairTests.KEY).engine(BouncyCastleTlsEngine.NAME).build())) {
+			SSLException received = new SSLException(new TlsFatalAlertReceived(AlertDescription.unknown_ca));
+			assertThat(context.receivedAlert(received))
+				.isEqualTo(TlsAlert.of(48, TlsAlert.Level.FATAL, TlsAlert.Direction.RECEIVED));
+			assertThat(context.sentAlert(received, "TLSv1.3")).isNull();
+			assertThat(context.sentAlert(new SSLException(new java.io.EOFException()), "TLSv1.3"))
+				.as("TlsProtocol sends internal_error for what is not a TlsFatalAlert")
+				.isEqualTo(TlsAlert.of(80, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
+		}
+	}
+
+	@Test
 	void receivedAlertIsNotReportedAsSent() {
 		SSLException failure = new SSLException(new TlsFatalAlertReceived(AlertDescription.handshake_failure));
 		assertThat(BouncyCastleTlsEngine.sentAlert(failure)).isNull();

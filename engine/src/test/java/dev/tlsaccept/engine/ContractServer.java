@@ -58,6 +58,11 @@ final class ContractServer implements AutoCloseable {
 		this.acceptor.start();
 	}
 
+	/** How many renegotiations the server's context refused. */
+	long renegotiationsRefused() {
+		return this.context.renegotiationsRefused();
+	}
+
 	int port() {
 		return this.server.socket().getLocalPort();
 	}
@@ -158,8 +163,10 @@ final class ContractServer implements AutoCloseable {
 			}
 		}
 		catch (Exception ex) {
-			calls.add(new AcceptResult(-99, SslError.SYSCALL, java.time.Instant.EPOCH, Duration.ZERO, 0, 0, null,
-					null, null, null, List.of(), null, ex.toString(), "test harness failure"));
+			calls.add(AcceptResult.builder(-99, SslError.SYSCALL)
+				.engineMessage(ex.toString())
+				.reason("test harness failure")
+				.build());
 		}
 		this.outcomes.add(new Outcome(List.copyOf(calls), (repeated[0] != null) ? repeated[0] : calls.get(calls.size() - 1),
 				received));

@@ -8,6 +8,7 @@ import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Every engine through the pair BIO against a JDK client in memory: same results, same facts.
@@ -81,25 +83,49 @@ class EnginePairTests {
 		assertThat(TlsEngines.get(engine).unavailabilityReason()).isNull();
 	}
 
+	/**
+	 * A TLS 1.2 ClientHello on an established connection, followed by application data, as
+	 * tlsfuzzer's {@code test-renegotiation-disabled.py} sends them. The JDK client decrypts what the
+	 * server answered and names the alert: "received handshake warning" is a level-1 alert.
+	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "jdk", "bouncy-castle", "openssl" })
-	void clientInitiatedRenegotiationOnTls12IsRefused(String engine) throws Exception {
+	@CsvSource(delimiter = '|', value = { "jdk | Received close_notify during handshake | false",
+			"bouncy-castle | received handshake warning: no_renegotiation | true",
+			"openssl | Received fatal alert: no_renegotiation | false" })
+	void clientInitiatedRenegotiationOnTls12IsRefusedAsTheEngineCan(String engine, String clientSees,
+			boolean connectionKept) throws Exception {
 		try (TlsServerContext context = TlsServerContext.create(TlsConfig.builder(KEY).engine(engine).build())) {
 			BioPair pair = BioPair.create();
 			TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
 			SSLEngine client = client("TLSv1.2");
 			assertThat(PairHandshakeTests.drive(acceptor, pair, client).isSuccess()).isTrue();
 			client.beginHandshake();
-			ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
-			client.wrap(ByteBuffer.allocate(0), hello);
-			hello.flip();
-			pair.writeFromNetwork(hello);
-			IoResult read = acceptor.read(ByteBuffer.allocate(1024));
-			assertThat(read.code()).isEqualTo(-1);
-			assertThat(read.error()).isEqualTo(SslError.SSL);
-			assertThat(read.reason()).isEqualTo("no renegotiation");
-			assertThat(pair.pendingToNetwork()).as("no renegotiation flight sent").isZero();
-			assertThat(acceptor.write(ByteBuffer.wrap(new byte[] { 1 })).error()).isEqualTo(SslError.SSL);
+			ByteBuffer toServer = ByteBuffer.allocate(2 * client.getSession().getPacketBufferSize());
+			client.wrap(ByteBuffer.allocate(0), toServer);
+			client.wrap(ByteBuffer.wrap("after".getBytes(StandardCharsets.US_ASCII)), toServer);
+			toServer.flip();
+			pair.writeFromNetwork(toServer);
+			ByteBuffer received = ByteBuffer.allocate(1024);
+			IoResult read = acceptor.read(received);
+			if (connectionKept) {
+				assertThat(read.code()).as("%s", read).isEqualTo(5);
+				assertThat(new String(received.array(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("after");
+				assertThat(acceptor.write(ByteBuffer.wrap(new byte[] { 1 })).code()).isEqualTo(1);
+			}
+			else {
+				assertThat(read.code()).isEqualTo(-1);
+				assertThat(read.error()).isEqualTo(SslError.SSL);
+				assertThat(read.reason()).isEqualTo("no renegotiation");
+				assertThat(acceptor.write(ByteBuffer.wrap(new byte[] { 1 })).error()).isEqualTo(SslError.SSL);
+			}
+			ByteBuffer fromServer = ByteBuffer.allocate(64 * 1024);
+			pair.readToNetwork(fromServer);
+			fromServer.flip();
+			assertThat(fromServer.get(0)).as("an alert record, no renegotiation flight").isEqualTo((byte) 21);
+			assertThatExceptionOfType(SSLException.class)
+				.isThrownBy(() -> client.unwrap(fromServer, ByteBuffer.allocate(64 * 1024)))
+				.withMessageContaining(clientSees);
+			assertThat(context.renegotiationsRefused()).isOne();
 			acceptor.close();
 		}
 	}

@@ -82,7 +82,13 @@ class OpenSslEngineTests {
 			.isEqualTo(116);
 		assertThat(OpenSslEngineContext.sentAlertNumber("PEER_DID_NOT_RETURN_A_CERTIFICATE", "TLSv1.2"))
 			.isEqualTo(40);
-		assertThat(OpenSslEngineContext.sentAlertNumber("DECODE_ERROR", null)).isEqualTo(-1);
+		assertThat(OpenSslEngineContext.sentAlertNumber("ERROR:1E000065:CIPHER FUNCTIONS:OPENSSL_INTERNAL:BAD_DECRYPT",
+				"TLSv1.2")).isEqualTo(20);
+		assertThat(OpenSslEngineContext.sentAlertNumber("DIGEST_CHECK_FAILED", "TLSv1.3")).isEqualTo(51);
+		assertThat(OpenSslEngineContext.sentAlertNumber("DECODE_ERROR", null)).isEqualTo(50);
+		assertThat(OpenSslEngineContext.sentAlertNumber("BAD_ALERT", "TLSv1.3")).as("an empty alert record").isEqualTo(50);
+		assertThat(OpenSslEngineContext.sentAlertNumber("NO_RENEGOTIATION", "TLSv1.2")).isEqualTo(100);
+		assertThat(OpenSslEngineContext.sentAlertNumber("SOMETHING_ELSE", null)).isEqualTo(-1);
 	}
 
 	@Test

@@ -1,0 +1,15 @@
+package dev.tlsaccept.engine;
+
+/**
+ * Told by an acceptor when it refused something on an established connection, so that the
+ * {@link TlsServerContext} the acceptor came from can count it.
+ */
+interface RefusalCounter {
+
+	/**
+	 * A client-initiated renegotiation was refused.
+	 * @param alert the alert sent for it
+	 */
+	void renegotiationRefused(TlsAlert alert);
+
+}
