@@ -38,6 +38,14 @@ final class ServerCore {
 
 	private final Supplier<TlsServerContext> contexts;
 
+	/** The contexts connections captured that may still count (see {@link #renegotiationsRefused()}). */
+	private final List<TlsServerContext> contextsInUse = new ArrayList<>();
+
+	private volatile @Nullable TlsServerContext lastCaptured;
+
+	/** Guarded by {@link #contextsInUse}. */
+	private long renegotiationsRefusedByClosedContexts;
+
 	private final HandshakeObserver observer;
 
 	private final @Nullable TlsConnectionHandler handler;
@@ -127,9 +135,45 @@ final class ServerCore {
 		while (true) {
 			TlsServerContext current = this.contexts.get();
 			if (current.tryRetain() || this.contexts.get() == current) {
+				if (current != this.lastCaptured) {
+					contextInUse(current);
+				}
 				return current;
 			}
 			// closed just after a rotation replaced it: take the replacement
+		}
+	}
+
+	/**
+	 * A context the connections use from now on (the first one, or a rotation's): its refusal
+	 * counts are summed into {@link #stats()} for as long as connections may use it, then kept.
+	 */
+	private void contextInUse(TlsServerContext context) {
+		synchronized (this.contextsInUse) {
+			this.lastCaptured = context;
+			if (!this.contextsInUse.contains(context)) {
+				this.contextsInUse.add(context);
+			}
+			// let the retired ones that closed go now, even when nobody reads the stats
+			renegotiationsRefused();
+		}
+	}
+
+	/** Client-initiated renegotiations refused by every context this server's connections used. */
+	private long renegotiationsRefused() {
+		synchronized (this.contextsInUse) {
+			long sum = this.renegotiationsRefusedByClosedContexts;
+			for (var each = this.contextsInUse.iterator(); each.hasNext();) {
+				TlsServerContext context = each.next();
+				long refused = context.renegotiationsRefused();
+				if (context.isClosed()) {
+					// no connection can use it any more: keep its count, let it go
+					this.renegotiationsRefusedByClosedContexts += refused;
+					each.remove();
+				}
+				sum += refused;
+			}
+			return sum;
 		}
 	}
 
@@ -544,7 +588,8 @@ final class ServerCore {
 		return new TlsServerStats(this.open.get(), this.pending.get(), this.accepted.get(), this.succeeded.get(),
 				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get(), this.refusedDenied.get(),
 				this.refusedNotAllowed.get(), this.refusedMaxPendingPerSource.get(), this.refusedMaxRatePerSource.get(),
-				this.cutStalled.get(), this.closedIdle.get(), this.closedLifetime.get(), this.observerDropped.get());
+				this.cutStalled.get(), this.closedIdle.get(), this.closedLifetime.get(), this.observerDropped.get(),
+				renegotiationsRefused());
 	}
 
 }

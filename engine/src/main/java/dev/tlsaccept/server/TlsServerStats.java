@@ -23,11 +23,14 @@ package dev.tlsaccept.server;
  * @param closedIdle established connections closed by their idle timeout
  * @param closedLifetime established connections closed at the end of their maximum lifetime
  * @param observerEventsDropped handshake events not delivered because the observers fell behind
+ * @param renegotiationsRefused client-initiated renegotiations (a TLS 1.2 ClientHello on an
+ * established connection) refused, as OpenSSL refuses them by default
  */
 public record TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
 		long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes, long refusedDenied,
 		long refusedNotAllowed, long refusedMaxPendingHandshakesPerSource, long refusedMaxHandshakesPerSecondPerSource,
-		long stalledHandshakesCut, long closedIdle, long closedLifetime, long observerEventsDropped) {
+		long stalledHandshakesCut, long closedIdle, long closedLifetime, long observerEventsDropped,
+		long renegotiationsRefused) {
 
 	/**
 	 * Counts of a server without refusals by source, cuts or timeouts (all zero).
@@ -42,7 +45,7 @@ public record TlsServerStats(int openConnections, int pendingHandshakes, long ac
 	public TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
 			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
 		this(openConnections, pendingHandshakes, accepted, handshakesSucceeded, handshakesFailed,
-				refusedMaxConnections, refusedMaxPendingHandshakes, 0, 0, 0, 0, 0, 0, 0, 0);
+				refusedMaxConnections, refusedMaxPendingHandshakes, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	}
 
 	/**

@@ -70,6 +70,9 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 	/** Counter of connections refused at once by an admission rule. */
 	public static final String REFUSED = "tlsaccept.connections.refused";
 
+	/** Client-initiated renegotiations refused, per listener. */
+	public static final String RENEGOTIATIONS_REFUSED = "tlsaccept.renegotiations.refused";
+
 	/** The tag value of a value that does not exist, as Micrometer's {@code KeyValue.NONE_VALUE}. */
 	private static final String NONE = "none";
 
@@ -130,6 +133,11 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 			FunctionCounter.builder(CONNECTIONS_CLOSED, listener, (each) -> each.getStats().closedLifetime())
 				.description("Established connections of a tlsaccept listener closed by the listener, by reason")
 				.tags("listener", listener.getName(), "reason", "MAX_LIFETIME")
+				.register(registry);
+			FunctionCounter.builder(RENEGOTIATIONS_REFUSED, listener, (each) -> each.getStats().renegotiationsRefused())
+				.description("Client-initiated renegotiations (a TLS 1.2 ClientHello on an established connection) "
+						+ "a tlsaccept listener refused")
+				.tag("listener", listener.getName())
 				.register(registry);
 			FunctionCounter.builder(HANDSHAKES_CUT, listener, (each) -> each.getStats().stalledHandshakesCut())
 				.description("Pending handshakes of a tlsaccept listener cut because they stalled while others "

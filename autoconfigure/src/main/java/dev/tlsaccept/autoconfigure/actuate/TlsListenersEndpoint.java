@@ -176,19 +176,21 @@ public class TlsListenersEndpoint {
 	 * @param stalledHandshakesCut pending handshakes cut to make room for ones that progress
 	 * @param closedIdle established connections closed by their idle timeout
 	 * @param closedLifetime established connections closed at the end of their maximum lifetime
+	 * @param renegotiationsRefused client-initiated renegotiations refused
 	 */
 	public record ConnectionsDescriptor(int open, int pendingHandshakes, long accepted, long handshakesSucceeded,
 			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes, long refusedDenied,
 			long refusedNotAllowed, long refusedMaxPendingHandshakesPerSource,
 			long refusedMaxHandshakesPerSecondPerSource, long stalledHandshakesCut, long closedIdle,
-			long closedLifetime) {
+			long closedLifetime, long renegotiationsRefused) {
 
 		static ConnectionsDescriptor of(TlsServerStats stats) {
 			return new ConnectionsDescriptor(stats.openConnections(), stats.pendingHandshakes(), stats.accepted(),
 					stats.handshakesSucceeded(), stats.handshakesFailed(), stats.refusedMaxConnections(),
 					stats.refusedMaxPendingHandshakes(), stats.refusedDenied(), stats.refusedNotAllowed(),
 					stats.refusedMaxPendingHandshakesPerSource(), stats.refusedMaxHandshakesPerSecondPerSource(),
-					stats.stalledHandshakesCut(), stats.closedIdle(), stats.closedLifetime());
+					stats.stalledHandshakesCut(), stats.closedIdle(), stats.closedLifetime(),
+					stats.renegotiationsRefused());
 		}
 
 	}
