@@ -56,9 +56,9 @@ final class RecordChannel {
 
 		/**
 		 * A client-initiated renegotiation was refused: count it.
-		 * @param alert the alert sent for it
+		 * @param alert the alert sent for it, or {@code null} when none could be (SunJSSE)
 		 */
-		void renegotiationRefused(TlsAlert alert);
+		void renegotiationRefused(@Nullable TlsAlert alert);
 
 	}
 

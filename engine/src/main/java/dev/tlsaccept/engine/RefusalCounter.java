@@ -1,5 +1,7 @@
 package dev.tlsaccept.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told by an acceptor when it refused something on an established connection, so that the
  * {@link TlsServerContext} the acceptor came from can count it.
@@ -8,8 +10,8 @@ interface RefusalCounter {
 
 	/**
 	 * A client-initiated renegotiation was refused.
-	 * @param alert the alert sent for it
+	 * @param alert the alert sent for it, or {@code null} when none could be (SunJSSE)
 	 */
-	void renegotiationRefused(TlsAlert alert);
+	void renegotiationRefused(@Nullable TlsAlert alert);
 
 }

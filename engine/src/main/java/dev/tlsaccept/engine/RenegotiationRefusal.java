@@ -7,6 +7,8 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How an established TLS 1.2 connection refuses a client-initiated renegotiation (a ClientHello
  * after the handshake), as OpenSSL 3 does by default: a warning no_renegotiation alert, and the
@@ -16,9 +18,11 @@ import javax.net.ssl.SSLException;
  * <li>BCJSSE refuses by itself, with exactly that warning: tlsaccept lets it write the alert.</li>
  * <li>BoringSSL refuses by itself with a <em>fatal</em> no_renegotiation alert: the connection
  * ends.</li>
- * <li>SunJSSE would renegotiate, and has no way to send a warning alert of our choice: tlsaccept
- * does not run the new handshake's tasks and closes the connection with close_notify (encrypted
- * with the current keys, so the client sees an orderly close).</li>
+ * <li>SunJSSE would renegotiate, and has no way to send an alert of our choice: tlsaccept does not
+ * run the new handshake's tasks and closes the connection without an alert. Not close_notify: a
+ * renegotiating client would take it for an orderly close, and scanners (testssl.sh's
+ * {@code echo R | openssl s_client}) for a renegotiation that went through; without an alert the
+ * client's renegotiation fails ("unexpected eof").</li>
  * </ul>
  * The record of a ClientHello on a connection is a handshake record (content type 22) in the data
  * phase: its content type is visible in TLS 1.2 even though the record is encrypted.
@@ -32,17 +36,16 @@ final class RenegotiationRefusal {
 
 	private static final TlsAlert FATAL = TlsAlert.of(100, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
 
-	private static final TlsAlert CLOSE_NOTIFY = TlsAlert.of(0, TlsAlert.Level.WARNING, TlsAlert.Direction.SENT);
-
 	private RenegotiationRefusal() {
 	}
 
 	/**
 	 * The refusal of one renegotiation attempt.
-	 * @param alert the alert sent: warning or fatal no_renegotiation, or close_notify (SunJSSE)
+	 * @param alert the alert sent: warning or fatal no_renegotiation; {@code null} when none could be
+	 * (SunJSSE)
 	 * @param connectionKept whether the connection carries on
 	 */
-	record Outcome(TlsAlert alert, boolean connectionKept) {
+	record Outcome(@Nullable TlsAlert alert, boolean connectionKept) {
 
 	}
 
@@ -69,10 +72,9 @@ final class RenegotiationRefusal {
 	 */
 	static Outcome refuse(SSLEngine engine, HandshakeStatus status, boolean engineWarns, ByteBuffer netOut) {
 		if (status == HandshakeStatus.NEED_TASK) {
-			// SunJSSE started the new handshake in a delegated task it has not run yet: never run it
-			engine.closeOutbound();
-			wrapAll(engine, netOut);
-			return new Outcome(CLOSE_NOTIFY, false);
+			// SunJSSE started the new handshake in a delegated task it has not run yet: never run it,
+			// and close without a word it would not let us choose
+			return new Outcome(null, false);
 		}
 		wrapAll(engine, netOut);
 		if (engineWarns && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {

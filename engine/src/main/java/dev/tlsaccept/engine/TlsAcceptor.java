@@ -740,7 +740,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 
 		@Override
-		public void renegotiationRefused(TlsAlert alert) {
+		public void renegotiationRefused(@Nullable TlsAlert alert) {
 			if (TlsAcceptor.this.context instanceof RefusalCounter counter) {
 				counter.renegotiationRefused(alert);
 			}

@@ -285,7 +285,7 @@ public final class TlsServerContext implements AutoCloseable {
 		}
 
 		@Override
-		public void renegotiationRefused(TlsAlert alert) {
+		public void renegotiationRefused(@Nullable TlsAlert alert) {
 			TlsServerContext.this.renegotiationsRefused.increment();
 		}
 

@@ -14,6 +14,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.keys.SelfSignedCertificate;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,13 +87,14 @@ class EnginePairTests {
 	/**
 	 * A TLS 1.2 ClientHello on an established connection, followed by application data, as
 	 * tlsfuzzer's {@code test-renegotiation-disabled.py} sends them. The JDK client decrypts what the
-	 * server answered and names the alert: "received handshake warning" is a level-1 alert.
+	 * server answered and names the alert: "received handshake warning" is a level-1 alert. The jdk
+	 * engine answers nothing: SunJSSE cannot send an alert of our choice.
 	 */
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "jdk | Received close_notify during handshake | false",
+	@CsvSource(delimiter = '|', value = { "jdk | | false",
 			"bouncy-castle | received handshake warning: no_renegotiation | true",
 			"openssl | Received fatal alert: no_renegotiation | false" })
-	void clientInitiatedRenegotiationOnTls12IsRefusedAsTheEngineCan(String engine, String clientSees,
+	void clientInitiatedRenegotiationOnTls12IsRefusedAsTheEngineCan(String engine, @Nullable String clientSees,
 			boolean connectionKept) throws Exception {
 		try (TlsServerContext context = TlsServerContext.create(TlsConfig.builder(KEY).engine(engine).build())) {
 			BioPair pair = BioPair.create();
@@ -121,10 +123,15 @@ class EnginePairTests {
 			ByteBuffer fromServer = ByteBuffer.allocate(64 * 1024);
 			pair.readToNetwork(fromServer);
 			fromServer.flip();
-			assertThat(fromServer.get(0)).as("an alert record, no renegotiation flight").isEqualTo((byte) 21);
-			assertThatExceptionOfType(SSLException.class)
-				.isThrownBy(() -> client.unwrap(fromServer, ByteBuffer.allocate(64 * 1024)))
-				.withMessageContaining(clientSees);
+			if (clientSees == null) {
+				assertThat(fromServer.hasRemaining()).as("no alert, no renegotiation flight").isFalse();
+			}
+			else {
+				assertThat(fromServer.get(0)).as("an alert record, no renegotiation flight").isEqualTo((byte) 21);
+				assertThatExceptionOfType(SSLException.class)
+					.isThrownBy(() -> client.unwrap(fromServer, ByteBuffer.allocate(64 * 1024)))
+					.withMessageContaining(clientSees);
+			}
 			assertThat(context.renegotiationsRefused()).isOne();
 			acceptor.close();
 		}

@@ -13,11 +13,35 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A TLS 1.2 client that renegotiates (the JDK's {@code SSLSocket.startHandshake()} on an
- * established connection) is refused, and the refusal is counted in the server's stats (the
- * {@code tlsaccept.renegotiations.refused} metric and {@code /actuator/tlslisteners} read it).
+ * A TLS 1.2 client that renegotiates (the JDK's {@code SSLSocket.startHandshake()}, or
+ * {@code openssl s_client}'s {@code R} command, on an established connection) is refused, and the
+ * refusal is counted in the server's stats (the {@code tlsaccept.renegotiations.refused} metric
+ * and {@code /actuator/tlslisteners} read it).
  */
 class RenegotiationRefusalStatsTests {
+
+	/**
+	 * What testssl.sh's "secure client-initiated renegotiation" check runs: {@code echo R | openssl
+	 * s_client}; a clean exit there reads as "VULNERABLE, potential DoS threat" (a close_notify
+	 * from the jdk engine made it so), a failed renegotiation as refused.
+	 */
+	@ParameterizedTest
+	@EnumSource(BioMode.class)
+	void opensslClientsRenegotiationFails(BioMode mode) throws Exception {
+		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName("renegotiation-openssl"))
+			.address(ServerFixtures.LOOPBACK)
+			.bioMode(mode)
+			.build();
+		TlsConnectionHandler echo = (connection) -> connection.inputStream().transferTo(connection.outputStream());
+		try (TlsServer server = new TlsServer(settings, ServerFixtures.context(), HandshakeObserver.NONE, echo)) {
+			server.start();
+			ServerFixtures.OpenSslRun run = ServerFixtures.openssl(server.port(), "R\n", "-tls1_2");
+			assertThat(run.stdout() + run.stderr()).contains("RENEGOTIATING");
+			assertThat(run.exitCode()).as("s_client's exit code: %s", run.stderr()).isNotZero();
+			ServerFixtures.await(Duration.ofSeconds(15), "the refusal to be counted",
+					() -> server.stats().renegotiationsRefused() == 1);
+		}
+	}
 
 	@ParameterizedTest
 	@EnumSource(BioMode.class)
