@@ -21,12 +21,10 @@ import org.jspecify.annotations.Nullable;
  * BoringSSL sends the alert OpenSSL would ({@code unknown_ca} for an unknown issuer,
  * {@code certificate_expired}, ...) instead of {@code internal_error} for "unspecified".
  */
-final class OpenSslTrustManager extends X509ExtendedTrustManager {
-
-	private final X509ExtendedTrustManager delegate;
+final class OpenSslTrustManager extends ForwardingTrustManager {
 
 	OpenSslTrustManager(X509ExtendedTrustManager delegate) {
-		this.delegate = delegate;
+		super(delegate);
 	}
 
 	@Override
@@ -59,28 +57,6 @@ final class OpenSslTrustManager extends X509ExtendedTrustManager {
 		catch (CertificateException ex) {
 			throw translate(ex);
 		}
-	}
-
-	@Override
-	public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-			throws CertificateException {
-		this.delegate.checkServerTrusted(chain, authType, engine);
-	}
-
-	@Override
-	public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-			throws CertificateException {
-		this.delegate.checkServerTrusted(chain, authType, socket);
-	}
-
-	@Override
-	public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-		this.delegate.checkServerTrusted(chain, authType);
-	}
-
-	@Override
-	public X509Certificate[] getAcceptedIssuers() {
-		return this.delegate.getAcceptedIssuers();
 	}
 
 	static CertificateException translate(CertificateException failure) {

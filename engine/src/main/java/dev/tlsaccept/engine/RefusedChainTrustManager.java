@@ -1,6 +1,5 @@
 package dev.tlsaccept.engine;
 
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -16,15 +15,13 @@ import org.jspecify.annotations.Nullable;
  * that the failure's record shows what the client sent (engines forget it when they fail: SunJSSE
  * drops the handshake session, none reports the refused chain). Every other call is delegated.
  */
-final class RefusedChainTrustManager extends X509ExtendedTrustManager {
+final class RefusedChainTrustManager extends ForwardingTrustManager {
 
 	/** The session value that holds the refused chain, leaf first. */
 	private static final String REFUSED_CHAIN = "dev.tlsaccept.refusedClientChain";
 
-	private final X509ExtendedTrustManager delegate;
-
 	RefusedChainTrustManager(X509ExtendedTrustManager delegate) {
-		this.delegate = delegate;
+		super(delegate);
 	}
 
 	/**
@@ -56,39 +53,6 @@ final class RefusedChainTrustManager extends X509ExtendedTrustManager {
 			remember(engine, chain);
 			throw ex;
 		}
-	}
-
-	@Override
-	public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-			throws CertificateException {
-		this.delegate.checkClientTrusted(chain, authType, socket);
-	}
-
-	@Override
-	public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-		this.delegate.checkClientTrusted(chain, authType);
-	}
-
-	@Override
-	public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-			throws CertificateException {
-		this.delegate.checkServerTrusted(chain, authType, engine);
-	}
-
-	@Override
-	public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-			throws CertificateException {
-		this.delegate.checkServerTrusted(chain, authType, socket);
-	}
-
-	@Override
-	public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-		this.delegate.checkServerTrusted(chain, authType);
-	}
-
-	@Override
-	public X509Certificate[] getAcceptedIssuers() {
-		return this.delegate.getAcceptedIssuers();
 	}
 
 	private static void remember(@Nullable SSLEngine engine, X509Certificate @Nullable [] chain) {
