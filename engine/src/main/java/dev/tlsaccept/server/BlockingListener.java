@@ -246,7 +246,7 @@ final class BlockingListener implements Listener {
 			ProxyPhase phase = new ProxyPhase(core.settings().proxyProtocol(),
 					core.settings().trustsProxy((this.peer != null) ? this.peer.getAddress() : null), this.peer);
 			Clock clock = this.context.config().clock();
-			long deadline = System.nanoTime() + core.handshakeTimeoutNanos();
+			long deadline = System.nanoTime() + this.context.config().handshakeTimeout().toNanos();
 			try {
 				int timeout = this.socket.getSoTimeout();
 				try {
