@@ -320,7 +320,8 @@ final class BlockingListener implements Listener {
 			}
 			BlockingListener.this.pending.remove(this);
 			BlockingListener.this.core.handshakeFinished(this.context, BioMode.BLOCKING, peer,
-					(proxied != null) ? proxied.proxy() : null, (proxied != null) ? proxied.header() : null, result);
+					(proxied != null) ? proxied.proxy() : null, (proxied != null) ? proxied.header() : null,
+					proxied != null && proxied.refused() && !this.cut, result);
 			if (!result.isSuccess() || acceptor == null) {
 				closeQuietly(acceptor);
 				closeQuietly(this.socket);

@@ -49,6 +49,9 @@ abstract class PendingHandshake implements Selectable {
 
 	private @Nullable ProxyHeader proxyHeader;
 
+	/** Refused by the allow or deny list once the header named the client. */
+	private boolean refused;
+
 	/** Reading the PROXY protocol header: set until it is decided. */
 	private @Nullable ProxyPhase proxyPhase;
 
@@ -159,6 +162,7 @@ abstract class PendingHandshake implements Selectable {
 		this.peer = outcome.peer();
 		this.proxy = outcome.proxy();
 		this.proxyHeader = outcome.header();
+		this.refused = outcome.refused();
 		AcceptResult failure = outcome.failure();
 		if (failure != null) {
 			finish(failure);
@@ -307,7 +311,7 @@ abstract class PendingHandshake implements Selectable {
 		}
 		try {
 			this.core.handshakeFinished(this.context, this.core.settings().bioMode(), this.peer, this.proxy,
-					this.proxyHeader, result);
+					this.proxyHeader, this.refused, result);
 		}
 		finally {
 			if (result.isSuccess()) {

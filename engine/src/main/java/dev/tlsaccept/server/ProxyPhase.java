@@ -36,9 +36,17 @@ final class ProxyPhase {
 	 * @param proxy the trusted proxy, when it sent a header
 	 * @param header the header, if one was read
 	 * @param prefix the bytes read after the header, which belong to TLS
+	 * @param refused whether the failure is a refusal by the allow or deny list (counted as such,
+	 * not as a failed handshake)
 	 */
 	record Outcome(@Nullable AcceptResult failure, @Nullable InetSocketAddress peer, @Nullable InetSocketAddress proxy,
-			@Nullable ProxyHeader header, ByteBuffer prefix) {
+			@Nullable ProxyHeader header, ByteBuffer prefix, boolean refused) {
+
+		Outcome(@Nullable AcceptResult failure, @Nullable InetSocketAddress peer, @Nullable InetSocketAddress proxy,
+				@Nullable ProxyHeader header, ByteBuffer prefix) {
+			this(failure, peer, proxy, header, prefix, false);
+		}
+
 	}
 
 	ProxyPhase(ProxyProtocol protocol, boolean trusted, @Nullable InetSocketAddress connecting) {
@@ -124,7 +132,7 @@ final class ProxyPhase {
 			return outcome;
 		}
 		return new Outcome(fail(now, -1, refusal).failure(), peer, outcome.proxy(), outcome.header(),
-				ByteBuffer.allocate(0));
+				ByteBuffer.allocate(0), true);
 	}
 
 	/**

@@ -388,7 +388,7 @@ final class ServerCore {
 	 */
 	void handshakeFinished(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer,
 			AcceptResult result) {
-		handshakeFinished(context, mode, peer, null, null, result);
+		handshakeFinished(context, mode, peer, null, null, false, result);
 	}
 
 	/**
@@ -399,16 +399,20 @@ final class ServerCore {
 	 * @param peer the peer: the client a trusted proxy named, or the connecting address
 	 * @param proxy the connecting address when a trusted proxy sent a header, else {@code null}
 	 * @param proxyHeader the header, if one was read
+	 * @param refused whether the connection was refused by the allow or deny list once the header
+	 * named the client: counted by {@link #listRefusal} already, not as a failed handshake
 	 * @param result the finished result
 	 */
 	void handshakeFinished(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer,
-			@Nullable InetSocketAddress proxy, @Nullable ProxyHeader proxyHeader, AcceptResult result) {
+			@Nullable InetSocketAddress proxy, @Nullable ProxyHeader proxyHeader, boolean refused, AcceptResult result) {
 		notPendingAnyMore(context, (proxy != null) ? proxy : peer);
 		if (result.isSuccess()) {
 			this.succeeded.incrementAndGet();
 		}
 		else {
-			this.failed.incrementAndGet();
+			if (!refused) {
+				this.failed.incrementAndGet();
+			}
 			connectionGone();
 		}
 		observe(new HandshakeEvent(name(), context.engineName(), mode, peer, result, proxy, proxyHeader));

@@ -268,6 +268,8 @@ class ProxyProtocolListenerTests {
 			assertThat(this.events.await("a success", (e) -> e.result().isSuccess()).peer()).isEqualTo(allowed);
 		}
 		assertThat(this.server.stats().refusedDenied()).isEqualTo(1);
+		// a refusal, not also a failed handshake
+		assertThat(this.server.stats().handshakesFailed()).isZero();
 		awaitNothingPending();
 	}
 
