@@ -57,7 +57,8 @@ final class HandshakeFailureLogger implements HandshakeObserver {
 	@Override
 	public void handshakeFinished(HandshakeEvent event) {
 		AcceptResult result = event.result();
-		if (result.isSuccess() || this.level == LogLevel.OFF) {
+		// a load balancer's health check (PROXY protocol v2 LOCAL) is no client's failure
+		if (result.isSuccess() || event.healthCheck() || this.level == LogLevel.OFF) {
 			return;
 		}
 		LogLevel lineLevel = isBareConnect(result) ? LogLevel.DEBUG : this.level;
@@ -96,8 +97,12 @@ final class HandshakeFailureLogger implements HandshakeObserver {
 		AcceptResult result = event.result();
 		StringBuilder line = new StringBuilder("TLS handshake failed: listener=").append(event.listener())
 			.append(" peer=")
-			.append(peer(event.peer()))
-			.append(" code=")
+			.append(peer(event.peer()));
+		if (event.proxy() != null) {
+			// the peer is the client a trusted proxy named
+			line.append(" proxy=").append(peer(event.proxy()));
+		}
+		line.append(" code=")
 			.append(result.code())
 			.append(" error=")
 			.append(result.error())

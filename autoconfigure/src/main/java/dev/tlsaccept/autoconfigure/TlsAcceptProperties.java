@@ -235,6 +235,23 @@ public class TlsAcceptProperties {
 		private List<String> deny = new ArrayList<>();
 
 		/**
+		 * Whether a PROXY protocol header (HAProxy's v1 text or v2 binary format, as load
+		 * balancers send with 'send-proxy-v2') is read before the TLS handshake, so that records,
+		 * logs and the allow and deny lists see the real client address. 'optional' lets trusted
+		 * proxies send one or not; 'required' refuses every other source at once. Either way, a
+		 * header from a source not in trusted-proxies is refused.
+		 */
+		private ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
+
+		/**
+		 * Sources that may send a PROXY protocol header, the load balancers: CIDR blocks or bare
+		 * addresses, as for allow. Needed when proxy-protocol is not 'off'. Their connections are
+		 * not subject to allow, deny and the limits per source; the client each header names is
+		 * checked against allow and deny instead.
+		 */
+		private List<String> trustedProxies = new ArrayList<>();
+
+		/**
 		 * How long established connections may take to finish when the application stops,
 		 * before they are closed with close_notify. Also bounded by
 		 * 'spring.lifecycle.timeout-per-shutdown-phase'.
@@ -441,6 +458,22 @@ public class TlsAcceptProperties {
 
 		public void setDeny(List<String> deny) {
 			this.deny = deny;
+		}
+
+		public ProxyProtocol getProxyProtocol() {
+			return this.proxyProtocol;
+		}
+
+		public void setProxyProtocol(ProxyProtocol proxyProtocol) {
+			this.proxyProtocol = proxyProtocol;
+		}
+
+		public List<String> getTrustedProxies() {
+			return this.trustedProxies;
+		}
+
+		public void setTrustedProxies(List<String> trustedProxies) {
+			this.trustedProxies = trustedProxies;
 		}
 
 		public Duration getShutdownTimeout() {
@@ -798,6 +831,33 @@ public class TlsAcceptProperties {
 
 		dev.tlsaccept.engine.BioMode toEngineMode() {
 			return this.engineMode;
+		}
+
+	}
+
+	/**
+	 * Whether a listener reads a PROXY protocol header before TLS ('off', 'optional' or
+	 * 'required' in YAML).
+	 */
+	public enum ProxyProtocol {
+
+		/** No header: TLS from the first byte. */
+		OFF(dev.tlsaccept.server.ProxyProtocol.OFF),
+
+		/** Trusted proxies may send a header or not; other sources must not. */
+		OPTIONAL(dev.tlsaccept.server.ProxyProtocol.OPTIONAL),
+
+		/** Only trusted proxies may connect, each connection starting with a header. */
+		REQUIRED(dev.tlsaccept.server.ProxyProtocol.REQUIRED);
+
+		private final dev.tlsaccept.server.ProxyProtocol serverMode;
+
+		ProxyProtocol(dev.tlsaccept.server.ProxyProtocol serverMode) {
+			this.serverMode = serverMode;
+		}
+
+		dev.tlsaccept.server.ProxyProtocol toServerMode() {
+			return this.serverMode;
 		}
 
 	}

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -374,6 +375,7 @@ final class TlsListenerFactory {
 			setting(name, "selector-threads", () -> builder.selectorThreads(selectorThreads));
 		}
 		builder.sourceLimits(sourceLimits(name, listener));
+		proxyProtocol(name, listener, builder);
 		return builder.address(address)
 			.bioMode(listener.getBioMode().toEngineMode())
 			.workerExecutor(workerExecutor)
@@ -402,6 +404,21 @@ final class TlsListenerFactory {
 		// only a burst without a rate fails here
 		setting(name, "handshake-burst-per-source", () -> built[0] = limits.build());
 		return built[0];
+	}
+
+	private static void proxyProtocol(String name, Listener listener, TlsServerSettings.Builder builder) {
+		blocks(name, "trusted-proxies", listener.getTrustedProxies(), builder::trustedProxy);
+		if (listener.getProxyProtocol() != TlsAcceptProperties.ProxyProtocol.OFF && listener.getTrustedProxies().isEmpty()) {
+			String trusted = TlsAcceptProperties.propertyName(name, "trusted-proxies");
+			throw new TlsListenerStartupException(name, trusted, "TLS listener '" + name + "' reads PROXY protocol headers ("
+					+ TlsAcceptProperties.propertyName(name, "proxy-protocol") + "="
+					+ listener.getProxyProtocol().name().toLowerCase(Locale.ROOT)
+					+ ") but trusts no proxy to send them.",
+					"Set " + trusted + " to the load balancers' addresses or CIDR blocks, e.g. [10.0.0.0/8], or set "
+							+ TlsAcceptProperties.propertyName(name, "proxy-protocol") + " to off.",
+					null);
+		}
+		builder.proxyProtocol(listener.getProxyProtocol().toServerMode());
 	}
 
 	/**

@@ -15,6 +15,7 @@ import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.SslError;
 import dev.tlsaccept.engine.TlsAlert;
 import dev.tlsaccept.server.HandshakeEvent;
+import dev.tlsaccept.server.ProxyHeader;
 import org.apache.commons.logging.Log;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +82,28 @@ class HandshakeFailureLoggerTests {
 		HandshakeFailureLogger logger = new HandshakeFailureLogger(this.log.log, LogLevel.OFF, 10, this.clock);
 		logger.handshakeFinished(event(failure(-1, SslError.SSL, "http request", null, null)));
 		assertThat(this.log.lines).isEmpty();
+	}
+
+	@Test
+	void aLoadBalancersHealthCheckIsNotLogged() {
+		HandshakeFailureLogger logger = new HandshakeFailureLogger(this.log.log, LogLevel.INFO, 10, this.clock);
+		InetSocketAddress balancer = new InetSocketAddress("10.1.0.5", 51000);
+		logger.handshakeFinished(new HandshakeEvent("edge", "jdk", BioMode.NON_BLOCKING, balancer,
+				failure(0, SslError.SYSCALL, "unexpected eof while reading", null, null), balancer,
+				new ProxyHeader(2, true, null, null, null, null, null)));
+		assertThat(this.log.lines).isEmpty();
+	}
+
+	@Test
+	void aFailureBehindAProxyNamesTheClientAndTheProxy() {
+		HandshakeFailureLogger logger = new HandshakeFailureLogger(this.log.log, LogLevel.INFO, 10, this.clock);
+		InetSocketAddress client = new InetSocketAddress("192.0.2.7", 56324);
+		logger.handshakeFinished(new HandshakeEvent("edge", "jdk", BioMode.NON_BLOCKING, client,
+				failure(-1, SslError.SSL, "no shared cipher", null, null), new InetSocketAddress("10.1.0.5", 51000),
+				new ProxyHeader(2, false, client, null, null, null, null)));
+		assertThat(this.log.lines).singleElement()
+			.asString()
+			.startsWith("INFO TLS handshake failed: listener=edge peer=192.0.2.7:56324 proxy=10.1.0.5:51000 code=-1");
 	}
 
 	private static AcceptResult failure(int code, SslError error, String reason, TlsAlert alert, String serverName) {

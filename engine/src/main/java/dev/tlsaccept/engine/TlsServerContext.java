@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 import java.util.List;
@@ -37,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  */
 public final class TlsServerContext implements AutoCloseable {
+
+	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
 	private final TlsConfig config;
 
@@ -96,8 +99,21 @@ public final class TlsServerContext implements AutoCloseable {
 	 * @throws IllegalStateException when the context is closed
 	 */
 	public TlsAcceptor newBlockingAcceptor(Socket socket) {
+		return newBlockingAcceptor(socket, EMPTY);
+	}
+
+	/**
+	 * An acceptor over a connected, blocking socket whose first bytes were already read (e.g. with
+	 * a PROXY protocol header): the acceptor reads them first.
+	 * @param socket an accepted socket
+	 * @param prefix the bytes read from the socket that belong to TLS, between position and limit
+	 * (copied; not consumed)
+	 * @return the acceptor, which owns the socket
+	 * @throws IllegalStateException when the context is closed
+	 */
+	public TlsAcceptor newBlockingAcceptor(Socket socket, ByteBuffer prefix) {
 		try {
-			return new TlsAcceptor(this.counted, this.config, new SocketBio(socket));
+			return new TlsAcceptor(this.counted, this.config, prefixed(new SocketBio(socket), prefix));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot use the socket of " + socket.getRemoteSocketAddress(), ex);
@@ -111,12 +127,29 @@ public final class TlsServerContext implements AutoCloseable {
 	 * @throws IllegalStateException when the context is closed
 	 */
 	public TlsAcceptor newNonBlockingAcceptor(SocketChannel channel) {
+		return newNonBlockingAcceptor(channel, EMPTY);
+	}
+
+	/**
+	 * An acceptor over a connected channel, switched to non-blocking mode, whose first bytes were
+	 * already read (e.g. with a PROXY protocol header): the acceptor reads them first.
+	 * @param channel an accepted channel
+	 * @param prefix the bytes read from the channel that belong to TLS, between position and limit
+	 * (copied; not consumed)
+	 * @return the acceptor, which owns the channel
+	 * @throws IllegalStateException when the context is closed
+	 */
+	public TlsAcceptor newNonBlockingAcceptor(SocketChannel channel, ByteBuffer prefix) {
 		try {
-			return new TlsAcceptor(this.counted, this.config, new ChannelBio(channel));
+			return new TlsAcceptor(this.counted, this.config, prefixed(new ChannelBio(channel), prefix));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot switch the channel to non-blocking mode", ex);
 		}
+	}
+
+	private static Bio prefixed(Bio bio, ByteBuffer prefix) {
+		return prefix.hasRemaining() ? new PrefixedBio(bio, prefix) : bio;
 	}
 
 	/**

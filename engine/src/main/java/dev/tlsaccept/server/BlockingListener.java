@@ -2,10 +2,14 @@ package dev.tlsaccept.server;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -212,6 +216,8 @@ final class BlockingListener implements Listener {
 		}
 	}
 
+	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
 	/**
 	 * One pending handshake over a blocking socket, run on a handshake thread.
 	 */
@@ -231,6 +237,52 @@ final class BlockingListener implements Listener {
 			this.peer = peer;
 		}
 
+		/**
+		 * Read the PROXY protocol header on this thread, each read bounded by what is left of the
+		 * handshake timeout; the socket's own timeout is restored for the handshake.
+		 */
+		private ProxyPhase.Outcome readProxyHeader() {
+			ServerCore core = BlockingListener.this.core;
+			ProxyPhase phase = new ProxyPhase(core.settings().proxyProtocol(),
+					core.settings().trustsProxy((this.peer != null) ? this.peer.getAddress() : null), this.peer);
+			Clock clock = this.context.config().clock();
+			long deadline = System.nanoTime() + this.context.config().handshakeTimeout().toNanos();
+			try {
+				int timeout = this.socket.getSoTimeout();
+				try {
+					InputStream in = this.socket.getInputStream();
+					while (true) {
+						ProxyPhase.Outcome outcome = phase.decide(clock.instant());
+						if (outcome != null) {
+							return phase.admit(outcome, core, clock.instant());
+						}
+						long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+						if (left <= 0) {
+							return phase.timedOut(clock.instant());
+						}
+						this.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+						ByteBuffer buffer = phase.buffer();
+						int count = in.read(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+						if (count < 0) {
+							return phase.endOfStream(clock.instant());
+						}
+						buffer.position(buffer.position() + count);
+					}
+				}
+				finally {
+					if (!this.socket.isClosed()) {
+						this.socket.setSoTimeout(timeout);
+					}
+				}
+			}
+			catch (SocketTimeoutException ex) {
+				return phase.timedOut(clock.instant());
+			}
+			catch (IOException ex) {
+				return phase.readFailed(clock.instant(), ex);
+			}
+		}
+
 		/** End the handshake from another thread: closing the socket fails its blocked read. */
 		void cut() {
 			this.cut = true;
@@ -241,9 +293,23 @@ final class BlockingListener implements Listener {
 		public void run() {
 			TlsAcceptor acceptor = null;
 			AcceptResult result;
+			InetSocketAddress peer = this.peer;
+			ProxyPhase.Outcome proxied = null;
 			try {
-				acceptor = this.context.newBlockingAcceptor(this.socket);
-				result = acceptor.accept();
+				ByteBuffer prefix = EMPTY;
+				ServerCore core = BlockingListener.this.core;
+				if (ProxyPhase.applies(core.settings().proxyProtocol())) {
+					proxied = readProxyHeader();
+					peer = proxied.peer();
+					prefix = proxied.prefix();
+				}
+				if (proxied != null && proxied.failure() != null) {
+					result = proxied.failure();
+				}
+				else {
+					acceptor = this.context.newBlockingAcceptor(this.socket, prefix);
+					result = acceptor.accept();
+				}
 			}
 			catch (RuntimeException ex) {
 				result = Results.syscall(this.context.config().clock().instant(),
@@ -253,7 +319,9 @@ final class BlockingListener implements Listener {
 				result = Results.relabel(result, ServerCore.CUT_REASON);
 			}
 			BlockingListener.this.pending.remove(this);
-			BlockingListener.this.core.handshakeFinished(this.context, BioMode.BLOCKING, this.peer, result);
+			BlockingListener.this.core.handshakeFinished(this.context, BioMode.BLOCKING, peer,
+					(proxied != null) ? proxied.proxy() : null, (proxied != null) ? proxied.header() : null,
+					proxied != null && proxied.refused() && !this.cut, result);
 			if (!result.isSuccess() || acceptor == null) {
 				closeQuietly(acceptor);
 				closeQuietly(this.socket);

@@ -2,9 +2,11 @@ package dev.tlsaccept.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 import dev.tlsaccept.engine.AcceptResult;
+import dev.tlsaccept.engine.TlsAcceptor;
 import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
@@ -15,13 +17,19 @@ import org.jspecify.annotations.Nullable;
 final class ChannelHandshake extends PendingHandshake {
 
 	ChannelHandshake(ServerCore core, EventLoop loop, TlsServerContext context, SocketChannel channel,
-			@Nullable InetSocketAddress peer) {
-		super(core, loop, context, channel, context.newNonBlockingAcceptor(channel), peer);
+			@Nullable InetSocketAddress peer) throws IOException {
+		super(core, loop, context, channel, peer);
+		channel.configureBlocking(false);
+	}
+
+	@Override
+	TlsAcceptor newAcceptor(ByteBuffer prefix) {
+		return this.context.newNonBlockingAcceptor(this.channel, prefix);
 	}
 
 	@Override
 	void drive() {
-		AcceptResult result = this.acceptor.accept();
+		AcceptResult result = acceptor().accept();
 		if (result.isFinished()) {
 			finish(result);
 		}
@@ -32,17 +40,18 @@ final class ChannelHandshake extends PendingHandshake {
 
 	@Override
 	void established(AcceptResult result) {
-		if (handOff(() -> new EventConnection(this.core, this.loop, key(), this.acceptor, result, null),
-				() -> new AcceptorConnection(this.core, result, this.acceptor, channelTransport()))) {
+		TlsAcceptor acceptor = acceptor();
+		if (handOff(() -> new EventConnection(this.core, this.loop, key(), acceptor, result, null),
+				() -> new AcceptorConnection(this.core, result, acceptor, channelTransport()))) {
 			return;
 		}
 		cancelKey();
 		// a handshake probe (or a channel that cannot block): close_notify if the socket takes it, close
 		try {
-			this.acceptor.shutdown();
+			acceptor.shutdown();
 		}
 		finally {
-			this.acceptor.close();
+			acceptor.close();
 			this.core.closedWithoutHandler();
 		}
 	}
@@ -66,7 +75,13 @@ final class ChannelHandshake extends PendingHandshake {
 
 	@Override
 	void failed() {
-		this.acceptor.close();
+		TlsAcceptor acceptor = acceptorIfStarted();
+		if (acceptor != null) {
+			acceptor.close();
+		}
+		else {
+			BlockingListener.closeQuietly(this.channel);
+		}
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.tlsaccept.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 import dev.tlsaccept.engine.AcceptResult;
@@ -20,16 +21,27 @@ final class PairHandshake extends PendingHandshake {
 	private final PairPump pump;
 
 	private PairHandshake(ServerCore core, EventLoop loop, TlsServerContext context, SocketChannel channel,
-			BioPair pair, TlsAcceptor acceptor, @Nullable InetSocketAddress peer) {
-		super(core, loop, context, channel, acceptor, peer);
+			BioPair pair, @Nullable InetSocketAddress peer) {
+		super(core, loop, context, channel, peer);
 		this.pump = new PairPump(pair, channel);
 	}
 
 	static PairHandshake create(ServerCore core, EventLoop loop, TlsServerContext context, SocketChannel channel,
 			@Nullable InetSocketAddress peer) throws IOException {
 		channel.configureBlocking(false);
-		BioPair pair = BioPair.create();
-		return new PairHandshake(core, loop, context, channel, pair, context.newPairAcceptor(pair, peer), peer);
+		return new PairHandshake(core, loop, context, channel, BioPair.create(), peer);
+	}
+
+	/** The bytes after a PROXY protocol header go into the pair first (an empty pair takes them all). */
+	@Override
+	TlsAcceptor newAcceptor(ByteBuffer prefix) {
+		BioPair pair = this.pump.pair();
+		pair.writeFromNetwork(prefix);
+		if (prefix.hasRemaining()) {
+			throw new IllegalStateException("the pair cannot take the " + prefix.remaining()
+					+ " bytes read after the PROXY protocol header");
+		}
+		return this.context.newPairAcceptor(pair, this.peer);
 	}
 
 	@Override
@@ -38,7 +50,7 @@ final class PairHandshake extends PendingHandshake {
 		boolean progress;
 		do {
 			progress = this.pump.fill();
-			result = this.acceptor.accept();
+			result = acceptor().accept();
 			progress |= this.pump.flush();
 		}
 		while (!result.isFinished() && progress && result.error() != dev.tlsaccept.engine.SslError.WANT_ASYNC);
@@ -53,15 +65,15 @@ final class PairHandshake extends PendingHandshake {
 	@Override
 	void established(AcceptResult result) {
 		if (!this.pump.outputFailed() && handOff(
-				() -> new EventConnection(this.core, this.loop, key(), this.acceptor, result, this.pump),
-				() -> new PairConnection(this.core, result, this.acceptor, this.pump.pair(), this.channel,
+				() -> new EventConnection(this.core, this.loop, key(), acceptor(), result, this.pump),
+				() -> new PairConnection(this.core, result, acceptor(), this.pump.pair(), this.channel,
 						this.pump.fromNetwork(), this.pump.toNetwork(), this.pump.inputEnded()))) {
 			return;
 		}
 		cancelKey();
 		// a handshake probe: close_notify if the socket takes it, close
 		try {
-			this.acceptor.shutdown();
+			acceptor().shutdown();
 			this.pump.flush();
 		}
 		finally {
@@ -82,7 +94,10 @@ final class PairHandshake extends PendingHandshake {
 	}
 
 	private void close() {
-		this.acceptor.close();
+		TlsAcceptor acceptor = acceptorIfStarted();
+		if (acceptor != null) {
+			acceptor.close();
+		}
 		BlockingListener.closeQuietly(this.channel);
 	}
 

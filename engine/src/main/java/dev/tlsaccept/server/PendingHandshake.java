@@ -2,8 +2,11 @@ package dev.tlsaccept.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Clock;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.tlsaccept.engine.AcceptResult;
@@ -19,6 +22,11 @@ import org.jspecify.annotations.Nullable;
  * handshake reports its result exactly once. The engine's delegated tasks (the signature, the key
  * exchange) run on the server's task executor, never on the loop ({@code WANT_ASYNC} while they
  * run). Confined to its loop thread.
+ *
+ * <p>With {@code proxy-protocol} on, the handshake first reads the PROXY protocol header the same
+ * way (on readiness, never blocking the loop), within the handshake timeout, and only then makes
+ * its acceptor, handing it the bytes read after the header. Meanwhile it is pending like any
+ * other: counted, ordered by silence, cut under pressure and on stop.
  */
 abstract class PendingHandshake implements Selectable {
 
@@ -30,9 +38,22 @@ abstract class PendingHandshake implements Selectable {
 
 	final SocketChannel channel;
 
-	final TlsAcceptor acceptor;
+	/** Made once the PROXY protocol phase, if any, is over. */
+	private @Nullable TlsAcceptor acceptor;
 
-	final @Nullable InetSocketAddress peer;
+	/** The connecting address, then the client a trusted proxy named. */
+	@Nullable InetSocketAddress peer;
+
+	/** The trusted proxy that sent a header, if one did. */
+	private @Nullable InetSocketAddress proxy;
+
+	private @Nullable ProxyHeader proxyHeader;
+
+	/** Refused by the allow or deny list once the header named the client. */
+	private boolean refused;
+
+	/** Reading the PROXY protocol header: set until it is decided. */
+	private @Nullable ProxyPhase proxyPhase;
 
 	private final long startNanos = System.nanoTime();
 
@@ -55,32 +76,138 @@ abstract class PendingHandshake implements Selectable {
 	private boolean done;
 
 	PendingHandshake(ServerCore core, EventLoop loop, TlsServerContext context, SocketChannel channel,
-			TlsAcceptor acceptor, @Nullable InetSocketAddress peer) {
+			@Nullable InetSocketAddress peer) {
 		this.core = core;
 		this.loop = loop;
 		this.context = context;
 		this.channel = channel;
-		this.acceptor = acceptor;
 		this.peer = peer;
-		acceptor.delegateTasks(core.taskExecutor(), () -> loop.execute(this::resume));
 	}
 
 	/**
-	 * Make the first {@code accept()} call, and watch the deadline.
+	 * Make the first {@code accept()} call (or read the PROXY protocol header first), and watch
+	 * the deadline.
 	 * @param key the registration, with no interest yet
 	 */
 	final void register(SelectionKey key) {
 		this.key = key;
+		ProxyProtocol protocol = this.core.settings().proxyProtocol();
+		if (ProxyPhase.applies(protocol)) {
+			InetSocketAddress connecting = this.peer;
+			this.proxyPhase = new ProxyPhase(protocol,
+					this.core.settings().trustsProxy((connecting != null) ? connecting.getAddress() : null), connecting);
+			this.deadline.nanos = this.startNanos + this.context.config().handshakeTimeout().toNanos();
+			this.loop.schedule(this.deadline);
+			readProxyHeader();
+			return;
+		}
+		startTls(ByteBuffer.allocate(0));
+	}
+
+	/** Make the acceptor, handing it the bytes that came after the header, and start the handshake. */
+	private void startTls(ByteBuffer prefix) {
+		TlsAcceptor acceptor;
+		try {
+			acceptor = newAcceptor(prefix);
+		}
+		catch (RuntimeException ex) {
+			finish(Results.syscall(this.context.config().clock().instant(),
+					"cannot start the handshake: " + ex.getMessage()));
+			return;
+		}
+		this.acceptor = acceptor;
+		acceptor.delegateTasks(this.core.taskExecutor(), () -> this.loop.execute(this::resume));
 		drive();
 		if (!this.done) {
-			this.deadline.nanos = this.acceptor.deadlineNanos();
+			if (this.deadline.isQueued()) {
+				this.loop.cancel(this.deadline);
+			}
+			this.deadline.nanos = acceptor.deadlineNanos();
 			this.loop.schedule(this.deadline);
 		}
 	}
 
+	/**
+	 * Read what the channel has of the PROXY protocol header; once decided, start TLS or fail.
+	 */
+	private void readProxyHeader() {
+		ProxyPhase phase = this.proxyPhase;
+		if (phase == null) {
+			return;
+		}
+		Clock clock = this.context.config().clock();
+		ProxyPhase.Outcome outcome;
+		try {
+			while (true) {
+				int count = this.channel.read(phase.buffer());
+				if (count < 0) {
+					outcome = phase.endOfStream(clock.instant());
+					break;
+				}
+				if (count == 0) {
+					key().interestOps(SelectionKey.OP_READ);
+					return;
+				}
+				outcome = phase.decide(clock.instant());
+				if (outcome != null) {
+					outcome = phase.admit(outcome, this.core, clock.instant());
+					break;
+				}
+			}
+		}
+		catch (IOException ex) {
+			outcome = phase.readFailed(clock.instant(), ex);
+		}
+		this.proxyPhase = null;
+		this.peer = outcome.peer();
+		this.proxy = outcome.proxy();
+		this.proxyHeader = outcome.header();
+		this.refused = outcome.refused();
+		AcceptResult failure = outcome.failure();
+		if (failure != null) {
+			finish(failure);
+		}
+		else {
+			startTls(outcome.prefix());
+		}
+	}
+
+	/**
+	 * Make the acceptor for this connection.
+	 * @param prefix the bytes already read from the channel that belong to TLS (after a PROXY
+	 * protocol header)
+	 * @return the acceptor
+	 */
+	abstract TlsAcceptor newAcceptor(ByteBuffer prefix);
+
+	/**
+	 * The acceptor; only once the handshake started (after the PROXY protocol phase).
+	 * @return the acceptor
+	 */
+	final TlsAcceptor acceptor() {
+		TlsAcceptor acceptor = this.acceptor;
+		if (acceptor == null) {
+			throw new IllegalStateException("the handshake has not started");
+		}
+		return acceptor;
+	}
+
+	/**
+	 * The acceptor, if the handshake started.
+	 * @return the acceptor, or {@code null} while (or when it failed in) the PROXY protocol phase
+	 */
+	final @Nullable TlsAcceptor acceptorIfStarted() {
+		return this.acceptor;
+	}
+
 	@Override
 	public final void ready(int readyOps) {
-		drive();
+		if (this.proxyPhase != null) {
+			readProxyHeader();
+		}
+		else {
+			drive();
+		}
 		// silence counts from when the handshake last waited for the peer, not while the server works
 		this.loop.pendingActive(this, System.nanoTime());
 	}
@@ -183,7 +310,8 @@ abstract class PendingHandshake implements Selectable {
 			key.interestOps(0);
 		}
 		try {
-			this.core.handshakeFinished(this.context, this.acceptor.mode(), this.peer, result);
+			this.core.handshakeFinished(this.context, this.core.settings().bioMode(), this.peer, this.proxy,
+					this.proxyHeader, this.refused, result);
 		}
 		finally {
 			if (result.isSuccess()) {
@@ -245,8 +373,18 @@ abstract class PendingHandshake implements Selectable {
 
 		@Override
 		void fire(long now) {
-			if (!PendingHandshake.this.done) {
-				finish(PendingHandshake.this.acceptor.timeOut());
+			if (PendingHandshake.this.done) {
+				return;
+			}
+			TlsAcceptor acceptor = PendingHandshake.this.acceptor;
+			ProxyPhase phase = PendingHandshake.this.proxyPhase;
+			if (acceptor != null) {
+				finish(acceptor.timeOut());
+			}
+			else if (phase != null) {
+				PendingHandshake.this.proxyPhase = null;
+				AcceptResult timedOut = phase.timedOut(PendingHandshake.this.context.config().clock().instant()).failure();
+				finish(Objects.requireNonNull(timedOut, "a time-out is a failure"));
 			}
 		}
 

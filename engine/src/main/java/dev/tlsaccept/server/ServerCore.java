@@ -34,6 +34,9 @@ final class ServerCore {
 	/** Why a handshake still pending when the server stopped was ended. */
 	static final String CUT_REASON = "handshake cut: listener stopping";
 
+	/** Why a connection from a source that is no trusted proxy is refused with {@code proxy-protocol: required}. */
+	static final String PROXY_REQUIRED_REFUSAL = "refused: proxy-protocol required and the source is not a trusted proxy";
+
 	private final TlsServerSettings settings;
 
 	private final Supplier<TlsServerContext> contexts;
@@ -242,16 +245,18 @@ final class ServerCore {
 	boolean admit(@Nullable InetSocketAddress peer) {
 		this.accepted.incrementAndGet();
 		InetAddress address = (peer != null) ? peer.getAddress() : null;
-		SourceLimits limits = this.settings.sourceLimits();
-		Cidr denied = limits.denied(address);
+		// a trusted proxy's connections are its clients': the rules by source apply to the client
+		// its header names (the lists once it is read, see listRefusal), not to the proxy
+		boolean viaProxy = this.settings.trustsProxy(address);
 		String refusal = null;
-		if (denied != null) {
-			this.refusedDenied.incrementAndGet();
-			refusal = "refused: deny " + denied;
+		if (this.settings.proxyProtocol() == ProxyProtocol.REQUIRED && !viaProxy) {
+			refusal = PROXY_REQUIRED_REFUSAL;
 		}
-		else if (!limits.allowed(address)) {
-			this.refusedNotAllowed.incrementAndGet();
-			refusal = "refused: not in allow list";
+		else if (!viaProxy) {
+			refusal = listRefusal(address);
+		}
+		if (refusal != null) {
+			// refused by a rule above
 		}
 		else if (this.open.get() >= this.settings.maxConnections()) {
 			this.refusedMaxConnections.incrementAndGet();
@@ -262,7 +267,7 @@ final class ServerCore {
 			this.refusedMaxPending.incrementAndGet();
 			refusal = maxPendingRefusal();
 		}
-		else if (this.sources != null && address != null) {
+		else if (this.sources != null && address != null && !viaProxy) {
 			refusal = perSourceRefusal(this.sources.admit(address));
 		}
 		if (refusal == null) {
@@ -274,6 +279,25 @@ final class ServerCore {
 		observe(new HandshakeEvent(name(), context.engineName(), this.settings.bioMode(), peer,
 				Results.syscall(context.config().clock().instant(), refusal)));
 		return false;
+	}
+
+	/**
+	 * The allow and deny lists' verdict on an address, counted when it refuses.
+	 * @param address the address: the connecting one, or the client a trusted proxy named
+	 * @return the reason of the refusal; {@code null} when the lists let it in
+	 */
+	@Nullable String listRefusal(@Nullable InetAddress address) {
+		SourceLimits limits = this.settings.sourceLimits();
+		Cidr denied = limits.denied(address);
+		if (denied != null) {
+			this.refusedDenied.incrementAndGet();
+			return "refused: deny " + denied;
+		}
+		if (!limits.allowed(address)) {
+			this.refusedNotAllowed.incrementAndGet();
+			return "refused: not in allow list";
+		}
+		return null;
 	}
 
 	/**
@@ -296,15 +320,17 @@ final class ServerCore {
 	 * took, the captured context's reference and its source's pending count. Exactly once per
 	 * admitted connection.
 	 */
-	private void notPendingAnyMore(TlsServerContext context, @Nullable InetSocketAddress peer) {
+	private void notPendingAnyMore(TlsServerContext context, @Nullable InetSocketAddress connecting) {
 		// the acceptor, if one was made, holds its own reference; a closed context was not retained
 		if (!context.isClosed()) {
 			context.release();
 		}
 		this.pending.decrementAndGet();
 		SourceTracker sources = this.sources;
-		if (sources != null && peer != null && peer.getAddress() != null) {
-			sources.finished(peer.getAddress());
+		InetAddress address = (connecting != null) ? connecting.getAddress() : null;
+		// a trusted proxy's connections were not counted for it (see admit)
+		if (sources != null && address != null && !this.settings.trustsProxy(address)) {
+			sources.finished(address);
 		}
 	}
 
@@ -362,15 +388,34 @@ final class ServerCore {
 	 */
 	void handshakeFinished(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer,
 			AcceptResult result) {
-		notPendingAnyMore(context, peer);
+		handshakeFinished(context, mode, peer, null, null, false, result);
+	}
+
+	/**
+	 * A pending handshake finished, on a connection that may have come through a proxy: as
+	 * {@link #handshakeFinished(TlsServerContext, BioMode, InetSocketAddress, AcceptResult)}.
+	 * @param context the context the handshake ran with, from {@link #captureContext()}
+	 * @param mode the BIO mode
+	 * @param peer the peer: the client a trusted proxy named, or the connecting address
+	 * @param proxy the connecting address when a trusted proxy sent a header, else {@code null}
+	 * @param proxyHeader the header, if one was read
+	 * @param refused whether the connection was refused by the allow or deny list once the header
+	 * named the client: counted by {@link #listRefusal} already, not as a failed handshake
+	 * @param result the finished result
+	 */
+	void handshakeFinished(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer,
+			@Nullable InetSocketAddress proxy, @Nullable ProxyHeader proxyHeader, boolean refused, AcceptResult result) {
+		notPendingAnyMore(context, (proxy != null) ? proxy : peer);
 		if (result.isSuccess()) {
 			this.succeeded.incrementAndGet();
 		}
 		else {
-			this.failed.incrementAndGet();
+			if (!refused) {
+				this.failed.incrementAndGet();
+			}
 			connectionGone();
 		}
-		observe(new HandshakeEvent(name(), context.engineName(), mode, peer, result));
+		observe(new HandshakeEvent(name(), context.engineName(), mode, peer, result, proxy, proxyHeader));
 	}
 
 	/**

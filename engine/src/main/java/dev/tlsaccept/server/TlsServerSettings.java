@@ -2,6 +2,8 @@ package dev.tlsaccept.server;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -65,6 +67,10 @@ public final class TlsServerSettings {
 
 	private final SourceLimits sourceLimits;
 
+	private final ProxyProtocol proxyProtocol;
+
+	private final List<Cidr> trustedProxies;
+
 	private TlsServerSettings(Builder builder) {
 		this.name = builder.name;
 		this.address = builder.address;
@@ -78,6 +84,12 @@ public final class TlsServerSettings {
 		this.idleTimeout = builder.idleTimeout;
 		this.maxLifetime = builder.maxLifetime;
 		this.sourceLimits = builder.sourceLimits;
+		this.proxyProtocol = builder.proxyProtocol;
+		this.trustedProxies = List.copyOf(builder.trustedProxies);
+		if (this.proxyProtocol != ProxyProtocol.OFF && this.trustedProxies.isEmpty()) {
+			throw new IllegalArgumentException("proxyProtocol " + this.proxyProtocol
+					+ " needs trusted proxies: name the load balancers' addresses or blocks");
+		}
 	}
 
 	/**
@@ -192,6 +204,40 @@ public final class TlsServerSettings {
 		return this.sourceLimits;
 	}
 
+	/**
+	 * Whether a PROXY protocol header is read before the handshake.
+	 * @return {@link ProxyProtocol#OFF} unless configured
+	 */
+	public ProxyProtocol proxyProtocol() {
+		return this.proxyProtocol;
+	}
+
+	/**
+	 * The sources that may send a PROXY protocol header, in the usual notation.
+	 * @return the blocks; empty unless configured
+	 */
+	public List<String> trustedProxies() {
+		return this.trustedProxies.stream().map(Cidr::toString).toList();
+	}
+
+	/**
+	 * Whether connections from an address may carry a PROXY protocol header: the protocol is on
+	 * and the address is in a trusted block.
+	 * @param address the connecting address, if known
+	 * @return {@code true} for a trusted proxy
+	 */
+	boolean trustsProxy(@Nullable InetAddress address) {
+		if (this.proxyProtocol == ProxyProtocol.OFF || address == null) {
+			return false;
+		}
+		for (Cidr trusted : this.trustedProxies) {
+			if (trusted.contains(address)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	@Override
 	public String toString() {
 		return "TlsServerSettings[name=" + this.name + ", address="
@@ -200,6 +246,8 @@ public final class TlsServerSettings {
 				+ ", maxPendingHandshakes=" + this.maxPendingHandshakes + ", shutdownTimeout=" + this.shutdownTimeout
 				+ ", selectorThreads=" + this.selectorThreads + ", idleTimeout=" + this.idleTimeout + ", maxLifetime="
 				+ this.maxLifetime + ((this.sourceLimits != SourceLimits.NONE) ? ", sourceLimits=" + this.sourceLimits : "")
+				+ ((this.proxyProtocol != ProxyProtocol.OFF)
+						? ", proxyProtocol=" + this.proxyProtocol + ", trustedProxies=" + trustedProxies() : "")
 				+ "]";
 	}
 
@@ -231,6 +279,10 @@ public final class TlsServerSettings {
 		private Duration maxLifetime = Duration.ZERO;
 
 		private SourceLimits sourceLimits = SourceLimits.NONE;
+
+		private ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
+
+		private final List<Cidr> trustedProxies = new ArrayList<>();
 
 		private Builder(String name) {
 			Objects.requireNonNull(name, "name must not be null: give the listener a name such as 'edge'");
@@ -350,6 +402,31 @@ public final class TlsServerSettings {
 		 */
 		public Builder sourceLimits(SourceLimits sourceLimits) {
 			this.sourceLimits = Objects.requireNonNull(sourceLimits, "sourceLimits must not be null: use SourceLimits.NONE");
+			return this;
+		}
+
+		/**
+		 * Whether a PROXY protocol header (v1 or v2) is read before the handshake; with anything
+		 * but {@link ProxyProtocol#OFF}, at least one trusted proxy must be named.
+		 * @param proxyProtocol {@link ProxyProtocol#OFF} by default
+		 * @return this builder
+		 */
+		public Builder proxyProtocol(ProxyProtocol proxyProtocol) {
+			this.proxyProtocol = Objects.requireNonNull(proxyProtocol,
+					"proxyProtocol must not be null: use off, optional or required");
+			return this;
+		}
+
+		/**
+		 * Trust a block to send PROXY protocol headers: its connections are the balancer's, and
+		 * the header names the client.
+		 * @param cidr an IPv4 or IPv6 block such as {@code 10.0.0.0/8}, or a bare address; never a
+		 * host name
+		 * @return this builder
+		 * @throws IllegalArgumentException when it is not a block, naming what is wrong
+		 */
+		public Builder trustedProxy(String cidr) {
+			this.trustedProxies.add(Cidr.parse(Objects.requireNonNull(cidr, "cidr must not be null")));
 			return this;
 		}
 

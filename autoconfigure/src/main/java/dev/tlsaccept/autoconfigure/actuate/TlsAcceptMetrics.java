@@ -99,7 +99,7 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 		String protocol = (result.protocol() != null) ? result.protocol() : NONE;
 		Timer.builder(HANDSHAKES)
 			.description("Finished TLS handshakes of tlsaccept listeners")
-			.tags(Tags.of("listener", event.listener(), "outcome", result.isSuccess() ? "SUCCESS" : "FAILURE", "error",
+			.tags(Tags.of("listener", event.listener(), "outcome", outcome(event), "error",
 					result.error().name(), "protocol", protocol))
 			.register(this.registry)
 			.record(result.duration());
@@ -111,6 +111,17 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 				.register(this.registry)
 				.increment();
 		}
+	}
+
+	/**
+	 * The {@code outcome} tag: {@code SUCCESS}, {@code FAILURE}, or {@code HEALTH_CHECK} for a load
+	 * balancer's health check (a PROXY protocol v2 {@code LOCAL} command), kept out of the failures.
+	 */
+	private static String outcome(HandshakeEvent event) {
+		if (event.healthCheck()) {
+			return "HEALTH_CHECK";
+		}
+		return event.result().isSuccess() ? "SUCCESS" : "FAILURE";
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import dev.tlsaccept.engine.AcceptResult;
 import dev.tlsaccept.engine.TlsAlert;
 import dev.tlsaccept.record.HandshakeRecord;
 import dev.tlsaccept.record.HandshakeRepository;
+import dev.tlsaccept.server.ProxyHeader;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -70,7 +71,8 @@ public class TlsHandshakesEndpoint {
 	 * The recent handshakes that match every filter given, newest first, and their summary.
 	 * @param securityContext the caller
 	 * @param listener only this listener's handshakes
-	 * @param outcome {@code success} or {@code failure}
+	 * @param outcome {@code success}, {@code failure} or {@code health-check} (a load balancer's
+	 * check, a PROXY protocol v2 {@code LOCAL} command: neither a success nor a failure)
 	 * @param error only handshakes that ended with this error, e.g. {@code SYSCALL}
 	 * @param limit at most this many handshakes (the summary covers every match)
 	 * @return the handshakes and their summary
@@ -78,7 +80,7 @@ public class TlsHandshakesEndpoint {
 	@ReadOperation
 	public HandshakesDescriptor handshakes(SecurityContext securityContext, @Nullable String listener,
 			@Nullable String outcome, @Nullable String error, @Nullable Integer limit) {
-		Boolean success = outcome(outcome);
+		String wanted = outcome(outcome);
 		String errorName = (error != null && !error.isBlank()) ? error.trim().toUpperCase(Locale.ROOT) : null;
 		if (limit != null && limit < 0) {
 			throw new InvalidEndpointRequestException("limit must not be negative, was " + limit,
@@ -87,7 +89,7 @@ public class TlsHandshakesEndpoint {
 		List<HandshakeRecord> matches = this.repository.findAll()
 			.stream()
 			.filter((record) -> listener == null || listener.isBlank() || record.listener().equals(listener))
-			.filter((record) -> success == null || record.result().isSuccess() == success)
+			.filter((record) -> wanted == null || outcomeOf(record).equals(wanted))
 			.filter((record) -> errorName == null || record.result().error().name().equals(errorName))
 			.toList();
 		ShowValues.Masker masker = this.showValues.forRequest(securityContext);
@@ -99,16 +101,29 @@ public class TlsHandshakesEndpoint {
 		return new HandshakesDescriptor(handshakes, SummaryDescriptor.of(matches));
 	}
 
-	private static @Nullable Boolean outcome(@Nullable String outcome) {
+	private static @Nullable String outcome(@Nullable String outcome) {
 		if (outcome == null || outcome.isBlank()) {
 			return null;
 		}
-		return switch (outcome.trim().toLowerCase(Locale.ROOT)) {
-			case "success" -> Boolean.TRUE;
-			case "failure" -> Boolean.FALSE;
+		String wanted = outcome.trim().toLowerCase(Locale.ROOT);
+		return switch (wanted) {
+			case "success", "failure", "health-check" -> wanted;
 			default -> throw new InvalidEndpointRequestException(
-					"outcome must be success or failure, was '" + outcome + "'", "outcome must be success or failure");
+					"outcome must be success, failure or health-check, was '" + outcome + "'",
+					"outcome must be success, failure or health-check");
 		};
+	}
+
+	/**
+	 * A record's outcome: {@code success}, {@code failure}, or {@code health-check}.
+	 * @param record the record
+	 * @return the outcome
+	 */
+	static String outcomeOf(HandshakeRecord record) {
+		if (record.healthCheck()) {
+			return "health-check";
+		}
+		return record.result().isSuccess() ? "success" : "failure";
 	}
 
 	/**
@@ -148,7 +163,7 @@ public class TlsHandshakesEndpoint {
 	 * Counts and duration percentiles of a set of handshakes.
 	 *
 	 * @param total how many handshakes
-	 * @param byOutcome counts by {@code success} / {@code failure}
+	 * @param byOutcome counts by {@code success} / {@code failure} / {@code health-check}
 	 * @param byCode counts by {@code SSL_accept()} code ({@code 1}, {@code 0}, {@code -1})
 	 * @param byError counts by error ({@code NONE}, {@code SSL}, {@code SYSCALL}...)
 	 * @param byAlert counts by alert and direction, e.g. {@code protocol_version (sent)}
@@ -161,8 +176,11 @@ public class TlsHandshakesEndpoint {
 
 		static SummaryDescriptor of(List<HandshakeRecord> records) {
 			List<AcceptResult> results = records.stream().map(HandshakeRecord::result).toList();
-			return new SummaryDescriptor(results.size(),
-					count(results, (result) -> result.isSuccess() ? "success" : "failure"),
+			Map<String, Long> byOutcome = new TreeMap<>();
+			for (HandshakeRecord record : records) {
+				byOutcome.merge(outcomeOf(record), 1L, Long::sum);
+			}
+			return new SummaryDescriptor(results.size(), byOutcome,
 					count(results, (result) -> Integer.toString(result.code())),
 					count(results, (result) -> result.error().name()),
 					count(results, (result) -> (result.alert() != null) ? alertKey(result.alert()) : null),
@@ -225,7 +243,7 @@ public class TlsHandshakesEndpoint {
 	 * @param engine the engine name
 	 * @param bioMode the BIO mode ({@code blocking}, {@code non-blocking}, {@code pair})
 	 * @param peer the peer's address and port, or {@code ******}
-	 * @param outcome {@code success} or {@code failure}
+	 * @param outcome {@code success}, {@code failure} or {@code health-check}
 	 * @param code {@code 1}, {@code 0} or {@code -1}
 	 * @param error the error ({@code NONE}, {@code SSL}, {@code SYSCALL}, {@code ZERO_RETURN})
 	 * @param reason the human reason, in OpenSSL's words where it has one
@@ -240,13 +258,17 @@ public class TlsHandshakesEndpoint {
 	 * @param wantReadTurns how many times {@code accept()} returned {@code WANT_READ}
 	 * @param wantWriteTurns how many times {@code accept()} returned {@code WANT_WRITE}
 	 * @param clientHello what the client offered: in full for one handshake, in short in lists
+	 * @param proxy the trusted proxy the connection came through (masked like the peer), when it
+	 * sent a PROXY protocol header; the peer is then the client it named
+	 * @param proxyHeader what that header said, if one was sent
 	 */
 	public record HandshakeDescriptor(String id, Instant time, String listener, String engine, String bioMode,
 			@Nullable String peer, String outcome, int code, String error, @Nullable String reason,
 			@Nullable String engineMessage, @Nullable AlertDescriptor alert, @Nullable String protocol,
 			@Nullable String cipherSuite, @Nullable String serverName, @Nullable String applicationProtocol,
 			List<CertificateDescriptor> clientCertificates, double durationMillis, int wantReadTurns,
-			int wantWriteTurns, @Nullable ClientHelloDescriptor clientHello) implements OperationResponseBody {
+			int wantWriteTurns, @Nullable ClientHelloDescriptor clientHello, @Nullable String proxy,
+			@Nullable ProxyHeaderDescriptor proxyHeader) implements OperationResponseBody {
 
 		static HandshakeDescriptor of(HandshakeRecord record, boolean full, ShowValues.Masker masker, Instant now) {
 			AcceptResult result = record.result();
@@ -258,19 +280,43 @@ public class TlsHandshakesEndpoint {
 			ClientHelloSummary hello = result.clientHello();
 			return new HandshakeDescriptor(record.id(), record.time(), record.listener(), record.engine(),
 					record.bioMode().configName(), masker.mask(peer(record.peer())),
-					result.isSuccess() ? "success" : "failure", result.code(), result.error().name(), result.reason(),
+					outcomeOf(record), result.code(), result.error().name(), result.reason(),
 					result.engineMessage(), (alert != null) ? AlertDescriptor.of(alert) : null, result.protocol(),
 					result.cipherSuite(), masker.mask(result.serverName()), result.applicationProtocol(),
 					certificates, millis(result.duration().toNanos()), result.wantReadTurns(), result.wantWriteTurns(),
-					(hello != null) ? ClientHelloDescriptor.of(hello, full, masker) : null);
+					(hello != null) ? ClientHelloDescriptor.of(hello, full, masker) : null,
+					masker.mask(peer(record.proxy())),
+					(record.proxyHeader() != null) ? ProxyHeaderDescriptor.of(record.proxyHeader(), masker) : null);
 		}
 
-		private static @Nullable String peer(@Nullable InetSocketAddress peer) {
+		static @Nullable String peer(@Nullable InetSocketAddress peer) {
 			if (peer == null) {
 				return null;
 			}
 			String host = (peer.getAddress() != null) ? peer.getAddress().getHostAddress() : peer.getHostString();
 			return (host.contains(":") ? "[" + host + "]" : host) + ":" + peer.getPort();
+		}
+
+	}
+
+	/**
+	 * What a PROXY protocol header said, besides the client's address (the record's peer).
+	 *
+	 * @param version {@code 1} (text) or {@code 2} (binary)
+	 * @param command {@code PROXY}, or {@code LOCAL} for the proxy's own connection (a health check)
+	 * @param destination the address the client connected to on the proxy (masked like the peer)
+	 * @param authority the v2 authority TLV: the server name the client asked the proxy for (masked
+	 * like the SNI)
+	 * @param alpn the v2 ALPN TLV
+	 * @param uniqueId the v2 unique id TLV (masked like the peer: it can follow one client)
+	 */
+	public record ProxyHeaderDescriptor(int version, String command, @Nullable String destination,
+			@Nullable String authority, @Nullable String alpn, @Nullable String uniqueId) {
+
+		static ProxyHeaderDescriptor of(ProxyHeader header, ShowValues.Masker masker) {
+			return new ProxyHeaderDescriptor(header.version(), header.local() ? "LOCAL" : "PROXY",
+					masker.mask(HandshakeDescriptor.peer(header.destination())), masker.mask(header.authority()),
+					header.alpn(), masker.mask(header.uniqueId()));
 		}
 
 	}

@@ -12,6 +12,7 @@ import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.SslError;
 import dev.tlsaccept.engine.TlsAlert;
 import dev.tlsaccept.server.HandshakeEvent;
+import dev.tlsaccept.server.ProxyHeader;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -115,6 +116,22 @@ class TlsAcceptMetricsTests {
 	@Test
 	void backsOffWithoutMeterRegistry() {
 		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(TlsAcceptMetrics.class));
+	}
+
+	@Test
+	void aLoadBalancersHealthCheckIsTimedApartFromFailures() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		TlsAcceptMetrics metrics = new TlsAcceptMetrics(registry, null);
+		InetSocketAddress balancer = new InetSocketAddress("10.1.0.5", 51000);
+		metrics.handshakeFinished(new HandshakeEvent("edge", "jdk", BioMode.NON_BLOCKING, balancer,
+				new AcceptResult(0, SslError.SYSCALL, Instant.EPOCH, Duration.ofMillis(1), 1, 0, null, null, null, null,
+						List.of(), null, null, "unexpected eof while reading"),
+				balancer, new ProxyHeader(2, true, null, null, null, null, null)));
+		assertThat(registry.get(TlsAcceptMetrics.HANDSHAKES)
+			.tags("listener", "edge", "outcome", "HEALTH_CHECK", "error", "SYSCALL")
+			.timer()
+			.count()).isEqualTo(1);
+		assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES).tag("outcome", "FAILURE").timers()).isEmpty();
 	}
 
 	private static HandshakeEvent event(AcceptResult result) {

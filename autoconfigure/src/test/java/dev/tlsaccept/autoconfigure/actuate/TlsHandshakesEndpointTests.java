@@ -23,6 +23,7 @@ import dev.tlsaccept.engine.TlsAlert;
 import dev.tlsaccept.keys.SelfSignedCertificate;
 import dev.tlsaccept.record.HandshakeRecord;
 import dev.tlsaccept.record.InMemoryHandshakeRepository;
+import dev.tlsaccept.server.ProxyHeader;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -138,7 +139,7 @@ class TlsHandshakesEndpointTests {
 		TlsHandshakesEndpoint endpoint = endpoint(Show.NEVER);
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> endpoint.handshakes(SecurityContext.NONE, null, "maybe", null, null))
-			.withMessageContaining("success or failure");
+			.withMessageContaining("success, failure or health-check");
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> endpoint.handshakes(SecurityContext.NONE, null, null, null, -1));
 	}
@@ -218,6 +219,41 @@ class TlsHandshakesEndpointTests {
 		assertThat(JsonPath.<String>read(json, "$.protocol")).isEqualTo("TLSv1.3");
 		assertThat(JsonPath.<String>read(json, "$.applicationProtocol")).isEqualTo("h2");
 		assertThat(endpoint.handshake(SecurityContext.NONE, "1000")).isNull();
+	}
+
+	@Test
+	void aProxiedHandshakeShowsTheProxyBesideTheClientMaskedLikeThePeer() {
+		InMemoryHandshakeRepository repository = new InMemoryHandshakeRepository(10);
+		InetSocketAddress client = new InetSocketAddress("192.0.2.7", 56324);
+		InetSocketAddress balancer = new InetSocketAddress("10.1.0.5", 51000);
+		HandshakeRecord proxied = record(1);
+		repository.add(new HandshakeRecord("p1", NOW, "edge", "jdk", BioMode.NON_BLOCKING, client, proxied.result(),
+				balancer, new ProxyHeader(2, false, client, new InetSocketAddress("198.51.100.1", 443),
+						"device.example.com", "h2", "req-42")));
+		repository.add(new HandshakeRecord("hc", NOW.plusSeconds(1), "edge", "jdk", BioMode.NON_BLOCKING, balancer,
+				record(4).result(), balancer, new ProxyHeader(2, true, null, null, null, null, null)));
+		String shown = json(new TlsHandshakesEndpoint(repository, new ShowValues(Show.ALWAYS, Set.of()),
+				Clock.fixed(NOW, ZoneOffset.UTC)).handshake(SecurityContext.NONE, "p1"));
+		assertThat(JsonPath.<String>read(shown, "$.peer")).isEqualTo("192.0.2.7:56324");
+		assertThat(JsonPath.<String>read(shown, "$.proxy")).isEqualTo("10.1.0.5:51000");
+		assertThat(JsonPath.<Map<String, Object>>read(shown, "$.proxyHeader")).containsExactlyInAnyOrderEntriesOf(
+				Map.of("version", 2, "command", "PROXY", "destination", "198.51.100.1:443", "authority",
+						"device.example.com", "alpn", "h2", "uniqueId", "req-42"));
+		TlsHandshakesEndpoint masked = new TlsHandshakesEndpoint(repository, new ShowValues(Show.NEVER, Set.of()),
+				Clock.fixed(NOW, ZoneOffset.UTC));
+		String hidden = json(masked.handshake(SecurityContext.NONE, "p1"));
+		assertThat(JsonPath.<String>read(hidden, "$.peer")).isEqualTo("******");
+		assertThat(JsonPath.<String>read(hidden, "$.proxy")).isEqualTo("******");
+		assertThat(JsonPath.<Map<String, Object>>read(hidden, "$.proxyHeader")).containsEntry("destination", "******")
+			.containsEntry("authority", "******")
+			.containsEntry("uniqueId", "******");
+		// the health check is neither a success nor a failure
+		HandshakesDescriptor all = masked.handshakes(SecurityContext.NONE, null, null, null, null);
+		assertThat(all.summary().byOutcome()).containsExactlyInAnyOrderEntriesOf(Map.of("success", 1L, "health-check", 1L));
+		assertThat(masked.handshakes(SecurityContext.NONE, null, "failure", null, null).handshakes()).isEmpty();
+		assertThat(masked.handshakes(SecurityContext.NONE, null, "health-check", null, null).handshakes())
+			.singleElement()
+			.satisfies((handshake) -> assertThat(handshake.outcome()).isEqualTo("health-check"));
 	}
 
 	@Test
