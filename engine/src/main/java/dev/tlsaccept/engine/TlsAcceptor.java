@@ -23,6 +23,7 @@ import javax.net.ssl.SSLSession;
 
 import dev.tlsaccept.clienthello.ClientHelloCollector;
 import dev.tlsaccept.clienthello.ClientHelloSummary;
+import dev.tlsaccept.clienthello.ServerHelloGroup;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,6 +78,9 @@ public final class TlsAcceptor implements AutoCloseable {
 	private final ClientHelloCollector clientHello = new ClientHelloCollector();
 
 	private boolean clientHelloFed;
+
+	/** The group the server chose, read off its plaintext hello. */
+	private final ServerHelloGroup serverHello = new ServerHelloGroup();
 
 	private volatile State state = State.NEW;
 
@@ -331,6 +335,8 @@ public final class TlsAcceptor implements AutoCloseable {
 			if (this.buffers.netOut.get(start) == InboundRecords.CONTENT_HANDSHAKE) {
 				this.serverHelloSent = true;
 			}
+			this.serverHello.feed(this.buffers.netOut.array(), this.buffers.netOut.arrayOffset() + start,
+					result.bytesProduced());
 		}
 		switch (result.getStatus()) {
 			case BUFFER_OVERFLOW -> {
@@ -585,6 +591,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			.applicationProtocol((alpn == null || alpn.isEmpty()) ? null : alpn)
 			.peerCertificates(peers)
 			.clientHello(clientHelloSummary())
+			.group(this.serverHello.group())
 			.build();
 		this.finished = result;
 		this.state = State.ESTABLISHED;
@@ -618,6 +625,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			.engineMessage(engineMessage)
 			.reason(reason)
 			.clientHello(offered)
+			.group(this.serverHello.group())
 			.build();
 		this.finished = result;
 		if (this.state != State.CLOSED) {
