@@ -460,8 +460,31 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (received == null) {
 			alert = drainAlert(failure, protocol);
 		}
-		return failure(-1, SslError.SSL, alert, failure.getMessage(),
-				FailureClassifier.reason(failure, alert, isMalformedHello()));
+		String reason = noSharedGroup(alert) ? noSharedGroupReason()
+				: FailureClassifier.reason(failure, alert, isMalformedHello());
+		return failure(-1, SslError.SSL, alert, failure.getMessage(), reason);
+	}
+
+	/**
+	 * Whether the server refused the hello because none of the client's groups is configured: read
+	 * from the facts (configured groups, offered groups, handshake_failure before any ServerHello),
+	 * the same on every engine, whatever each engine's message says.
+	 */
+	private boolean noSharedGroup(@Nullable TlsAlert alert) {
+		ClientHelloSummary offered = this.clientHello.summary();
+		return !this.config.groups().isEmpty() && !this.serverHelloSent && offered != null
+				&& offered.parseError() == null && alert != null && alert.number() == 40
+				&& alert.direction() == TlsAlert.Direction.SENT
+				&& this.config.groups().stream().noneMatch((group) -> offered.supportedGroups().stream()
+					.anyMatch((candidate) -> candidate.equalsIgnoreCase(group.strip())));
+	}
+
+	/** OpenSSL 3's words: a TLS 1.3 server without a group to share a key in, else no ECDHE suite left. */
+	private String noSharedGroupReason() {
+		ClientHelloSummary offered = this.clientHello.summary();
+		boolean tls13 = offered != null && offered.supportedVersions().contains("TLSv1.3")
+				&& this.config.protocols().contains("TLSv1.3");
+		return tls13 ? FailureClassifier.NO_SUITABLE_KEY_SHARE : "no shared cipher";
 	}
 
 	/** Let the engine produce the alert it queued for a failure, send it, and tell which it was. */
