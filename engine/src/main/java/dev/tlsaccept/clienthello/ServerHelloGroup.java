@@ -209,7 +209,8 @@ public final class ServerHelloGroup {
 				position += length;
 			}
 		}
-		if (keyShareGroup >= 0) {
+		// key_share belongs to TLS 1.3, whose ServerHello always carries supported_versions
+		if (keyShareGroup >= 0 && tls13) {
 			this.group = TlsNames.group(keyShareGroup);
 		}
 		// TLS 1.3: the ServerHello has the answer (or none: a PSK-only resumption); after a

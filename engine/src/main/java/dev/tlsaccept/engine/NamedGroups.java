@@ -30,6 +30,7 @@ final class NamedGroups {
 			for (String candidate : supported) {
 				if (candidate.toLowerCase(Locale.ROOT).equals(group.strip().toLowerCase(Locale.ROOT))) {
 					match = candidate;
+					break;
 				}
 			}
 			if (match == null) {

@@ -1,6 +1,8 @@
 package dev.tlsaccept.clienthello;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +65,23 @@ class ServerHelloGroupTests {
 	void applicationDataOrAlertFirstNamesNoGroup() {
 		assertThat(feedWhole(record(21, bytes(2, 40)))).isNull();
 		assertThat(feedWhole(record(23, serverHello(0x1301, extension(51, 0x00, 0x1d))))).isNull();
+	}
+
+	@Test
+	void neverThrowsOnTruncatedOrCorruptedFlights() {
+		byte[] flight = concat(record(22, serverHello(0xc02f, extension(51, 0x00, 0x1d, 0x00, 0x01, 0x04))),
+				record(22, message(12, 3, 0x00, 0x17)));
+		Random random = new Random(16);
+		for (int round = 0; round < 2000; round++) {
+			byte[] corrupted = Arrays.copyOf(flight, random.nextInt(flight.length + 1));
+			for (int flips = random.nextInt(4); flips > 0 && corrupted.length > 0; flips--) {
+				corrupted[random.nextInt(corrupted.length)] = (byte) random.nextInt(256);
+			}
+			ServerHelloGroup group = new ServerHelloGroup();
+			group.feed(corrupted, 0, corrupted.length);
+			group.group();
+		}
+		assertThat(feedWhole(flight)).isEqualTo("secp256r1");
 	}
 
 	private static final byte[] HRR_RANDOM = { (byte) 0xcf, 0x21, (byte) 0xad, 0x74, (byte) 0xe5, (byte) 0x9a, 0x61,
