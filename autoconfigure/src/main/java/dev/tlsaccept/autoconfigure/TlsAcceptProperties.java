@@ -145,6 +145,14 @@ public class TlsAcceptProperties {
 		private @Nullable List<String> cipherSuites;
 
 		/**
+		 * Key-exchange groups to offer, in order of preference, by IANA name, e.g. X25519MLKEM768
+		 * (hybrid post-quantum), x25519, secp256r1. Each must be supported by the engine: startup
+		 * fails naming the supported ones. Engine jdk needs JDK 20 or later (and has no hybrid
+		 * groups on JDK 17). Defaults to the engine's own groups.
+		 */
+		private List<String> groups = new ArrayList<>();
+
+		/**
 		 * Whether to ask the client for a certificate: none, want or need. 'want' and 'need'
 		 * require trusted certificates (trust-store or the SSL bundle's trust store).
 		 */
@@ -346,6 +354,14 @@ public class TlsAcceptProperties {
 
 		public void setCipherSuites(@Nullable List<String> cipherSuites) {
 			this.cipherSuites = cipherSuites;
+		}
+
+		public List<String> getGroups() {
+			return this.groups;
+		}
+
+		public void setGroups(List<String> groups) {
+			this.groups = groups;
 		}
 
 		public ClientAuth getClientAuth() {

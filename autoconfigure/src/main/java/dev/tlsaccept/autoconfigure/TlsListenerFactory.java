@@ -228,6 +228,7 @@ final class TlsListenerFactory {
 				.trustMaterial(keys.trust())
 				.clientAuth(listener.getClientAuth().toEngineClientAuth())
 				.applicationProtocols(List.copyOf(listener.getApplicationProtocols()))
+				.groups(List.copyOf(listener.getGroups()))
 				.handshakeTimeout(listener.getHandshakeTimeout())
 				.engine(listener.getEngine())
 				.clock(this.clock);
@@ -313,7 +314,7 @@ final class TlsListenerFactory {
 			// not the engine's: a customizer's own check, for example
 			property = "engine";
 			action = "Check the TLS settings of listener '" + name
-					+ "' (engine, protocols, cipher-suites, client-auth) and of its TlsListenerCustomizer beans.";
+					+ "' (engine, protocols, cipher-suites, groups, client-auth) and of its TlsListenerCustomizer beans.";
 		}
 		else {
 			switch (setting) {
@@ -326,6 +327,12 @@ final class TlsListenerFactory {
 					property = "cipher-suites";
 					action = "Set " + TlsAcceptProperties.propertyName(name, property)
 							+ " to IANA names the engine supports, e.g. TLS_AES_128_GCM_SHA256, or remove it for the default.";
+				}
+				case GROUPS -> {
+					property = "groups";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property)
+							+ " to groups the engine supports (the message lists them), e.g. [X25519MLKEM768, x25519] on engines "
+							+ "bouncy-castle and openssl, or remove it for the engine's defaults.";
 				}
 				case ENGINE -> {
 					property = "engine";

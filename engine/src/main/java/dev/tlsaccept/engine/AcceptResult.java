@@ -42,11 +42,17 @@ import org.jspecify.annotations.Nullable;
  * @param reason a short human reason, in OpenSSL's words where OpenSSL has one
  * @param clientHello what the client offered, read off the wire before the engine saw it (also
  * for failed handshakes; partial, with a parse error, when the hello was cut short)
+ * @param group the key-exchange group the server chose, as IANA names it ({@code X25519MLKEM768},
+ * {@code x25519}), read off the server's plaintext ServerHello (TLS 1.3 key_share) or ECDHE
+ * ServerKeyExchange (TLS 1.2) the same way for every engine; also for a handshake that failed after
+ * the server's hello; {@code null} when the server named none (no ServerHello, RSA or finite-field
+ * key exchange on TLS 1.2, a resumption without key exchange)
  */
 public record AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
 		int wantWriteTurns, @Nullable String protocol, @Nullable String cipherSuite, @Nullable String serverName,
 		@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
-		@Nullable String engineMessage, @Nullable String reason, @Nullable ClientHelloSummary clientHello) {
+		@Nullable String engineMessage, @Nullable String reason, @Nullable ClientHelloSummary clientHello,
+		@Nullable String group) {
 
 	public AcceptResult {
 		peerCertificates = List.copyOf(peerCertificates);
@@ -62,7 +68,20 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 			@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
 			@Nullable String engineMessage, @Nullable String reason) {
 		this(code, error, startedAt, duration, wantReadTurns, wantWriteTurns, protocol, cipherSuite, serverName,
-				applicationProtocol, peerCertificates, alert, engineMessage, reason, null);
+				applicationProtocol, peerCertificates, alert, engineMessage, reason, null, null);
+	}
+
+	/**
+	 * A result without a negotiated group.
+	 * @deprecated positional arguments are easy to get wrong: use {@link #builder(int, SslError)}
+	 */
+	@Deprecated
+	public AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
+			int wantWriteTurns, @Nullable String protocol, @Nullable String cipherSuite, @Nullable String serverName,
+			@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
+			@Nullable String engineMessage, @Nullable String reason, @Nullable ClientHelloSummary clientHello) {
+		this(code, error, startedAt, duration, wantReadTurns, wantWriteTurns, protocol, cipherSuite, serverName,
+				applicationProtocol, peerCertificates, alert, engineMessage, reason, clientHello, null);
 	}
 
 	/**
@@ -92,7 +111,8 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 			.alert(this.alert)
 			.engineMessage(this.engineMessage)
 			.reason(this.reason)
-			.clientHello(this.clientHello);
+			.clientHello(this.clientHello)
+			.group(this.group);
 	}
 
 	/**
@@ -148,6 +168,8 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 		private @Nullable String reason;
 
 		private @Nullable ClientHelloSummary clientHello;
+
+		private @Nullable String group;
 
 		private Builder(int code, SslError error) {
 			this.code = code;
@@ -289,13 +311,23 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 		}
 
 		/**
+		 * The key-exchange group the server chose.
+		 * @param group the IANA name, or {@code null}
+		 * @return this builder
+		 */
+		public Builder group(@Nullable String group) {
+			this.group = group;
+			return this;
+		}
+
+		/**
 		 * The result.
 		 * @return a new result with the facts set
 		 */
 		public AcceptResult build() {
 			return new AcceptResult(this.code, this.error, this.startedAt, this.duration, this.wantReadTurns,
 					this.wantWriteTurns, this.protocol, this.cipherSuite, this.serverName, this.applicationProtocol,
-					this.peerCertificates, this.alert, this.engineMessage, this.reason, this.clientHello);
+					this.peerCertificates, this.alert, this.engineMessage, this.reason, this.clientHello, this.group);
 		}
 
 	}
@@ -305,6 +337,9 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 		StringBuilder text = new StringBuilder().append(this.code).append(' ').append(this.error);
 		if (this.protocol != null) {
 			text.append(' ').append(this.protocol).append(' ').append(this.cipherSuite);
+		}
+		if (this.group != null) {
+			text.append(' ').append(this.group);
 		}
 		if (this.reason != null) {
 			text.append(" (").append(this.reason).append(')');

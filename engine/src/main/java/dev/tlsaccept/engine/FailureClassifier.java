@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class FailureClassifier {
 
+	/** OpenSSL 3's reason when no group the client offered is enabled on a TLS 1.3 server. */
+	static final String NO_SUITABLE_KEY_SHARE = "no suitable key share";
+
 	static final String UNEXPECTED_EOF = "unexpected eof while reading";
 
 	static final String HANDSHAKE_TIMED_OUT = "handshake timed out";

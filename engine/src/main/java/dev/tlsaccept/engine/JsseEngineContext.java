@@ -34,8 +34,14 @@ abstract class JsseEngineContext implements TlsEngineContext {
 
 	private final String provider;
 
-	JsseEngineContext(TlsConfig config, Provider jsseProvider, @Nullable String keyManagerAlgorithm)
-			throws GeneralSecurityException {
+	private final NamedGroupSupport groupSupport;
+
+	/** The configured groups, in the provider's spelling; empty for its defaults. */
+	private final String[] groups;
+
+	JsseEngineContext(TlsConfig config, Provider jsseProvider, @Nullable String keyManagerAlgorithm,
+			NamedGroupSupport groupSupport) throws GeneralSecurityException {
+		this.groupSupport = groupSupport;
 		this.sslContext = SSLContext.getInstance("TLS", jsseProvider);
 		KeyManager[] keyManagers;
 		if (keyManagerAlgorithm == null) {
@@ -66,6 +72,12 @@ abstract class JsseEngineContext implements TlsEngineContext {
 		this.sslContext.init(keyManagers, trustManagers, new SecureRandom());
 		this.parameters = parameters(config, this.sslContext.getSupportedSSLParameters(), jsseProvider.getName());
 		this.provider = jsseProvider.getName() + " " + jsseProvider.getVersionStr();
+		this.groups = config.groups().isEmpty() ? new String[0]
+				: NamedGroups.select(config.groups(), groupSupport.supported(this.sslContext), jsseProvider.getName())
+					.toArray(String[]::new);
+		if (this.groups.length > 0) {
+			groupSupport.configure(this.parameters, this.groups);
+		}
 	}
 
 	private static SSLParameters parameters(TlsConfig config, SSLParameters supported, String engineName) {
@@ -114,6 +126,9 @@ abstract class JsseEngineContext implements TlsEngineContext {
 				: this.sslContext.createSSLEngine();
 		engine.setUseClientMode(false);
 		engine.setSSLParameters(this.parameters);
+		if (this.groups.length > 0) {
+			this.groupSupport.configure(engine, this.groups);
+		}
 		return engine;
 	}
 
@@ -125,6 +140,44 @@ abstract class JsseEngineContext implements TlsEngineContext {
 	@Override
 	public List<String> enabledCipherSuites() {
 		return List.of(this.parameters.getCipherSuites());
+	}
+
+	@Override
+	public List<String> enabledGroups() {
+		return List.of(this.groups);
+	}
+
+	/**
+	 * How a JSSE provider takes key-exchange groups per engine: {@code SSLParameters} has no
+	 * groups before JDK 20, so each provider says where they go.
+	 */
+	interface NamedGroupSupport {
+
+		/**
+		 * The groups the provider can use, by IANA name.
+		 * @param context the provider's initialized context
+		 * @return the group names
+		 * @throws TlsConfigException with {@link TlsConfigException.Setting#GROUPS} when the provider
+		 * cannot take groups per engine in this JVM
+		 */
+		List<String> supported(SSLContext context);
+
+		/**
+		 * Put the groups into the parameters every engine gets.
+		 * @param parameters the parameters
+		 * @param groups the groups, from {@link #supported}
+		 */
+		default void configure(SSLParameters parameters, String[] groups) {
+		}
+
+		/**
+		 * Put the groups into a new engine, after its parameters were set.
+		 * @param engine the engine
+		 * @param groups the groups, from {@link #supported}
+		 */
+		default void configure(SSLEngine engine, String[] groups) {
+		}
+
 	}
 
 }

@@ -4,7 +4,10 @@ import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,9 +22,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
 import io.netty.util.ReferenceCounted;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +45,8 @@ final class OpenSslEngineContext implements TlsEngineContext {
 
 	private final List<String> cipherSuites;
 
+	private final List<String> groups;
+
 	private final AtomicLong liveEngines = new AtomicLong();
 
 	OpenSslEngineContext(TlsConfig config) throws GeneralSecurityException {
@@ -49,6 +56,9 @@ final class OpenSslEngineContext implements TlsEngineContext {
 		}
 		this.protocols = protocols(config);
 		this.cipherSuites = cipherSuites(config);
+		this.groups = config.groups().isEmpty() ? List.of()
+				: NamedGroups.select(config.groups(), List.copyOf(SupportedGroups.BORINGSSL_NAMES.keySet()),
+						OpenSsl.versionString());
 		X509Certificate[] chain = config.keyMaterial().certificateChain().toArray(X509Certificate[]::new);
 		SslContextBuilder builder = SslContextBuilder.forServer(config.keyMaterial().privateKey(), chain)
 			.sslProvider(SslProvider.OPENSSL_REFCNT)
@@ -63,6 +73,10 @@ final class OpenSslEngineContext implements TlsEngineContext {
 					builder.trustManager(new RefusedChainTrustManager(new OpenSslTrustManager(x509)));
 				}
 			}
+		}
+		if (!this.groups.isEmpty()) {
+			builder.option(OpenSslContextOption.GROUPS,
+					this.groups.stream().map(SupportedGroups.BORINGSSL_NAMES::get).toArray(String[]::new));
 		}
 		if (!config.applicationProtocols().isEmpty()) {
 			builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -209,6 +223,77 @@ final class OpenSslEngineContext implements TlsEngineContext {
 	@Override
 	public List<String> enabledCipherSuites() {
 		return this.cipherSuites;
+	}
+
+	@Override
+	public List<String> enabledGroups() {
+		return this.groups;
+	}
+
+	/**
+	 * The groups this BoringSSL build supports, by IANA name, each with the name BoringSSL's
+	 * {@code SSL_CTX_set1_curves_list} takes: found once by asking a scratch native context to take
+	 * each candidate alone.
+	 */
+	static final class SupportedGroups {
+
+		private static final Map<String, String> CANDIDATES = candidates();
+
+		static final Map<String, String> BORINGSSL_NAMES = probe();
+
+		private SupportedGroups() {
+		}
+
+		private static Map<String, String> candidates() {
+			Map<String, String> candidates = new LinkedHashMap<>();
+			candidates.put("X25519MLKEM768", "X25519MLKEM768");
+			candidates.put("x25519", "X25519");
+			candidates.put("secp256r1", "P-256");
+			candidates.put("secp384r1", "P-384");
+			candidates.put("secp521r1", "P-521");
+			candidates.put("secp224r1", "P-224");
+			candidates.put("SecP256r1MLKEM768", "SecP256r1MLKEM768");
+			candidates.put("SecP384r1MLKEM1024", "SecP384r1MLKEM1024");
+			candidates.put("MLKEM1024", "MLKEM1024");
+			candidates.put("X25519Kyber768Draft00", "X25519Kyber768Draft00");
+			return candidates;
+		}
+
+		private static Map<String, String> probe() {
+			Map<String, String> supported = new LinkedHashMap<>();
+			if (!OpenSsl.isAvailable()) {
+				return supported;
+			}
+			long context;
+			try {
+				context = io.netty.internal.tcnative.SSLContext.make(SSL.SSL_PROTOCOL_TLSV1_2 | SSL.SSL_PROTOCOL_TLSV1_3,
+						SSL.SSL_MODE_SERVER);
+			}
+			catch (Exception ex) {
+				return supported;
+			}
+			try {
+				CANDIDATES.forEach((iana, boringSsl) -> {
+					try {
+						if (io.netty.internal.tcnative.SSLContext.setCurvesList(context, boringSsl)) {
+							supported.put(iana, boringSsl);
+						}
+						else {
+							// as Netty's own probe does: leave no error on this thread's queue
+							SSL.clearError();
+						}
+					}
+					catch (RuntimeException ex) {
+						// not supported
+					}
+				});
+			}
+			finally {
+				io.netty.internal.tcnative.SSLContext.free(context);
+			}
+			return Collections.unmodifiableMap(supported);
+		}
+
 	}
 
 	@Override

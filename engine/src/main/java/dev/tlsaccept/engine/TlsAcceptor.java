@@ -23,6 +23,7 @@ import javax.net.ssl.SSLSession;
 
 import dev.tlsaccept.clienthello.ClientHelloCollector;
 import dev.tlsaccept.clienthello.ClientHelloSummary;
+import dev.tlsaccept.clienthello.ServerHelloGroup;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,6 +78,9 @@ public final class TlsAcceptor implements AutoCloseable {
 	private final ClientHelloCollector clientHello = new ClientHelloCollector();
 
 	private boolean clientHelloFed;
+
+	/** The group the server chose, read off its plaintext hello. */
+	private final ServerHelloGroup serverHello = new ServerHelloGroup();
 
 	private volatile State state = State.NEW;
 
@@ -331,6 +335,8 @@ public final class TlsAcceptor implements AutoCloseable {
 			if (this.buffers.netOut.get(start) == InboundRecords.CONTENT_HANDSHAKE) {
 				this.serverHelloSent = true;
 			}
+			this.serverHello.feed(this.buffers.netOut.array(), this.buffers.netOut.arrayOffset() + start,
+					result.bytesProduced());
 		}
 		switch (result.getStatus()) {
 			case BUFFER_OVERFLOW -> {
@@ -454,8 +460,31 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (received == null) {
 			alert = drainAlert(failure, protocol);
 		}
-		return failure(-1, SslError.SSL, alert, failure.getMessage(),
-				FailureClassifier.reason(failure, alert, isMalformedHello()));
+		String reason = noSharedGroup(alert) ? noSharedGroupReason()
+				: FailureClassifier.reason(failure, alert, isMalformedHello());
+		return failure(-1, SslError.SSL, alert, failure.getMessage(), reason);
+	}
+
+	/**
+	 * Whether the server refused the hello because none of the client's groups is configured: read
+	 * from the facts (configured groups, offered groups, handshake_failure before any ServerHello),
+	 * the same on every engine, whatever each engine's message says.
+	 */
+	private boolean noSharedGroup(@Nullable TlsAlert alert) {
+		ClientHelloSummary offered = this.clientHello.summary();
+		return !this.config.groups().isEmpty() && !this.serverHelloSent && offered != null
+				&& offered.parseError() == null && alert != null && alert.number() == 40
+				&& alert.direction() == TlsAlert.Direction.SENT
+				&& this.config.groups().stream().noneMatch((group) -> offered.supportedGroups().stream()
+					.anyMatch((candidate) -> candidate.equalsIgnoreCase(group.strip())));
+	}
+
+	/** OpenSSL 3's words: a TLS 1.3 server without a group to share a key in, else no ECDHE suite left. */
+	private String noSharedGroupReason() {
+		ClientHelloSummary offered = this.clientHello.summary();
+		boolean tls13 = offered != null && offered.supportedVersions().contains("TLSv1.3")
+				&& this.config.protocols().contains("TLSv1.3");
+		return tls13 ? FailureClassifier.NO_SUITABLE_KEY_SHARE : "no shared cipher";
 	}
 
 	/** Let the engine produce the alert it queued for a failure, send it, and tell which it was. */
@@ -585,6 +614,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			.applicationProtocol((alpn == null || alpn.isEmpty()) ? null : alpn)
 			.peerCertificates(peers)
 			.clientHello(clientHelloSummary())
+			.group(this.serverHello.group())
 			.build();
 		this.finished = result;
 		this.state = State.ESTABLISHED;
@@ -618,6 +648,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			.engineMessage(engineMessage)
 			.reason(reason)
 			.clientHello(offered)
+			.group(this.serverHello.group())
 			.build();
 		this.finished = result;
 		if (this.state != State.CLOSED) {

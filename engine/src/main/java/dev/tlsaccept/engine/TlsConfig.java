@@ -13,8 +13,8 @@ import dev.tlsaccept.keys.TrustMaterial;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable settings of a TLS server: key material, protocols, suites, client authentication,
- * ALPN, handshake timeout and engine. Build one with {@link #builder(KeyMaterial)}.
+ * Immutable settings of a TLS server: key material, protocols, suites, key-exchange groups, client
+ * authentication, ALPN, handshake timeout and engine. Build one with {@link #builder(KeyMaterial)}.
  */
 public final class TlsConfig {
 
@@ -43,6 +43,8 @@ public final class TlsConfig {
 
 	private final List<String> cipherSuites;
 
+	private final List<String> groups;
+
 	private final ClientAuth clientAuth;
 
 	private final List<String> applicationProtocols;
@@ -62,6 +64,7 @@ public final class TlsConfig {
 		this.trustMaterial = builder.trustMaterial;
 		this.protocols = List.copyOf(builder.protocols);
 		this.cipherSuites = List.copyOf(builder.cipherSuites);
+		this.groups = List.copyOf(builder.groups);
 		this.clientAuth = builder.clientAuth;
 		this.applicationProtocols = List.copyOf(builder.applicationProtocols);
 		this.handshakeTimeout = builder.handshakeTimeout;
@@ -88,6 +91,7 @@ public final class TlsConfig {
 		return new Builder(this.keyMaterial).trustMaterial(this.trustMaterial)
 			.protocols(this.protocols)
 			.cipherSuites(this.cipherSuites)
+			.groups(this.groups)
 			.clientAuth(this.clientAuth)
 			.applicationProtocols(this.applicationProtocols)
 			.handshakeTimeout(this.handshakeTimeout)
@@ -111,6 +115,15 @@ public final class TlsConfig {
 
 	public List<String> cipherSuites() {
 		return this.cipherSuites;
+	}
+
+	/**
+	 * Key-exchange groups to offer, in order of preference, by IANA name ({@code X25519MLKEM768},
+	 * {@code x25519}, {@code secp256r1}); empty for the engine's defaults.
+	 * @return the group names
+	 */
+	public List<String> groups() {
+		return this.groups;
 	}
 
 	public ClientAuth clientAuth() {
@@ -155,7 +168,7 @@ public final class TlsConfig {
 	@Override
 	public String toString() {
 		return "TlsConfig[engine=" + this.engine + ", key=" + this.keyMaterial.source() + ", protocols="
-				+ this.protocols + ", clientAuth=" + this.clientAuth + ", handshakeTimeout=" + this.handshakeTimeout
+				+ this.protocols + ", groups=" + this.groups + ", clientAuth=" + this.clientAuth + ", handshakeTimeout=" + this.handshakeTimeout
 				+ "]";
 	}
 
@@ -171,6 +184,8 @@ public final class TlsConfig {
 		private List<String> protocols = DEFAULT_PROTOCOLS;
 
 		private List<String> cipherSuites = DEFAULT_CIPHER_SUITES;
+
+		private List<String> groups = List.of();
 
 		private ClientAuth clientAuth = ClientAuth.NONE;
 
@@ -220,6 +235,27 @@ public final class TlsConfig {
 		public Builder cipherSuites(List<String> cipherSuites) {
 			requireNotEmpty(cipherSuites, "cipherSuites", TlsConfigException.Setting.CIPHER_SUITES);
 			this.cipherSuites = cipherSuites;
+			return this;
+		}
+
+		/**
+		 * Key-exchange groups to offer, in order of preference, by IANA name, e.g.
+		 * {@code X25519MLKEM768}, {@code x25519}, {@code secp256r1} (matched without regard to case).
+		 * The engine must support each: {@link TlsServerContext#create(TlsConfig)} refuses others
+		 * with {@link TlsConfigException.Setting#GROUPS}. The {@code jdk} engine needs JDK 20 or later
+		 * for groups per server.
+		 * @param groups the group names; empty for the engine's defaults
+		 * @return this builder
+		 */
+		public Builder groups(List<String> groups) {
+			Objects.requireNonNull(groups, "groups must not be null: use an empty list for the engine's defaults");
+			for (String group : groups) {
+				if (group == null || group.isBlank()) {
+					throw new TlsConfigException(TlsConfigException.Setting.GROUPS,
+							"groups must not contain blank names: use IANA names such as X25519MLKEM768, x25519");
+				}
+			}
+			this.groups = List.copyOf(groups);
 			return this;
 		}
 

@@ -59,6 +59,9 @@ public class TlsConfigException extends IllegalArgumentException {
 		/** {@link TlsConfig.Builder#cipherSuites(java.util.List)}. */
 		CIPHER_SUITES,
 
+		/** {@link TlsConfig.Builder#groups(java.util.List)}: a group the engine does not support. */
+		GROUPS,
+
 		/** {@link TlsConfig.Builder#clientAuth(ClientAuth)} without trust material. */
 		CLIENT_AUTH,
 

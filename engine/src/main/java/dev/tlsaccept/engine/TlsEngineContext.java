@@ -91,6 +91,14 @@ public interface TlsEngineContext extends AutoCloseable {
 	 */
 	List<String> enabledCipherSuites();
 
+	/**
+	 * Key-exchange groups configured on each engine, in order of preference, by IANA name.
+	 * @return group names; empty when the engine's defaults apply
+	 */
+	default List<String> enabledGroups() {
+		return List.of();
+	}
+
 	@Override
 	default void close() {
 	}

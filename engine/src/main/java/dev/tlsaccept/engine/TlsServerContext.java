@@ -202,6 +202,14 @@ public final class TlsServerContext implements AutoCloseable {
 	}
 
 	/**
+	 * Key-exchange groups configured, in order of preference, by IANA name.
+	 * @return group names; empty when the engine's defaults apply
+	 */
+	public List<String> enabledGroups() {
+		return this.engineContext.enabledGroups();
+	}
+
+	/**
 	 * Take a reference for an acceptor to be made later, possibly on another thread, so that a
 	 * {@link #close()} meanwhile (a rotation) cannot release the context under it. Give it back
 	 * with {@link #release()} once the acceptor is made (it holds its own) or will not be.
@@ -330,6 +338,11 @@ public final class TlsServerContext implements AutoCloseable {
 		@Override
 		public List<String> enabledCipherSuites() {
 			return TlsServerContext.this.engineContext.enabledCipherSuites();
+		}
+
+		@Override
+		public List<String> enabledGroups() {
+			return TlsServerContext.this.engineContext.enabledGroups();
 		}
 
 	}

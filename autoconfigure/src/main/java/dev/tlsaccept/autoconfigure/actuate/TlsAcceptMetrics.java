@@ -31,8 +31,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <ul>
  * <li>{@value #HANDSHAKES} timer, tagged {@code listener}, {@code outcome} ({@code SUCCESS} /
  * {@code FAILURE}), {@code error} ({@code NONE}, {@code SSL}, {@code SYSCALL},
- * {@code ZERO_RETURN}: the {@code SSL_get_error} constant) and {@code protocol} (negotiated,
- * {@code none} when the handshake failed);</li>
+ * {@code ZERO_RETURN}: the {@code SSL_get_error} constant), {@code protocol} (negotiated,
+ * {@code none} when the handshake failed) and {@code group} (the key-exchange group the server
+ * chose, as IANA names it: {@code X25519MLKEM768}, {@code x25519}; {@code none} when it chose none);</li>
  * <li>{@value #ALERTS} counter, tagged {@code listener}, {@code alert} (RFC 8446 name) and
  * {@code direction} ({@code SENT} / {@code RECEIVED});</li>
  * <li>{@value #ACTIVE_CONNECTIONS} and {@value #PENDING_HANDSHAKES} gauges, tagged
@@ -97,10 +98,11 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 	public void handshakeFinished(HandshakeEvent event) {
 		AcceptResult result = event.result();
 		String protocol = (result.protocol() != null) ? result.protocol() : NONE;
+		String group = (result.group() != null) ? result.group() : NONE;
 		Timer.builder(HANDSHAKES)
 			.description("Finished TLS handshakes of tlsaccept listeners")
 			.tags(Tags.of("listener", event.listener(), "outcome", outcome(event), "error",
-					result.error().name(), "protocol", protocol))
+					result.error().name(), "protocol", protocol, "group", group))
 			.register(this.registry)
 			.record(result.duration());
 		TlsAlert alert = result.alert();

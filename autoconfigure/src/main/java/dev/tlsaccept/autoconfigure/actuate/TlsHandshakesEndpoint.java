@@ -168,11 +168,12 @@ public class TlsHandshakesEndpoint {
 	 * @param byError counts by error ({@code NONE}, {@code SSL}, {@code SYSCALL}...)
 	 * @param byAlert counts by alert and direction, e.g. {@code protocol_version (sent)}
 	 * @param byProtocol counts by negotiated protocol (successful handshakes)
+	 * @param byGroup counts by key-exchange group the server chose
 	 * @param durationMillis duration percentiles, nearest-rank
 	 */
 	public record SummaryDescriptor(int total, Map<String, Long> byOutcome, Map<String, Long> byCode,
 			Map<String, Long> byError, Map<String, Long> byAlert, Map<String, Long> byProtocol,
-			PercentilesDescriptor durationMillis) {
+			Map<String, Long> byGroup, PercentilesDescriptor durationMillis) {
 
 		static SummaryDescriptor of(List<HandshakeRecord> records) {
 			List<AcceptResult> results = records.stream().map(HandshakeRecord::result).toList();
@@ -184,7 +185,8 @@ public class TlsHandshakesEndpoint {
 					count(results, (result) -> Integer.toString(result.code())),
 					count(results, (result) -> result.error().name()),
 					count(results, (result) -> (result.alert() != null) ? alertKey(result.alert()) : null),
-					count(results, AcceptResult::protocol), PercentilesDescriptor.of(results));
+					count(results, AcceptResult::protocol), count(results, AcceptResult::group),
+					PercentilesDescriptor.of(results));
 		}
 
 		private static String alertKey(TlsAlert alert) {
@@ -251,6 +253,8 @@ public class TlsHandshakesEndpoint {
 	 * @param alert the alert sent or received, if any
 	 * @param protocol the negotiated protocol
 	 * @param cipherSuite the negotiated cipher suite
+	 * @param group the key-exchange group the server chose ({@code X25519MLKEM768}, {@code x25519}),
+	 * read off its hello; also for a handshake that failed after it
 	 * @param serverName the SNI host name asked for, or {@code ******}
 	 * @param applicationProtocol the negotiated ALPN protocol
 	 * @param clientCertificates the client's certificate chain, leaf first, summarized
@@ -265,10 +269,10 @@ public class TlsHandshakesEndpoint {
 	public record HandshakeDescriptor(String id, Instant time, String listener, String engine, String bioMode,
 			@Nullable String peer, String outcome, int code, String error, @Nullable String reason,
 			@Nullable String engineMessage, @Nullable AlertDescriptor alert, @Nullable String protocol,
-			@Nullable String cipherSuite, @Nullable String serverName, @Nullable String applicationProtocol,
-			List<CertificateDescriptor> clientCertificates, double durationMillis, int wantReadTurns,
-			int wantWriteTurns, @Nullable ClientHelloDescriptor clientHello, @Nullable String proxy,
-			@Nullable ProxyHeaderDescriptor proxyHeader) implements OperationResponseBody {
+			@Nullable String cipherSuite, @Nullable String group, @Nullable String serverName,
+			@Nullable String applicationProtocol, List<CertificateDescriptor> clientCertificates,
+			double durationMillis, int wantReadTurns, int wantWriteTurns, @Nullable ClientHelloDescriptor clientHello,
+			@Nullable String proxy, @Nullable ProxyHeaderDescriptor proxyHeader) implements OperationResponseBody {
 
 		static HandshakeDescriptor of(HandshakeRecord record, boolean full, ShowValues.Masker masker, Instant now) {
 			AcceptResult result = record.result();
@@ -282,7 +286,7 @@ public class TlsHandshakesEndpoint {
 					record.bioMode().configName(), masker.mask(peer(record.peer())),
 					outcomeOf(record), result.code(), result.error().name(), result.reason(),
 					result.engineMessage(), (alert != null) ? AlertDescriptor.of(alert) : null, result.protocol(),
-					result.cipherSuite(), masker.mask(result.serverName()), result.applicationProtocol(),
+					result.cipherSuite(), result.group(), masker.mask(result.serverName()), result.applicationProtocol(),
 					certificates, millis(result.duration().toNanos()), result.wantReadTurns(), result.wantWriteTurns(),
 					(hello != null) ? ClientHelloDescriptor.of(hello, full, masker) : null,
 					masker.mask(peer(record.proxy())),

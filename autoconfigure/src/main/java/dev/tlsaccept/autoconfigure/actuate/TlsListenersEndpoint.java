@@ -102,6 +102,8 @@ public class TlsListenersEndpoint {
 	 * @param bioMode {@code blocking}, {@code non-blocking} or {@code pair}
 	 * @param protocols the enabled protocols
 	 * @param cipherSuites the enabled cipher suites
+	 * @param groups the configured key-exchange groups, in order of preference; empty when the
+	 * engine's defaults apply
 	 * @param clientAuth {@code NONE}, {@code WANT} or {@code NEED}
 	 * @param applicationProtocols the ALPN protocols the server accepts
 	 * @param handshakeTimeoutMillis the handshake timeout
@@ -116,7 +118,7 @@ public class TlsListenersEndpoint {
 	 */
 	public record ListenerDescriptor(String state, @Nullable String failure, String address, int port,
 			String engine, String provider, String bioMode, List<String> protocols, List<String> cipherSuites,
-			String clientAuth, List<String> applicationProtocols, long handshakeTimeoutMillis, String keySource,
+			List<String> groups, String clientAuth, List<String> applicationProtocols, long handshakeTimeoutMillis, String keySource,
 			@Nullable String sslBundle, boolean selfSigned, List<CertificateDescriptor> certificates,
 			ConnectionsDescriptor connections) implements OperationResponseBody {
 
@@ -132,7 +134,8 @@ public class TlsListenersEndpoint {
 			}
 			return new ListenerDescriptor(server.state().name(), failure(server.failure()), address(listener, settings),
 					listener.getPort(), context.engineName(), context.provider(), settings.bioMode().configName(),
-					context.enabledProtocols(), context.enabledCipherSuites(), config.clientAuth().name(),
+					context.enabledProtocols(), context.enabledCipherSuites(), context.enabledGroups(),
+					config.clientAuth().name(),
 					config.applicationProtocols(), config.handshakeTimeout().toMillis(), listener.getKeySource(),
 					listener.getSslBundle(), key.selfSigned(), certificates, ConnectionsDescriptor.of(server.stats()));
 		}

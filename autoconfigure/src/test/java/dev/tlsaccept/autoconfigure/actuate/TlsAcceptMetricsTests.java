@@ -38,18 +38,26 @@ class TlsAcceptMetricsTests {
 	void handshakesAreTimedWithLowCardinalityTagsOnly() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		TlsAcceptMetrics metrics = new TlsAcceptMetrics(registry, null);
-		metrics.handshakeFinished(event(new AcceptResult(1, SslError.NONE, Instant.EPOCH, Duration.ofMillis(12), 1, 0,
-				"TLSv1.3", "TLS_AES_128_GCM_SHA256", "secret.example.com", "h2", List.of(), null, null, null)));
+		metrics.handshakeFinished(event(AcceptResult.builder(1, SslError.NONE)
+			.duration(Duration.ofMillis(12))
+			.turns(1, 0)
+			.protocol("TLSv1.3")
+			.cipherSuite("TLS_AES_128_GCM_SHA256")
+			.serverName("secret.example.com")
+			.applicationProtocol("h2")
+			.group("X25519MLKEM768")
+			.build()));
 		metrics.handshakeFinished(event(new AcceptResult(-1, SslError.SSL, Instant.EPOCH, Duration.ofMillis(3), 1, 0,
 				null, null, "secret.example.com", null, List.of(),
 				TlsAlert.of(70, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT), "x", "unsupported protocol")));
 		Timer success = registry.get(TlsAcceptMetrics.HANDSHAKES)
-			.tags("listener", "edge", "outcome", "SUCCESS", "error", "NONE", "protocol", "TLSv1.3")
+			.tags("listener", "edge", "outcome", "SUCCESS", "error", "NONE", "protocol", "TLSv1.3", "group",
+					"X25519MLKEM768")
 			.timer();
 		assertThat(success.count()).isEqualTo(1);
 		assertThat(success.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(12.0);
 		Timer failure = registry.get(TlsAcceptMetrics.HANDSHAKES)
-			.tags("listener", "edge", "outcome", "FAILURE", "error", "SSL", "protocol", "none")
+			.tags("listener", "edge", "outcome", "FAILURE", "error", "SSL", "protocol", "none", "group", "none")
 			.timer();
 		assertThat(failure.count()).isEqualTo(1);
 		assertThat(registry.get(TlsAcceptMetrics.ALERTS)
@@ -58,7 +66,7 @@ class TlsAcceptMetricsTests {
 			.count()).isEqualTo(1.0);
 		for (Meter meter : registry.getMeters()) {
 			assertThat(meter.getId().getTags()).extracting(Tag::getKey)
-				.isSubsetOf("listener", "outcome", "error", "protocol", "alert", "direction");
+				.isSubsetOf("listener", "outcome", "error", "protocol", "group", "alert", "direction");
 			assertThat(meter.getId().getTags()).extracting(Tag::getValue).doesNotContain("secret.example.com",
 					"10.0.0.1");
 		}
@@ -97,11 +105,16 @@ class TlsAcceptMetricsTests {
 			Clients.handshake(port, "TLSv1.3");
 			Clients.plaintextHttp(port);
 			await().untilAsserted(() -> assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES).timers()).hasSize(2));
+			// the group as IANA writes it (x25519, X25519MLKEM768), none when the server chose none
+			assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES).tag("outcome", "SUCCESS").timer().getId().getTag("group"))
+				.isEqualTo("x25519");
+			assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES).tag("outcome", "FAILURE").timer().getId().getTag("group"))
+				.isEqualTo("none");
 			assertThat(registry.getMeters()).isNotEmpty().allSatisfy((meter) -> {
 				for (Tag tag : meter.getId().getTags()) {
 					switch (tag.getKey()) {
 						// names the configuration or the TLS protocol defines, as written there
-						case "listener", "protocol", "alert" -> assertThat(tag.getValue()).isNotBlank();
+						case "listener", "protocol", "group", "alert" -> assertThat(tag.getValue()).isNotBlank();
 						// closed sets tlsaccept defines: constants, or none
 						default -> assertThat(tag.getValue()).as("%s %s", meter.getId().getName(), tag)
 							.matches("[A-Z][A-Z_0-9]*|none");

@@ -77,7 +77,7 @@ class TlsHandshakesEndpointTests {
 		if (i % 4 != 0) {
 			result = new AcceptResult(1, SslError.NONE, NOW, duration, 1, 0, "TLSv1.3", "TLS_AES_128_GCM_SHA256",
 					"client" + i + ".example.com", "h2", (i == 1) ? List.of(CLIENT_CERTIFICATE) : List.of(), null,
-					null, null, hello);
+					null, null, hello).toBuilder().group((i % 3 == 0) ? "X25519MLKEM768" : "x25519").build();
 		}
 		else if (i % 8 == 0) {
 			result = new AcceptResult(-1, SslError.SSL, NOW, duration, 1, 0, null, null, null, null, List.of(),
@@ -109,6 +109,8 @@ class TlsHandshakesEndpointTests {
 			.containsExactlyInAnyOrderEntriesOf(Map.of("NONE", 75L, "SSL", 12L, "SYSCALL", 13L));
 		assertThat(all.summary().byAlert()).containsExactly(Map.entry("protocol_version (sent)", 12L));
 		assertThat(all.summary().byProtocol()).containsExactly(Map.entry("TLSv1.3", 75L));
+		assertThat(all.summary().byGroup())
+			.containsExactlyInAnyOrderEntriesOf(Map.of("X25519MLKEM768", 25L, "x25519", 50L));
 		assertThat(all.summary().durationMillis().p50()).isEqualTo(50.0);
 		assertThat(all.summary().durationMillis().p95()).isEqualTo(95.0);
 		assertThat(all.summary().durationMillis().p99()).isEqualTo(99.0);
@@ -196,7 +198,10 @@ class TlsHandshakesEndpointTests {
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.handshakes[4].clientHello")).containsOnlyKeys("ja4",
 				"protocolOffered", "serverName", "alpn");
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.summary")).containsOnlyKeys("total", "byOutcome",
-				"byCode", "byError", "byAlert", "byProtocol", "durationMillis");
+				"byCode", "byError", "byAlert", "byProtocol", "byGroup", "durationMillis");
+		assertThat(JsonPath.<Map<String, Object>>read(json, "$.handshakes[1]")).containsEntry("id", "99")
+			.containsEntry("group", "X25519MLKEM768")
+			.containsEntry("cipherSuite", "TLS_AES_128_GCM_SHA256");
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.summary.durationMillis"))
 			.containsExactlyInAnyOrderEntriesOf(Map.of("p50", 50.0, "p95", 95.0, "p99", 99.0, "max", 100.0));
 	}

@@ -47,7 +47,7 @@ class TlsListenersEndpointTests {
 			assertThat(JsonPath.<Map<String, Object>>read(json, "$.listeners").keySet()).containsExactly("edge", "raw");
 			Map<String, Object> described = JsonPath.read(json, "$.listeners.edge");
 			assertThat(described).containsOnlyKeys("state", "address", "port", "engine", "provider", "bioMode",
-					"protocols", "cipherSuites", "clientAuth", "applicationProtocols", "handshakeTimeoutMillis",
+					"protocols", "cipherSuites", "groups", "clientAuth", "applicationProtocols", "handshakeTimeoutMillis",
 					"keySource", "selfSigned", "certificates", "connections");
 			assertThat(described).containsEntry("state", "RUNNING")
 				.containsEntry("address", "0.0.0.0")
@@ -58,7 +58,8 @@ class TlsListenersEndpointTests {
 				.containsEntry("handshakeTimeoutMillis", 10000)
 				.containsEntry("keySource", edge.getKeySource())
 				.containsEntry("selfSigned", true)
-				.containsEntry("protocols", List.of("TLSv1.3", "TLSv1.2"));
+				.containsEntry("protocols", List.of("TLSv1.3", "TLSv1.2"))
+				.containsEntry("groups", List.of());
 			assertThat((String) described.get("provider")).startsWith("SunJSSE");
 			assertThat(JsonPath.<Map<String, Object>>read(json, "$.listeners.edge.certificates[0]"))
 				.containsOnlyKeys("subject", "issuer", "serialNumber", "notBefore", "notAfter", "daysLeft", "validity")
