@@ -118,13 +118,15 @@ final class EventLoop implements Runnable {
 	}
 
 	/**
-	 * Queue a timer (loop thread only); a timer already queued is left where it is.
+	 * Queue a timer (loop thread only); a timer already queued moves to its new time (its
+	 * {@code nanos} may have been changed in place).
 	 * @param timer the timer, its {@code nanos} set
 	 */
 	void schedule(LoopTimer timer) {
-		if (!timer.isQueued()) {
-			this.timers.add(timer);
+		if (timer.isQueued()) {
+			this.timers.remove(timer);
 		}
+		this.timers.add(timer);
 	}
 
 	/**
