@@ -17,9 +17,13 @@ final class PrefixedBio implements Bio {
 
 	private @Nullable ByteBuffer prefix;
 
-	PrefixedBio(Bio bio, ByteBuffer prefix) {
+	/** The client, when not the connection's peer (the one a PROXY protocol header named). */
+	private final @Nullable InetSocketAddress peer;
+
+	PrefixedBio(Bio bio, ByteBuffer prefix, @Nullable InetSocketAddress peer) {
 		this.bio = bio;
 		this.prefix = prefix.hasRemaining() ? copy(prefix) : null;
+		this.peer = peer;
 	}
 
 	private static ByteBuffer copy(ByteBuffer prefix) {
@@ -61,7 +65,7 @@ final class PrefixedBio implements Bio {
 
 	@Override
 	public @Nullable InetSocketAddress remoteAddress() {
-		return this.bio.remoteAddress();
+		return (this.peer != null) ? this.peer : this.bio.remoteAddress();
 	}
 
 	@Override

@@ -99,7 +99,7 @@ public final class TlsServerContext implements AutoCloseable {
 	 * @throws IllegalStateException when the context is closed
 	 */
 	public TlsAcceptor newBlockingAcceptor(Socket socket) {
-		return newBlockingAcceptor(socket, EMPTY);
+		return newBlockingAcceptor(socket, EMPTY, null);
 	}
 
 	/**
@@ -108,12 +108,14 @@ public final class TlsServerContext implements AutoCloseable {
 	 * @param socket an accepted socket
 	 * @param prefix the bytes read from the socket that belong to TLS, between position and limit
 	 * (copied; not consumed)
+	 * @param peer the client, when not the socket's peer (the one a PROXY protocol header named), for
+	 * the engine, results and the connection's remote address; {@code null} for the socket's peer
 	 * @return the acceptor, which owns the socket
 	 * @throws IllegalStateException when the context is closed
 	 */
-	public TlsAcceptor newBlockingAcceptor(Socket socket, ByteBuffer prefix) {
+	public TlsAcceptor newBlockingAcceptor(Socket socket, ByteBuffer prefix, @Nullable InetSocketAddress peer) {
 		try {
-			return new TlsAcceptor(this.counted, this.config, prefixed(new SocketBio(socket), prefix));
+			return new TlsAcceptor(this.counted, this.config, prefixed(new SocketBio(socket), prefix, peer));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot use the socket of " + socket.getRemoteSocketAddress(), ex);
@@ -127,7 +129,7 @@ public final class TlsServerContext implements AutoCloseable {
 	 * @throws IllegalStateException when the context is closed
 	 */
 	public TlsAcceptor newNonBlockingAcceptor(SocketChannel channel) {
-		return newNonBlockingAcceptor(channel, EMPTY);
+		return newNonBlockingAcceptor(channel, EMPTY, null);
 	}
 
 	/**
@@ -136,20 +138,23 @@ public final class TlsServerContext implements AutoCloseable {
 	 * @param channel an accepted channel
 	 * @param prefix the bytes read from the channel that belong to TLS, between position and limit
 	 * (copied; not consumed)
+	 * @param peer the client, when not the channel's peer (the one a PROXY protocol header named), for
+	 * the engine, results and the connection's remote address; {@code null} for the channel's peer
 	 * @return the acceptor, which owns the channel
 	 * @throws IllegalStateException when the context is closed
 	 */
-	public TlsAcceptor newNonBlockingAcceptor(SocketChannel channel, ByteBuffer prefix) {
+	public TlsAcceptor newNonBlockingAcceptor(SocketChannel channel, ByteBuffer prefix,
+			@Nullable InetSocketAddress peer) {
 		try {
-			return new TlsAcceptor(this.counted, this.config, prefixed(new ChannelBio(channel), prefix));
+			return new TlsAcceptor(this.counted, this.config, prefixed(new ChannelBio(channel), prefix, peer));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot switch the channel to non-blocking mode", ex);
 		}
 	}
 
-	private static Bio prefixed(Bio bio, ByteBuffer prefix) {
-		return prefix.hasRemaining() ? new PrefixedBio(bio, prefix) : bio;
+	private static Bio prefixed(Bio bio, ByteBuffer prefix, @Nullable InetSocketAddress peer) {
+		return (prefix.hasRemaining() || peer != null) ? new PrefixedBio(bio, prefix, peer) : bio;
 	}
 
 	/**

@@ -307,7 +307,7 @@ final class BlockingListener implements Listener {
 					result = proxied.failure();
 				}
 				else {
-					acceptor = this.context.newBlockingAcceptor(this.socket, prefix);
+					acceptor = this.context.newBlockingAcceptor(this.socket, prefix, (proxied != null) ? peer : null);
 					result = acceptor.accept();
 				}
 			}

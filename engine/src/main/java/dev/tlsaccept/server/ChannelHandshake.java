@@ -24,7 +24,8 @@ final class ChannelHandshake extends PendingHandshake {
 
 	@Override
 	TlsAcceptor newAcceptor(ByteBuffer prefix) {
-		return this.context.newNonBlockingAcceptor(this.channel, prefix);
+		// behind a trusted proxy the handler's remote address is the client the header named
+		return this.context.newNonBlockingAcceptor(this.channel, prefix, proxied() ? this.peer : null);
 	}
 
 	@Override

@@ -192,6 +192,11 @@ abstract class PendingHandshake implements Selectable {
 		return acceptor;
 	}
 
+	/** Whether a trusted proxy's PROXY protocol header named the client (then {@link #peer}). */
+	final boolean proxied() {
+		return this.proxy != null;
+	}
+
 	/**
 	 * The acceptor, if the handshake started.
 	 * @return the acceptor, or {@code null} while (or when it failed in) the PROXY protocol phase

@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.SSLSocket;
 
@@ -40,7 +42,11 @@ class ProxyProtocolListenerTests {
 
 	private static final InetSocketAddress CLIENT = new InetSocketAddress(address("192.0.2.7"), 56324);
 
-	private static final TlsConnectionHandler ECHO_ONE_LINE = (connection) -> {
+	/** The remote address each connection's handler saw. */
+	private final List<InetSocketAddress> remotes = new CopyOnWriteArrayList<>();
+
+	private final TlsConnectionHandler echoOneLine = (connection) -> {
+		this.remotes.add(connection.remoteAddress());
 		InputStream in = connection.inputStream();
 		OutputStream out = connection.outputStream();
 		int b;
@@ -74,7 +80,7 @@ class ProxyProtocolListenerTests {
 			.trustedProxy(TRUSTED + "/32")
 			.sourceLimits(limits)
 			.build();
-		this.server = new TlsServer(settings, context, this.events, ECHO_ONE_LINE);
+		this.server = new TlsServer(settings, context, this.events, this.echoOneLine);
 		this.server.start();
 		return this.server;
 	}
@@ -100,6 +106,7 @@ class ProxyProtocolListenerTests {
 			assertThat(event.proxyHeader().alpn()).isEqualTo("h2");
 			assertThat(event.proxyHeader().uniqueId()).isEqualTo("req-42");
 			assertThat(event.healthCheck()).isFalse();
+			assertThat(this.remotes).as("the handler's remote address").containsExactly(CLIENT);
 		}
 		awaitNothingPending();
 	}
@@ -116,6 +123,7 @@ class ProxyProtocolListenerTests {
 			assertThat(event.peer()).isEqualTo(CLIENT);
 			assertThat(event.proxy()).isEqualTo(raw.getLocalSocketAddress());
 			assertThat(event.proxyHeader().version()).isEqualTo(1);
+			assertThat(this.remotes).as("the handler's remote address").containsExactly(CLIENT);
 		}
 	}
 
@@ -286,7 +294,7 @@ class ProxyProtocolListenerTests {
 			.proxyProtocol(ProxyProtocol.REQUIRED)
 			.trustedProxy(TRUSTED)
 			.build();
-		this.server = new TlsServer(settings, context, this.events, ECHO_ONE_LINE);
+		this.server = new TlsServer(settings, context, this.events, this.echoOneLine);
 		this.server.start();
 		try (Socket silent1 = from(TRUSTED); Socket silent2 = from(TRUSTED)) {
 			ServerFixtures.await(Duration.ofSeconds(10), "two pending", () -> this.server.stats().pendingHandshakes() == 2);
