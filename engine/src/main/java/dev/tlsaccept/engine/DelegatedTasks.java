@@ -26,7 +26,7 @@ final class DelegatedTasks {
 	private @Nullable Runnable whenDone;
 
 	/**
-	 * Tasks ran since {@link #takeRan()} was last called: SunJSSE throws a task's failure (a
+	 * Tasks ran since {@link #unwrapDue} was last asked: SunJSSE throws a task's failure (a
 	 * ClientHello it cannot parse) only from the next wrap or unwrap, so unwrap once even without input.
 	 */
 	private boolean ran;
@@ -111,12 +111,16 @@ final class DelegatedTasks {
 	}
 
 	/**
-	 * Whether tasks ran since the last call (and forget it).
+	 * Whether to unwrap now, in the handshake or the data phase: when input is buffered, or when
+	 * tasks ran since the last time this was asked (the engine may have a failure to report, or may
+	 * finish without input); forgets that they ran.
+	 * @param buffers the connection's buffers
+	 * @return {@code true} when an unwrap is due
 	 */
-	boolean takeRan() {
+	boolean unwrapDue(RecordBuffers buffers) {
 		boolean ran = this.ran;
 		this.ran = false;
-		return ran;
+		return ran || buffers.netIn.position() > 0;
 	}
 
 	synchronized boolean isRunning() {

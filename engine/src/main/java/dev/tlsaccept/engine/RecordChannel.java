@@ -101,14 +101,6 @@ final class RecordChannel {
 	}
 
 	/**
-	 * Whether to unwrap now: when input is buffered, or when delegated tasks ran since the last
-	 * unwrap (the engine may have a failure to report).
-	 */
-	private boolean unwrapDue() {
-		return this.tasks.takeRan() | this.buffers.netIn.position() > 0;
-	}
-
-	/**
 	 * Read application data, as {@code SSL_read()} does.
 	 * @param dst the buffer to fill, in write mode
 	 * @return the number of bytes read ({@code > 0}); {@code -1 WANT_READ/WANT_WRITE}; {@code 0
@@ -187,14 +179,13 @@ final class RecordChannel {
 	 * @return {@code true} on progress, {@code false} when more input is needed
 	 */
 	private boolean unwrapData(@Nullable ByteBuffer direct) throws SSLException {
-		if (!unwrapDue()) {
+		if (!this.tasks.unwrapDue(this.buffers)) {
 			return false;
 		}
 		if (direct == null) {
 			this.buffers.ensureAppIn(applicationSize());
 		}
-		boolean renegotiation = RenegotiationRefusal.isRenegotiation(this.buffers.netIn,
-				this.engine.getSession().getProtocol());
+		boolean renegotiation = RenegotiationRefusal.isRenegotiation(this.buffers.netIn, this.engine);
 		SSLEngineResult result = this.buffers.unwrap(this.engine, (direct != null) ? direct : this.buffers.appIn);
 		switch (result.getStatus()) {
 			case BUFFER_UNDERFLOW -> {

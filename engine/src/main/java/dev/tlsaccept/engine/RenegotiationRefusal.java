@@ -54,11 +54,13 @@ final class RenegotiationRefusal {
 	 * established connection that does not speak TLS 1.3 (whose post-handshake messages, KeyUpdate,
 	 * are the engine's to answer).
 	 * @param netIn the network input, in write mode, the next record at index 0
-	 * @param protocol the negotiated protocol
+	 * @param engine the engine, asked for the negotiated protocol only for a handshake record, not
+	 * on every application data record
 	 * @return {@code true} for a client-initiated renegotiation
 	 */
-	static boolean isRenegotiation(ByteBuffer netIn, String protocol) {
-		return netIn.position() > 0 && netIn.get(0) == InboundRecords.CONTENT_HANDSHAKE && !"TLSv1.3".equals(protocol);
+	static boolean isRenegotiation(ByteBuffer netIn, SSLEngine engine) {
+		return netIn.position() > 0 && netIn.get(0) == InboundRecords.CONTENT_HANDSHAKE
+				&& !"TLSv1.3".equals(engine.getSession().getProtocol());
 	}
 
 	/**

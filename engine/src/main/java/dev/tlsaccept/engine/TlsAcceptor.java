@@ -295,15 +295,6 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * Whether to unwrap now: when input is buffered, or when delegated tasks ran since the last
-	 * unwrap (the engine may have a failure to report, or may finish without input).
-	 */
-	private boolean unwrapDue() {
-		boolean ran = this.tasks.takeRan();
-		return this.buffers.netIn.position() > 0 || ran;
-	}
-
-	/**
 	 * An engine may go on past a ClientHello that tlsaccept's parser finds malformed (an extension
 	 * it does not read, such as ALPN when the server offers none): refuse it before the server's
 	 * first flight leaves, with decode_error as OpenSSL 3 does.
@@ -365,7 +356,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @return {@code true} when the engine made progress, {@code false} when it needs more input
 	 */
 	private boolean unwrapHandshake() throws SSLException {
-		if (!unwrapDue()) {
+		if (!this.tasks.unwrapDue(this.buffers)) {
 			return false;
 		}
 		this.buffers.ensureAppIn(256);
