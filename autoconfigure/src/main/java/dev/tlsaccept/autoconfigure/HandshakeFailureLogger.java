@@ -17,11 +17,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.logging.LogLevel;
 
 /**
- * Writes one line per failed handshake: listener, peer, code, error, alert, reason, SNI and JA4,
- * never a stack trace. Rate-limited (a token bucket of {@code max-per-second} lines), so that a
- * scan or a flood cannot turn the log into a denial of service: the next line written says how
- * many were suppressed. A bare connect-and-close ({@code 0 SYSCALL} before any byte, a load
- * balancer's TCP health check) is logged at debug only.
+ * Writes one line per failed handshake: listener, peer, code, error, alert, reason, SNI
+ * and JA4, never a stack trace. Rate-limited (a token bucket of {@code max-per-second}
+ * lines), so that a scan or a flood cannot turn the log into a denial of service: the
+ * next line written says how many were suppressed. A bare connect-and-close
+ * ({@code 0 SYSCALL} before any byte, a load balancer's TCP health check) is logged at
+ * debug only.
  */
 final class HandshakeFailureLogger implements HandshakeObserver {
 

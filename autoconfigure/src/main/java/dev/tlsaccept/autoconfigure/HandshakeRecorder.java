@@ -14,8 +14,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * The observer every listener reports to: records each finished handshake in the
  * {@link HandshakeRepository} (id from a counter, time from the clock), then tells the
- * application's own {@link HandshakeObserver} beans, in order. A failing observer is logged and
- * does not stop the others.
+ * application's own {@link HandshakeObserver} beans, in order. A failing observer is
+ * logged and does not stop the others.
  */
 final class HandshakeRecorder implements HandshakeObserver {
 

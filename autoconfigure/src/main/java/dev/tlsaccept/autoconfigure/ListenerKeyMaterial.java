@@ -26,8 +26,8 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
 /**
- * The key and trust material of one listener, loaded from an SSL bundle, inline stores or a
- * freshly generated self-signed certificate. Every failure is a
+ * The key and trust material of one listener, loaded from an SSL bundle, inline stores or
+ * a freshly generated self-signed certificate. Every failure is a
  * {@link TlsListenerStartupException} naming the property to fix.
  *
  * @param key the server's certificate chain and private key
@@ -104,12 +104,12 @@ record ListenerKeyMaterial(KeyMaterial key, @Nullable TrustMaterial trust, Strin
 	}
 
 	/**
-	 * Key material from the listener's inline {@code key-store} and {@code trust-store}, or a
-	 * self-signed certificate when neither is configured.
+	 * Key material from the listener's inline {@code key-store} and {@code trust-store},
+	 * or a self-signed certificate when neither is configured.
 	 * @param listener the listener name
 	 * @param properties the listener's properties
-	 * @param resourceLoader resolves locations ({@code file:}, {@code classpath:}, plain paths as
-	 * files)
+	 * @param resourceLoader resolves locations ({@code file:}, {@code classpath:}, plain
+	 * paths as files)
 	 * @return the material
 	 */
 	static ListenerKeyMaterial fromProperties(String listener, Listener properties, ResourceLoader resourceLoader) {
@@ -164,7 +164,8 @@ record ListenerKeyMaterial(KeyMaterial key, @Nullable TrustMaterial trust, Strin
 			if (store.getCertificate() == null) {
 				throw failure("key-store.certificate",
 						"TLS listener '" + this.listener + "' has a PEM private key but no certificate chain.",
-						"Set " + property("key-store.certificate") + " to a PEM file with the certificate chain, leaf first.",
+						"Set " + property("key-store.certificate")
+								+ " to a PEM file with the certificate chain, leaf first.",
 						null);
 			}
 			String privateKey = (store.getPrivateKey() != null) ? store.getPrivateKey() : store.getCertificate();
@@ -178,8 +179,8 @@ record ListenerKeyMaterial(KeyMaterial key, @Nullable TrustMaterial trust, Strin
 				if (certificatePath != null && keyPath != null) {
 					return KeyMaterials.fromPem(certificatePath, keyPath, password);
 				}
-				return KeyMaterials.fromPemContent(text(certificate, "key-store.certificate"),
-						text(key, keyProperty), password, "PEM " + certificate.getDescription() + " and " + key.getDescription());
+				return KeyMaterials.fromPemContent(text(certificate, "key-store.certificate"), text(key, keyProperty),
+						password, "PEM " + certificate.getDescription() + " and " + key.getDescription());
 			}
 			catch (KeyMaterialException ex) {
 				String property = switch (ex.problem()) {
@@ -224,11 +225,13 @@ record ListenerKeyMaterial(KeyMaterial key, @Nullable TrustMaterial trust, Strin
 			}
 			if (store.getLocation() != null && store.getCertificate() != null) {
 				throw failure("trust-store.location",
-						"TLS listener '" + this.listener + "' has both a trust store location and a PEM trust certificate.",
+						"TLS listener '" + this.listener
+								+ "' has both a trust store location and a PEM trust certificate.",
 						"Set either trust-store.location or trust-store.certificate, not both.", null);
 			}
 			String property = (store.getLocation() != null) ? "trust-store.location" : "trust-store.certificate";
-			Resource resource = existing(property, (store.getLocation() != null) ? store.getLocation() : store.getCertificate());
+			Resource resource = existing(property,
+					(store.getLocation() != null) ? store.getLocation() : store.getCertificate());
 			try {
 				Path path = path(resource);
 				if (store.getCertificate() != null) {
@@ -253,8 +256,10 @@ record ListenerKeyMaterial(KeyMaterial key, @Nullable TrustMaterial trust, Strin
 			Resource resource = this.resourceLoader.getResource(location);
 			if (!resource.exists() || !resource.isReadable()) {
 				throw failure(property,
-						"TLS listener '" + this.listener + "' cannot read " + location + ": the file does not exist or is not readable.",
-						"Set " + property(property) + " to an existing, readable file (a plain path, file: or classpath: location).",
+						"TLS listener '" + this.listener + "' cannot read " + location
+								+ ": the file does not exist or is not readable.",
+						"Set " + property(property)
+								+ " to an existing, readable file (a plain path, file: or classpath: location).",
 						null);
 			}
 			return resource;
@@ -288,17 +293,20 @@ record ListenerKeyMaterial(KeyMaterial key, @Nullable TrustMaterial trust, Strin
 			}
 			catch (IOException ex) {
 				if (ex.getCause() instanceof UnrecoverableKeyException) {
-					throw failure(prefix + ".password", "TLS listener '" + this.listener + "' cannot open "
-							+ resource.getDescription() + ": the password is wrong.",
+					throw failure(
+							prefix + ".password", "TLS listener '" + this.listener + "' cannot open "
+									+ resource.getDescription() + ": the password is wrong.",
 							"Check " + property(prefix + ".password") + ".", ex);
 				}
-				throw failure(prefix + ".location", "TLS listener '" + this.listener + "' cannot read "
-						+ resource.getDescription() + " as a " + storeType + " store: " + ex.getMessage(),
+				throw failure(prefix + ".location",
+						"TLS listener '" + this.listener + "' cannot read " + resource.getDescription() + " as a "
+								+ storeType + " store: " + ex.getMessage(),
 						"Check the file and " + property(prefix + ".type") + ".", ex);
 			}
 			catch (GeneralSecurityException ex) {
-				throw failure(prefix + ".type", "TLS listener '" + this.listener + "' cannot read "
-						+ resource.getDescription() + " as a " + storeType + " store: " + ex.getMessage(),
+				throw failure(prefix + ".type",
+						"TLS listener '" + this.listener + "' cannot read " + resource.getDescription() + " as a "
+								+ storeType + " store: " + ex.getMessage(),
 						"Set " + property(prefix + ".type") + " to PKCS12 or JKS.", ex);
 			}
 		}
@@ -318,8 +326,8 @@ record ListenerKeyMaterial(KeyMaterial key, @Nullable TrustMaterial trust, Strin
 			String action = (ex.problem() == KeyMaterialException.Problem.WRONG_PASSWORD)
 					? "Set " + property(property) + " to the password that protects the file."
 					: "Check " + property(property) + ". " + ex.action();
-			return failure(property, "TLS listener '" + this.listener + "' cannot use its key material: " + ex.getMessage(),
-					action, ex);
+			return failure(property,
+					"TLS listener '" + this.listener + "' cannot use its key material: " + ex.getMessage(), action, ex);
 		}
 
 		private TlsListenerStartupException failure(String property, String description, String action,

@@ -15,27 +15,30 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Checks, before a listener serves anyone, that its protocols, cipher suites and key can make a
- * handshake: a computed check of what the engine enabled, for the default key and every
- * certificate per server name (SNI). An engine accepts such settings without a word and then
- * fails every handshake ("No appropriate protocol", "no cipher suites in common").
+ * Checks, before a listener serves anyone, that its protocols, cipher suites and key can
+ * make a handshake: a computed check of what the engine enabled, for the default key and
+ * every certificate per server name (SNI). An engine accepts such settings without a word
+ * and then fails every handshake ("No appropriate protocol", "no cipher suites in
+ * common").
  *
  * <ul>
  * <li>A protocol the engine refuses to negotiate (below its floor: {@code TLSv1} and
- * {@code TLSv1.1} are in the JDK's {@code jdk.tls.disabledAlgorithms}, which the {@code jdk} and
- * {@code bouncy-castle} engines honour) fails startup.
- * <li>No enabled protocol with an enabled suite that the key can use fails startup: TLS 1.3
- * suites ({@code TLS_AES_*}, {@code TLS_CHACHA20_*}) serve TLS 1.3 only and any RSA, EC or EdDSA
- * key; a TLS 1.2 suite names the key it needs ({@code _ECDSA_} an EC or EdDSA key, {@code _RSA_}
- * an RSA key) and serves no TLS 1.3; an AEAD or SHA-2 suite serves TLS 1.2 only.
- * <li>An enabled protocol that no enabled suite serves with the key, while another protocol works,
- * is logged as a warning.
- * <li>The {@code openssl} engine, given no TLS 1.2 suite, negotiates TLS 1.2 with BoringSSL's own
- * default suites (measured by {@code ListenerTlsCheckHandshakeTests}); such a protocol counts as
- * served, with a warning that the listed suites are not what TLS 1.2 clients get.
+ * {@code TLSv1.1} are in the JDK's {@code jdk.tls.disabledAlgorithms}, which the
+ * {@code jdk} and {@code bouncy-castle} engines honour) fails startup.
+ * <li>No enabled protocol with an enabled suite that the key can use fails startup: TLS
+ * 1.3 suites ({@code TLS_AES_*}, {@code TLS_CHACHA20_*}) serve TLS 1.3 only and any RSA,
+ * EC or EdDSA key; a TLS 1.2 suite names the key it needs ({@code _ECDSA_} an EC or EdDSA
+ * key, {@code _RSA_} an RSA key) and serves no TLS 1.3; an AEAD or SHA-2 suite serves TLS
+ * 1.2 only.
+ * <li>An enabled protocol that no enabled suite serves with the key, while another
+ * protocol works, is logged as a warning.
+ * <li>The {@code openssl} engine, given no TLS 1.2 suite, negotiates TLS 1.2 with
+ * BoringSSL's own default suites (measured by {@code ListenerTlsCheckHandshakeTests});
+ * such a protocol counts as served, with a warning that the listed suites are not what
+ * TLS 1.2 clients get.
  * </ul>
- * A suite whose name follows none of these patterns counts as usable: the check refuses only what
- * it can prove cannot work.
+ * A suite whose name follows none of these patterns counts as usable: the check refuses
+ * only what it can prove cannot work.
  */
 final class ListenerTlsCheck {
 
@@ -50,7 +53,8 @@ final class ListenerTlsCheck {
 	 * @param listener the listener's properties
 	 * @param keys the listener's key material
 	 * @param context the context built from them
-	 * @throws TlsListenerStartupException when no handshake could succeed, or a protocol never can
+	 * @throws TlsListenerStartupException when no handshake could succeed, or a protocol
+	 * never can
 	 */
 	static void check(String name, Listener listener, ListenerKeyMaterial keys, TlsServerContext context) {
 		String engine = context.engineName();
@@ -64,22 +68,26 @@ final class ListenerTlsCheck {
 					"TLS listener '" + name + "' enables " + String.join(", ", refused) + ", which engine '" + engine
 							+ "' refuses to negotiate (jdk.tls.disabledAlgorithms): every handshake at "
 							+ ((refused.size() == 1) ? "that version" : "those versions") + " would fail. Protocols "
-							+ source(listener.getProtocols() != null, protocolsProperty, keys.protocols() != null) + ".",
+							+ source(listener.getProtocols() != null, protocolsProperty, keys.protocols() != null)
+							+ ".",
 					"Set " + protocolsProperty + " to [TLSv1.3, TLSv1.2] (or remove it for that default). Old clients"
-							+ " that need " + String.join(", ", refused) + " also need jdk.tls.disabledAlgorithms changed in"
+							+ " that need " + String.join(", ", refused)
+							+ " also need jdk.tls.disabledAlgorithms changed in"
 							+ " the JDK's java.security, which is not recommended.",
 					null);
 		}
 		Map<String, KeyMaterial> allKeys = new LinkedHashMap<>();
 		allKeys.put(" (from " + keySource(name, listener, keys) + ")", keys.key());
-		context.config().serverNameKeyMaterial()
+		context.config()
+			.serverNameKeyMaterial()
 			.forEach((host, key) -> allKeys.put(" for server name '" + host + "' (from " + key.source() + ", "
 					+ TlsAcceptProperties.propertyName(name, "sni.bundles[" + host + "]") + ")", key));
 		boolean engineDefaultsForTls12 = "openssl".equals(engine)
 				&& suites.stream().noneMatch((suite) -> suite.toUpperCase(Locale.ROOT).contains("_WITH_"));
 		if (engineDefaultsForTls12 && protocols.stream().anyMatch((protocol) -> !"TLSv1.3".equals(protocol))) {
 			logger.warn("TLS listener '" + name + "' enables " + String.join(", ", protocols) + " on engine 'openssl'"
-					+ " but " + suitesProperty + " names no TLS 1.2 suite: BoringSSL then negotiates TLS 1.2 with its own"
+					+ " but " + suitesProperty
+					+ " names no TLS 1.2 suite: BoringSSL then negotiates TLS 1.2 with its own"
 					+ " default suites. Add the TLS 1.2 suites you want to " + suitesProperty + ", or set "
 					+ protocolsProperty + " to [TLSv1.3].");
 		}
@@ -110,13 +118,12 @@ final class ListenerTlsCheck {
 			logger.warn("TLS listener '" + name + "' enables " + String.join(", ", unserved)
 					+ " but no enabled cipher suite serves " + ((unserved.size() == 1) ? "it" : "them") + " with its "
 					+ keyType + " key" + keySource + ": clients of " + String.join(", ", unserved)
-					+ " will fail. Add suites to " + suitesProperty + " or remove the protocol from " + protocolsProperty
-					+ ".");
+					+ " will fail. Add suites to " + suitesProperty + " or remove the protocol from "
+					+ protocolsProperty + ".");
 		}
 	}
 
-	private static String fix(String keyType, List<String> protocols, String suitesProperty,
-			String protocolsProperty) {
+	private static String fix(String keyType, List<String> protocols, String suitesProperty, String protocolsProperty) {
 		List<String> examples = new ArrayList<>();
 		if (protocols.contains("TLSv1.3")) {
 			examples.add("TLS_AES_128_GCM_SHA256");
@@ -182,8 +189,8 @@ final class ListenerTlsCheck {
 	}
 
 	/**
-	 * Whether a suite can serve a protocol with a key of that type; {@code true} for a suite this
-	 * check does not recognize.
+	 * Whether a suite can serve a protocol with a key of that type; {@code true} for a
+	 * suite this check does not recognize.
 	 */
 	static boolean usable(String suite, String protocol, String keyType) {
 		String name = suite.toUpperCase(Locale.ROOT);

@@ -28,13 +28,14 @@ import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of tlsaccept: one {@link TlsListener} per enabled entry of
- * {@code tlsaccept.listeners} (none, and no thread, when the map is empty), recording every
- * handshake in a {@link HandshakeRepository}.
+ * {@code tlsaccept.listeners} (none, and no thread, when the map is empty), recording
+ * every handshake in a {@link HandshakeRepository}.
  *
- * <p>Beans an application may provide: a {@link HandshakeRepository} (replaces the in-memory
+ * <p>
+ * Beans an application may provide: a {@link HandshakeRepository} (replaces the in-memory
  * one), {@link TlsConnectionHandler}s (select one per listener with {@code handler}),
- * {@link HandshakeObserver}s (told of every finished handshake), {@link TlsListenerCustomizer}s
- * and a {@link Clock}.
+ * {@link HandshakeObserver}s (told of every finished handshake),
+ * {@link TlsListenerCustomizer}s and a {@link Clock}.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(TlsServer.class)
@@ -71,13 +72,15 @@ public final class TlsAcceptAutoConfiguration {
 		@Bean(TlsListenerFactory.BEAN_NAME)
 		TlsListenerFactory tlsListenerFactory(TlsAcceptProperties properties, ObjectProvider<SslBundles> sslBundles,
 				ObjectProvider<TlsListenerCustomizer> customizers, ObjectProvider<TlsConnectionHandler> handlers,
-				ObjectProvider<HandshakeObserver> observers, HandshakeRepository repository, ObjectProvider<Clock> clock,
-				ListableBeanFactory beanFactory, Environment environment, ApplicationContext applicationContext) {
+				ObjectProvider<HandshakeObserver> observers, HandshakeRepository repository,
+				ObjectProvider<Clock> clock, ListableBeanFactory beanFactory, Environment environment,
+				ApplicationContext applicationContext) {
 			Clock recordClock = clock.getIfUnique(Clock::systemUTC);
 			HandshakeRecorder recorder = new HandshakeRecorder(repository, recordClock,
 					observers.orderedStream().toList());
 			return new TlsListenerFactory(properties, sslBundles, customizers, handlers, beanFactory, recorder,
-					recordClock, environment, applicationContext, ApplicationResourceLoader.get(applicationContext, true));
+					recordClock, environment, applicationContext,
+					ApplicationResourceLoader.get(applicationContext, true));
 		}
 
 	}
@@ -98,9 +101,9 @@ public final class TlsAcceptAutoConfiguration {
 	}
 
 	/**
-	 * Whether a key names a tlsaccept password, in any of the forms a property source uses:
-	 * {@code tlsaccept.listeners.x.key-store.password}, or an environment variable such as
-	 * {@code TLSACCEPT_LISTENERS_X_KEYSTORE_PASSWORD}.
+	 * Whether a key names a tlsaccept password, in any of the forms a property source
+	 * uses: {@code tlsaccept.listeners.x.key-store.password}, or an environment variable
+	 * such as {@code TLSACCEPT_LISTENERS_X_KEYSTORE_PASSWORD}.
 	 */
 	static boolean isPasswordKey(String key) {
 		String normalized = key.toLowerCase(Locale.ROOT).replace('_', '.').replace("-", "");

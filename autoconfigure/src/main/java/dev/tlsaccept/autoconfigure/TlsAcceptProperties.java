@@ -31,8 +31,8 @@ public class TlsAcceptProperties {
 	public static final String PREFIX = "tlsaccept";
 
 	/**
-	 * Listeners by name; each one binds its own port. No listener is started unless one is named
-	 * here.
+	 * Listeners by name; each one binds its own port. No listener is started unless one
+	 * is named here.
 	 */
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
@@ -59,9 +59,11 @@ public class TlsAcceptProperties {
 	}
 
 	/**
-	 * The name of a listener's property, for messages: {@code tlsaccept.listeners.edge.port}.
+	 * The name of a listener's property, for messages:
+	 * {@code tlsaccept.listeners.edge.port}.
 	 * @param listener the listener name
-	 * @param property the property path below the listener, e.g. {@code key-store.password}
+	 * @param property the property path below the listener, e.g.
+	 * {@code key-store.password}
 	 * @return the full property name
 	 */
 	static String propertyName(String listener, String property) {
@@ -71,11 +73,12 @@ public class TlsAcceptProperties {
 	/**
 	 * One TLS listener, {@code tlsaccept.listeners.<name>.*}.
 	 *
-	 * <p>The configuration processor does not describe the values of a map, so this class also
-	 * carries {@code @ConfigurationProperties("tlsaccept.listeners.*")}: that documents every
-	 * listener property (description, type, default) in the generated metadata. The annotation is
-	 * for metadata only: a {@code Listener} is bound as a value of {@link #getListeners()}, never as
-	 * a bean of its own.
+	 * <p>
+	 * The configuration processor does not describe the values of a map, so this class
+	 * also carries {@code @ConfigurationProperties("tlsaccept.listeners.*")}: that
+	 * documents every listener property (description, type, default) in the generated
+	 * metadata. The annotation is for metadata only: a {@code Listener} is bound as a
+	 * value of {@link #getListeners()}, never as a bean of its own.
 	 */
 	@ConfigurationProperties("tlsaccept.listeners.*")
 	public static class Listener {
@@ -86,8 +89,8 @@ public class TlsAcceptProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Address to listen on, an IP address or a host name. Listens on every interface when not
-		 * set.
+		 * Address to listen on, an IP address or a host name. Listens on every interface
+		 * when not set.
 		 */
 		private @Nullable String address;
 
@@ -98,68 +101,73 @@ public class TlsAcceptProperties {
 		private int port = 8443;
 
 		/**
-		 * TLS engine that runs the handshakes: jdk, bouncy-castle or openssl (the last two need
-		 * their optional dependencies).
+		 * TLS engine that runs the handshakes: jdk, bouncy-castle or openssl (the last
+		 * two need their optional dependencies).
 		 */
 		private String engine = "jdk";
 
 		/**
-		 * How handshakes are run: blocking (one thread per pending handshake), non-blocking (a
-		 * selector: a pending handshake holds no thread) or pair (socket bytes pumped through an
-		 * in-memory BIO pair).
+		 * How handshakes are run: blocking (one thread per pending handshake),
+		 * non-blocking (a selector: a pending handshake holds no thread) or pair (socket
+		 * bytes pumped through an in-memory BIO pair).
 		 */
 		private BioMode bioMode = BioMode.NON_BLOCKING;
 
 		/**
-		 * Name of the SSL bundle (spring.ssl.bundle.*) that holds the key material and, if any,
-		 * the trusted certificates for client authentication. Takes precedence over key-store and
-		 * trust-store. An update of the bundle applies to new handshakes.
+		 * Name of the SSL bundle (spring.ssl.bundle.*) that holds the key material and,
+		 * if any, the trusted certificates for client authentication. Takes precedence
+		 * over key-store and trust-store. An update of the bundle applies to new
+		 * handshakes.
 		 */
 		private @Nullable String sslBundle;
 
 		/**
-		 * Inline key material: a key store file, or PEM certificate chain and private key files.
-		 * When neither this nor ssl-bundle is set, a self-signed certificate is generated at
-		 * startup (for development only).
+		 * Inline key material: a key store file, or PEM certificate chain and private key
+		 * files. When neither this nor ssl-bundle is set, a self-signed certificate is
+		 * generated at startup (for development only).
 		 */
 		private final KeyStore keyStore = new KeyStore();
 
 		/**
-		 * Inline trusted certificates for client authentication: a trust store file or a PEM
-		 * file.
+		 * Inline trusted certificates for client authentication: a trust store file or a
+		 * PEM file.
 		 */
 		private final TrustStore trustStore = new TrustStore();
 
 		private final Sni sni = new Sni();
 
 		/**
-		 * Protocols to enable, e.g. TLSv1.3, TLSv1.2. Defaults to the SSL bundle's enabled
-		 * protocols if set, else TLSv1.3 and TLSv1.2.
+		 * Protocols to enable, e.g. TLSv1.3, TLSv1.2. Defaults to the SSL bundle's
+		 * enabled protocols if set, else TLSv1.3 and TLSv1.2.
 		 */
 		private @Nullable List<String> protocols;
 
 		/**
-		 * Cipher suites to enable, in IANA names (TLS_AES_128_GCM_SHA256). Defaults to the SSL
-		 * bundle's ciphers if set, else TLS 1.3 AEAD suites and TLS 1.2 ECDHE AEAD suites.
+		 * Cipher suites to enable, in IANA names (TLS_AES_128_GCM_SHA256). Defaults to
+		 * the SSL bundle's ciphers if set, else TLS 1.3 AEAD suites and TLS 1.2 ECDHE
+		 * AEAD suites.
 		 */
 		private @Nullable List<String> cipherSuites;
 
 		/**
-		 * Key-exchange groups to offer, in order of preference, by IANA name, e.g. X25519MLKEM768
-		 * (hybrid post-quantum), x25519, secp256r1. Each must be supported by the engine: startup
-		 * fails naming the supported ones. Engine jdk needs JDK 20 or later (and has no hybrid
-		 * groups on JDK 17). Defaults to the engine's own groups.
+		 * Key-exchange groups to offer, in order of preference, by IANA name, e.g.
+		 * X25519MLKEM768 (hybrid post-quantum), x25519, secp256r1. Each must be supported
+		 * by the engine: startup fails naming the supported ones. Engine jdk needs JDK 20
+		 * or later (and has no hybrid groups on JDK 17). Defaults to the engine's own
+		 * groups.
 		 */
 		private List<String> groups = new ArrayList<>();
 
 		/**
-		 * Whether to ask the client for a certificate: none, want or need. 'want' and 'need'
-		 * require trusted certificates (trust-store or the SSL bundle's trust store).
+		 * Whether to ask the client for a certificate: none, want or need. 'want' and
+		 * 'need' require trusted certificates (trust-store or the SSL bundle's trust
+		 * store).
 		 */
 		private ClientAuth clientAuth = ClientAuth.NONE;
 
 		/**
-		 * ALPN protocols accepted, in order of preference, e.g. h2. ALPN is disabled when empty.
+		 * ALPN protocols accepted, in order of preference, e.g. h2. ALPN is disabled when
+		 * empty.
 		 */
 		private List<String> applicationProtocols = new ArrayList<>();
 
@@ -169,43 +177,44 @@ public class TlsAcceptProperties {
 		private Duration handshakeTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Maximum number of open connections, pending handshakes and established connections
-		 * together; further connections are closed at once and recorded.
+		 * Maximum number of open connections, pending handshakes and established
+		 * connections together; further connections are closed at once and recorded.
 		 */
 		private int maxConnections = 10000;
 
 		/**
-		 * Maximum number of handshakes in progress at once. In non-blocking and pair modes a new
-		 * connection beyond it takes the slot of the handshake that has been silent the longest
-		 * (cut and recorded); in blocking mode it is closed at once and recorded.
+		 * Maximum number of handshakes in progress at once. In non-blocking and pair
+		 * modes a new connection beyond it takes the slot of the handshake that has been
+		 * silent the longest (cut and recorded); in blocking mode it is closed at once
+		 * and recorded.
 		 */
 		private int maxPendingHandshakes = 1000;
 
 		/**
 		 * How long an established connection may stay without reads and writes before the
-		 * listener sends close_notify and closes it. 0 for none; a handler may override it per
-		 * connection.
+		 * listener sends close_notify and closes it. 0 for none; a handler may override
+		 * it per connection.
 		 */
 		private Duration idleTimeout = Duration.ofMinutes(10);
 
 		/**
-		 * How long an established connection may stay open at most, counted from the end of its
-		 * handshake, before the listener sends close_notify and closes it. 0 (the default) for no
-		 * limit; a handler may override it per connection.
+		 * How long an established connection may stay open at most, counted from the end
+		 * of its handshake, before the listener sends close_notify and closes it. 0 (the
+		 * default) for no limit; a handler may override it per connection.
 		 */
 		private Duration maxLifetime = Duration.ZERO;
 
 		/**
-		 * Maximum number of handshakes in progress at once from one source (an IPv4 address or an
-		 * IPv6 /64, see source-prefix-ipv4 and source-prefix-ipv6); further connections from it
-		 * are closed at once and recorded. Unlimited when not set.
+		 * Maximum number of handshakes in progress at once from one source (an IPv4
+		 * address or an IPv6 /64, see source-prefix-ipv4 and source-prefix-ipv6); further
+		 * connections from it are closed at once and recorded. Unlimited when not set.
 		 */
 		private @Nullable Integer maxPendingHandshakesPerSource;
 
 		/**
-		 * Maximum number of new connections per second from one source, on average: a token
-		 * bucket of handshake-burst-per-source tokens; further connections from it are closed at
-		 * once and recorded. Unlimited when not set.
+		 * Maximum number of new connections per second from one source, on average: a
+		 * token bucket of handshake-burst-per-source tokens; further connections from it
+		 * are closed at once and recorded. Unlimited when not set.
 		 */
 		private @Nullable Integer maxHandshakesPerSecondPerSource;
 
@@ -216,46 +225,47 @@ public class TlsAcceptProperties {
 		private @Nullable Integer handshakeBurstPerSource;
 
 		/**
-		 * Prefix length that makes IPv4 addresses one source for the limits per source: 32 for
-		 * each address, 24 for each /24 network, 0 for all IPv4 clients together.
+		 * Prefix length that makes IPv4 addresses one source for the limits per source:
+		 * 32 for each address, 24 for each /24 network, 0 for all IPv4 clients together.
 		 */
 		private int sourcePrefixIpv4 = 32;
 
 		/**
-		 * Prefix length that makes IPv6 addresses one source for the limits per source. Each /64 by
-		 * default, since one host or site usually holds a whole /64.
+		 * Prefix length that makes IPv6 addresses one source for the limits per source.
+		 * Each /64 by default, since one host or site usually holds a whole /64.
 		 */
 		private int sourcePrefixIpv6 = 64;
 
 		/**
-		 * Source addresses allowed to connect: IPv4 or IPv6 CIDR blocks such as 10.0.0.0/8 or
-		 * 2001:db8::/32, or bare addresses (a /32 or /128), never host names. When not empty, a
-		 * connection from any other address is closed at once and recorded as 'refused: not in
-		 * allow list'.
+		 * Source addresses allowed to connect: IPv4 or IPv6 CIDR blocks such as
+		 * 10.0.0.0/8 or 2001:db8::/32, or bare addresses (a /32 or /128), never host
+		 * names. When not empty, a connection from any other address is closed at once
+		 * and recorded as 'refused: not in allow list'.
 		 */
 		private List<String> allow = new ArrayList<>();
 
 		/**
-		 * Source addresses refused: CIDR blocks or bare addresses, as for allow. A connection from
-		 * one is closed at once and recorded as 'refused: deny <block>', even when allow lists it
-		 * too.
+		 * Source addresses refused: CIDR blocks or bare addresses, as for allow. A
+		 * connection from one is closed at once and recorded as 'refused: deny <block>',
+		 * even when allow lists it too.
 		 */
 		private List<String> deny = new ArrayList<>();
 
 		/**
 		 * Whether a PROXY protocol header (HAProxy's v1 text or v2 binary format, as load
-		 * balancers send with 'send-proxy-v2') is read before the TLS handshake, so that records,
-		 * logs and the allow and deny lists see the real client address. 'optional' lets trusted
-		 * proxies send one or not; 'required' refuses every other source at once. Either way, a
-		 * header from a source not in trusted-proxies is refused.
+		 * balancers send with 'send-proxy-v2') is read before the TLS handshake, so that
+		 * records, logs and the allow and deny lists see the real client address.
+		 * 'optional' lets trusted proxies send one or not; 'required' refuses every other
+		 * source at once. Either way, a header from a source not in trusted-proxies is
+		 * refused.
 		 */
 		private ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
 
 		/**
-		 * Sources that may send a PROXY protocol header, the load balancers: CIDR blocks or bare
-		 * addresses, as for allow. Needed when proxy-protocol is not 'off'. Their connections are
-		 * not subject to allow, deny and the limits per source; the client each header names is
-		 * checked against allow and deny instead.
+		 * Sources that may send a PROXY protocol header, the load balancers: CIDR blocks
+		 * or bare addresses, as for allow. Needed when proxy-protocol is not 'off'. Their
+		 * connections are not subject to allow, deny and the limits per source; the
+		 * client each header names is checked against allow and deny instead.
 		 */
 		private List<String> trustedProxies = new ArrayList<>();
 
@@ -267,16 +277,16 @@ public class TlsAcceptProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Number of selector threads that run pending handshakes (and their cryptography) in
-		 * non-blocking and pair modes. Defaults to the number of available processors.
+		 * Number of selector threads that run pending handshakes (and their cryptography)
+		 * in non-blocking and pair modes. Defaults to the number of available processors.
 		 */
 		private @Nullable Integer selectorThreads;
 
 		/**
-		 * Name of the TlsChannelHandler (event-driven) or TlsConnectionHandler (blocking streams)
-		 * bean that serves this listener's established connections. Needed only when several
-		 * handler beans exist and none is primary; with no handler bean at all, the listener
-		 * completes the handshake and closes (a handshake probe).
+		 * Name of the TlsChannelHandler (event-driven) or TlsConnectionHandler (blocking
+		 * streams) bean that serves this listener's established connections. Needed only
+		 * when several handler beans exist and none is primary; with no handler bean at
+		 * all, the listener completes the handshake and closes (a handshake probe).
 		 */
 		private @Nullable String handler;
 
@@ -519,25 +529,27 @@ public class TlsAcceptProperties {
 	}
 
 	/**
-	 * Inline key material of a listener: a key store file, or PEM certificate chain and private
-	 * key files.
+	 * Inline key material of a listener: a key store file, or PEM certificate chain and
+	 * private key files.
 	 */
 	/**
-	 * Several certificates on one listener, chosen by the server name a client asks for (SNI).
+	 * Several certificates on one listener, chosen by the server name a client asks for
+	 * (SNI).
 	 */
 	public static class Sni {
 
 		/**
-		 * SSL bundles (spring.ssl.bundle.*) by server name: a host name or a one-label wildcard
-		 * such as *.example.com, written in brackets in YAML ("[api.example.com]": api). A client
-		 * that sends no name, or one that matches none, gets the listener's own key material. An
-		 * update of a bundle applies to new handshakes. Needs engine jdk.
+		 * SSL bundles (spring.ssl.bundle.*) by server name: a host name or a one-label
+		 * wildcard such as *.example.com, written in brackets in YAML
+		 * ("[api.example.com]": api). A client that sends no name, or one that matches
+		 * none, gets the listener's own key material. An update of a bundle applies to
+		 * new handshakes. Needs engine jdk.
 		 */
 		private Map<String, String> bundles = new LinkedHashMap<>();
 
 		/**
-		 * Whether to refuse, with an unrecognized_name alert, a client that asks for a server name
-		 * that none of the bundles matches.
+		 * Whether to refuse, with an unrecognized_name alert, a client that asks for a
+		 * server name that none of the bundles matches.
 		 */
 		private boolean rejectUnknown;
 
@@ -562,13 +574,14 @@ public class TlsAcceptProperties {
 	public static class KeyStore {
 
 		/**
-		 * Location of a key store file (PKCS12, JKS or BCFKS), e.g. file:/etc/tls/server.p12.
+		 * Location of a key store file (PKCS12, JKS or BCFKS), e.g.
+		 * file:/etc/tls/server.p12.
 		 */
 		private @Nullable String location;
 
 		/**
-		 * Type of the key store: PKCS12, JKS or BCFKS. Guessed from the file extension when not
-		 * set (.jks, .bcfks, else PKCS12).
+		 * Type of the key store: PKCS12, JKS or BCFKS. Guessed from the file extension
+		 * when not set (.jks, .bcfks, else PKCS12).
 		 */
 		private @Nullable String type;
 
@@ -583,19 +596,20 @@ public class TlsAcceptProperties {
 		private @Nullable String keyPassword;
 
 		/**
-		 * Alias of the key entry in the key store. Needed only when the store holds several key
-		 * entries.
+		 * Alias of the key entry in the key store. Needed only when the store holds
+		 * several key entries.
 		 */
 		private @Nullable String alias;
 
 		/**
-		 * Location of a PEM file with the certificate chain, leaf first. Used with private-key
-		 * instead of a key store; may be the same file as private-key.
+		 * Location of a PEM file with the certificate chain, leaf first. Used with
+		 * private-key instead of a key store; may be the same file as private-key.
 		 */
 		private @Nullable String certificate;
 
 		/**
-		 * Location of a PEM file with the private key: PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1.
+		 * Location of a PEM file with the private key: PKCS#8, encrypted PKCS#8, PKCS#1
+		 * or SEC1.
 		 */
 		private @Nullable String privateKey;
 
@@ -675,20 +689,20 @@ public class TlsAcceptProperties {
 	}
 
 	/**
-	 * Inline trusted certificates of a listener, for client authentication: a trust store file
-	 * or a PEM file.
+	 * Inline trusted certificates of a listener, for client authentication: a trust store
+	 * file or a PEM file.
 	 */
 	public static class TrustStore {
 
 		/**
-		 * Location of a trust store file (PKCS12, JKS or BCFKS) with the certificates that sign
-		 * client certificates.
+		 * Location of a trust store file (PKCS12, JKS or BCFKS) with the certificates
+		 * that sign client certificates.
 		 */
 		private @Nullable String location;
 
 		/**
-		 * Type of the trust store: PKCS12, JKS or BCFKS. Guessed from the file extension when not
-		 * set.
+		 * Type of the trust store: PKCS12, JKS or BCFKS. Guessed from the file extension
+		 * when not set.
 		 */
 		private @Nullable String type;
 
@@ -746,8 +760,8 @@ public class TlsAcceptProperties {
 	public static class Handshakes {
 
 		/**
-		 * Number of recent handshakes kept in memory, newest first; the oldest is forgotten
-		 * first.
+		 * Number of recent handshakes kept in memory, newest first; the oldest is
+		 * forgotten first.
 		 */
 		private int capacity = 500;
 
@@ -771,15 +785,15 @@ public class TlsAcceptProperties {
 		public static class Log {
 
 			/**
-			 * Level of the line written for each failed handshake: listener, peer, code, error,
-			 * alert, reason, SNI and JA4. OFF writes none. A bare connect-and-close (a TCP health
-			 * check) is always written at DEBUG.
+			 * Level of the line written for each failed handshake: listener, peer, code,
+			 * error, alert, reason, SNI and JA4. OFF writes none. A bare
+			 * connect-and-close (a TCP health check) is always written at DEBUG.
 			 */
 			private LogLevel level = LogLevel.INFO;
 
 			/**
-			 * Most failed-handshake lines written per second; the next line written after a burst
-			 * says how many were suppressed.
+			 * Most failed-handshake lines written per second; the next line written after
+			 * a burst says how many were suppressed.
 			 */
 			private int maxPerSecond = 10;
 
@@ -810,8 +824,8 @@ public class TlsAcceptProperties {
 
 		/**
 		 * How long before its expiry a listener's certificate is listed under
-		 * 'expiringCertificates' in the tlsaccept health details. The status stays UP until the
-		 * certificate is no longer valid.
+		 * 'expiringCertificates' in the tlsaccept health details. The status stays UP
+		 * until the certificate is no longer valid.
 		 */
 		private Duration certificateWarningThreshold = Duration.ofDays(14);
 
@@ -830,10 +844,16 @@ public class TlsAcceptProperties {
 	 */
 	public enum BioMode {
 
-		/** A blocking socket: one thread per pending handshake, bounded by the handshake timeout. */
+		/**
+		 * A blocking socket: one thread per pending handshake, bounded by the handshake
+		 * timeout.
+		 */
 		BLOCKING(dev.tlsaccept.engine.BioMode.BLOCKING),
 
-		/** A non-blocking socket channel and a selector: a pending handshake holds no thread. */
+		/**
+		 * A non-blocking socket channel and a selector: a pending handshake holds no
+		 * thread.
+		 */
 		NON_BLOCKING(dev.tlsaccept.engine.BioMode.NON_BLOCKING),
 
 		/** Socket bytes pumped through an in-memory BIO pair. */
@@ -879,7 +899,8 @@ public class TlsAcceptProperties {
 	}
 
 	/**
-	 * Whether a listener asks clients for a certificate ('none', 'want' or 'need' in YAML).
+	 * Whether a listener asks clients for a certificate ('none', 'want' or 'need' in
+	 * YAML).
 	 */
 	public enum ClientAuth {
 

@@ -29,14 +29,16 @@ import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.Assert;
 
 /**
- * Fails startup on a key under {@code tlsaccept.listeners.<name>} or {@code tlsaccept.handshakes}
- * that binds to nothing: they are security settings, and a typo such as {@code client-auht: need}
- * must not run a listener with client authentication off. The check binds {@code tlsaccept.*}
- * with Spring Boot's {@link NoUnboundElementsBindHandler}, so relaxed names ({@code clientAuth},
- * {@code client_auth}, {@code TLSACCEPT_LISTENERS_EDGE_CLIENTAUTH}) are known keys; it suggests
- * the closest known key ("did you mean") when one is close. An unknown key directly under
- * {@code tlsaccept} fails when it is close to a known one ({@code tlsaccept.listener.edge.port}),
- * and is logged as a warning otherwise. Runs before any bean is created; registers no bean.
+ * Fails startup on a key under {@code tlsaccept.listeners.<name>} or
+ * {@code tlsaccept.handshakes} that binds to nothing: they are security settings, and a
+ * typo such as {@code client-auht: need} must not run a listener with client
+ * authentication off. The check binds {@code tlsaccept.*} with Spring Boot's
+ * {@link NoUnboundElementsBindHandler}, so relaxed names ({@code clientAuth},
+ * {@code client_auth}, {@code TLSACCEPT_LISTENERS_EDGE_CLIENTAUTH}) are known keys; it
+ * suggests the closest known key ("did you mean") when one is close. An unknown key
+ * directly under {@code tlsaccept} fails when it is close to a known one
+ * ({@code tlsaccept.listener.edge.port}), and is logged as a warning otherwise. Runs
+ * before any bean is created; registers no bean.
  */
 class TlsAcceptPropertiesCheck implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
@@ -78,8 +80,8 @@ class TlsAcceptPropertiesCheck implements ImportBeanDefinitionRegistrar, Environ
 				failures.add(property);
 			}
 			else {
-				logger.warn("Unknown property " + name + " is ignored: tlsaccept has listeners.*, handshakes.* and health.*"
-						+ originOf(property));
+				logger.warn("Unknown property " + name
+						+ " is ignored: tlsaccept has listeners.*, handshakes.* and health.*" + originOf(property));
 			}
 		}
 		if (!failures.isEmpty()) {
@@ -98,7 +100,8 @@ class TlsAcceptPropertiesCheck implements ImportBeanDefinitionRegistrar, Environ
 			if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
 				return unbound.getUnboundProperties();
 			}
-			// a value that does not convert: the configuration properties bean reports it as Boot does
+			// a value that does not convert: the configuration properties bean reports it
+			// as Boot does
 			return Set.of();
 		}
 	}
@@ -129,8 +132,9 @@ class TlsAcceptPropertiesCheck implements ImportBeanDefinitionRegistrar, Environ
 	}
 
 	/**
-	 * The known key closest to an unknown one, e.g. {@code tlsaccept.listeners.edge.client-auth}
-	 * for {@code tlsaccept.listeners.edge.client-auht}.
+	 * The known key closest to an unknown one, e.g.
+	 * {@code tlsaccept.listeners.edge.client-auth} for
+	 * {@code tlsaccept.listeners.edge.client-auht}.
 	 */
 	static @Nullable String suggestion(ConfigurationPropertyName name) {
 		if (name.getNumberOfElements() < 2) {
@@ -180,8 +184,9 @@ class TlsAcceptPropertiesCheck implements ImportBeanDefinitionRegistrar, Environ
 	}
 
 	/**
-	 * The dashed keys of a properties class, nested classes of {@link TlsAcceptProperties}
-	 * expanded: {@code client-auth}, {@code key-store.password}, {@code sni.bundles}...
+	 * The dashed keys of a properties class, nested classes of
+	 * {@link TlsAcceptProperties} expanded: {@code client-auth},
+	 * {@code key-store.password}, {@code sni.bundles}...
 	 */
 	static List<String> keys(Class<?> type, String prefix) {
 		List<String> keys = new ArrayList<>();
@@ -206,13 +211,15 @@ class TlsAcceptPropertiesCheck implements ImportBeanDefinitionRegistrar, Environ
 
 	private static String dashed(String camelCase) {
 		return camelCase.chars()
-			.mapToObj((c) -> Character.isUpperCase(c) ? "-" + Character.toLowerCase((char) c) : String.valueOf((char) c))
+			.mapToObj(
+					(c) -> Character.isUpperCase(c) ? "-" + Character.toLowerCase((char) c) : String.valueOf((char) c))
 			.collect(Collectors.joining());
 	}
 
 	/**
-	 * The candidate closest to a value, if close enough to be a typo: at most 2 edits (3 for
-	 * names longer than 12 characters), dashes and underscores ignored as relaxed binding ignores them.
+	 * The candidate closest to a value, if close enough to be a typo: at most 2 edits (3
+	 * for names longer than 12 characters), dashes and underscores ignored as relaxed
+	 * binding ignores them.
 	 */
 	static @Nullable String closest(String value, List<String> candidates) {
 		String normalized = normalize(value);

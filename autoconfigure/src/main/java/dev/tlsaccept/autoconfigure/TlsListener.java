@@ -25,24 +25,28 @@ import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 
 /**
- * One configured TLS listener, managed by Spring: binds its port when the application context
- * starts, stops gracefully when it closes. One bean per entry of {@code tlsaccept.listeners}.
+ * One configured TLS listener, managed by Spring: binds its port when the application
+ * context starts, stops gracefully when it closes. One bean per entry of
+ * {@code tlsaccept.listeners}.
  *
- * <p>On start it publishes a {@link TlsListenerStartedEvent} and the
+ * <p>
+ * On start it publishes a {@link TlsListenerStartedEvent} and the
  * {@code local.tlsaccept.<name>.port} property (in a property source named
  * {@value #PORTS_PROPERTY_SOURCE_NAME}, first in the environment), and logs one line.
  *
- * <p>Phase {@link #PHASE}: the phase of the web server's graceful shutdown. The listener starts
- * after the web server (so Actuator is up before the first handshake) and, on close, drains at
- * the same time as HTTP requests do: no new connections, established ones may finish for up to
- * {@code shutdown-timeout}, within {@code spring.lifecycle.timeout-per-shutdown-phase}; then
- * they are closed with close_notify.
+ * <p>
+ * Phase {@link #PHASE}: the phase of the web server's graceful shutdown. The listener
+ * starts after the web server (so Actuator is up before the first handshake) and, on
+ * close, drains at the same time as HTTP requests do: no new connections, established
+ * ones may finish for up to {@code shutdown-timeout}, within
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}; then they are closed with
+ * close_notify.
  */
 public final class TlsListener implements SmartLifecycle, DisposableBean {
 
 	/**
-	 * The lifecycle phase of every listener: {@code SmartLifecycle.DEFAULT_PHASE - 1024}, the web
-	 * server's graceful shutdown phase.
+	 * The lifecycle phase of every listener: {@code SmartLifecycle.DEFAULT_PHASE - 1024},
+	 * the web server's graceful shutdown phase.
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
 
@@ -69,7 +73,9 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 
 	private final @Nullable AutoCloseable workerExecutor;
 
-	/** Guarded by {@code this}: set when the bean is destroyed, so no update outlives it. */
+	/**
+	 * Guarded by {@code this}: set when the bean is destroyed, so no update outlives it.
+	 */
 	private boolean destroyed;
 
 	TlsListener(String name, TlsServerContext context, Function<TlsServerContext, TlsServer> serverFactory,
@@ -103,8 +109,8 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * The server that accepts connections. A server starts once: after a stop, the next start
-	 * uses a new one.
+	 * The server that accepts connections. A server starts once: after a stop, the next
+	 * start uses a new one.
 	 * @return the server
 	 */
 	public TlsServer getServer() {
@@ -112,8 +118,8 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * The TLS context new handshakes use: engine, key material, protocols, suites. Replaced when
-	 * the SSL bundle is updated.
+	 * The TLS context new handshakes use: engine, key material, protocols, suites.
+	 * Replaced when the SSL bundle is updated.
 	 * @return the current context
 	 */
 	public TlsServerContext getContext() {
@@ -171,10 +177,10 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Use a new TLS context for new handshakes; pending handshakes and established connections
-	 * keep theirs. Updates are serialized (two bundle-reload callbacks may run at once): the
-	 * context is built and swapped in under the listener's lock, so the last update built wins
-	 * and every replaced context is closed once.
+	 * Use a new TLS context for new handshakes; pending handshakes and established
+	 * connections keep theirs. Updates are serialized (two bundle-reload callbacks may
+	 * run at once): the context is built and swapped in under the listener's lock, so the
+	 * last update built wins and every replaced context is closed once.
 	 * @param newContext builds the new context; a failure leaves the current one in place
 	 */
 	synchronized void updateContext(Supplier<TlsServerContext> newContext) {
@@ -186,12 +192,15 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 		TlsServerContext previous = this.server.context();
 		this.server.setContext(context);
 		if (previous != context) {
-			// reference-counted: released once the handshakes accepted with it have made their
-			// acceptors and those are closed, so no pending handshake or established connection fails
+			// reference-counted: released once the handshakes accepted with it have made
+			// their
+			// acceptors and those are closed, so no pending handshake or established
+			// connection fails
 			previous.close();
 		}
-		logger.info("TLS listener '" + this.name + "' now uses updated key material from " + context.config().keyMaterial().source()
-				+ " (" + context.config().keyMaterial().leaf().getSubjectX500Principal().getName() + ", valid until "
+		logger.info("TLS listener '" + this.name + "' now uses updated key material from "
+				+ context.config().keyMaterial().source() + " ("
+				+ context.config().keyMaterial().leaf().getSubjectX500Principal().getName() + ", valid until "
 				+ context.config().keyMaterial().leaf().getNotAfter().toInstant() + ") for new handshakes");
 	}
 
@@ -228,35 +237,36 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 			host = "[" + host + "]";
 		}
 		TlsServerContext context = this.server.context();
-		return "TLS listener '" + this.name + "' started on " + host + ":" + port + " (engine "
-				+ context.engineName() + ", " + this.server.settings().bioMode().configName() + ", "
+		return "TLS listener '" + this.name + "' started on " + host + ":" + port + " (engine " + context.engineName()
+				+ ", " + this.server.settings().bioMode().configName() + ", "
 				+ String.join("/", context.enabledProtocols()) + ")";
 	}
 
 	private TlsListenerStartupException startupFailure(TlsServerException ex) {
 		String where = ex.address() + ":" + ex.port();
 		return switch (ex.kind()) {
-			case PORT_IN_USE -> new TlsListenerStartupException(this.name,
-					TlsAcceptProperties.propertyName(this.name, "port"),
-					"TLS listener '" + this.name + "' failed to start: port " + ex.port() + " on " + ex.address()
-							+ " is already in use.",
-					"Identify and stop the process that is listening on port " + ex.port() + ", or set "
-							+ TlsAcceptProperties.propertyName(this.name, "port")
-							+ " to another port (0 picks a free one). Two listeners cannot share a port.",
-					ex);
-			case BAD_ADDRESS -> new TlsListenerStartupException(this.name,
-					TlsAcceptProperties.propertyName(this.name, "address"),
-					"TLS listener '" + this.name + "' failed to start: cannot listen on " + where
-							+ ": the address is not one of this host's.",
-					"Set " + TlsAcceptProperties.propertyName(this.name, "address")
-							+ " to an address of this host, or remove it to listen on every interface.",
-					ex);
-			case BIND_FAILED -> new TlsListenerStartupException(this.name,
-					TlsAcceptProperties.propertyName(this.name, "port"),
-					"TLS listener '" + this.name + "' failed to start: cannot bind " + where + ": " + ex.getMessage(),
-					"Set " + TlsAcceptProperties.propertyName(this.name, "port")
-							+ " to a port this process may bind (ports below 1024 need privileges).",
-					ex);
+			case PORT_IN_USE ->
+				new TlsListenerStartupException(this.name, TlsAcceptProperties.propertyName(this.name, "port"),
+						"TLS listener '" + this.name + "' failed to start: port " + ex.port() + " on " + ex.address()
+								+ " is already in use.",
+						"Identify and stop the process that is listening on port " + ex.port() + ", or set "
+								+ TlsAcceptProperties.propertyName(this.name, "port")
+								+ " to another port (0 picks a free one). Two listeners cannot share a port.",
+						ex);
+			case BAD_ADDRESS ->
+				new TlsListenerStartupException(this.name, TlsAcceptProperties.propertyName(this.name, "address"),
+						"TLS listener '" + this.name + "' failed to start: cannot listen on " + where
+								+ ": the address is not one of this host's.",
+						"Set " + TlsAcceptProperties.propertyName(this.name, "address")
+								+ " to an address of this host, or remove it to listen on every interface.",
+						ex);
+			case BIND_FAILED ->
+				new TlsListenerStartupException(this.name, TlsAcceptProperties.propertyName(this.name, "port"),
+						"TLS listener '" + this.name + "' failed to start: cannot bind " + where + ": "
+								+ ex.getMessage(),
+						"Set " + TlsAcceptProperties.propertyName(this.name, "port")
+								+ " to a port this process may bind (ports below 1024 need privileges).",
+						ex);
 		};
 	}
 
@@ -292,9 +302,9 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * The line logged when a listener has stopped: how long it took, and how many connections
-	 * and pending handshakes were open when it stopped accepting (all drained when it took less
-	 * than the shutdown timeout).
+	 * The line logged when a listener has stopped: how long it took, and how many
+	 * connections and pending handshakes were open when it stopped accepting (all drained
+	 * when it took less than the shutdown timeout).
 	 */
 	static String stoppedMessage(String name, TlsServerStats before, Duration took, Duration timeout) {
 		int open = before.openConnections();
@@ -323,7 +333,8 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Stop in the background, so that several listeners (and the web server) drain in parallel.
+	 * Stop in the background, so that several listeners (and the web server) drain in
+	 * parallel.
 	 * @param callback called when the listener has stopped
 	 */
 	@Override

@@ -11,8 +11,9 @@ import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.Assert;
 
 /**
- * Registers one {@link TlsListener} bean per enabled entry of {@code tlsaccept.listeners}, named
- * {@link TlsListener#beanName(String)}, created by the {@link TlsListenerFactory}.
+ * Registers one {@link TlsListener} bean per enabled entry of
+ * {@code tlsaccept.listeners}, named {@link TlsListener#beanName(String)}, created by the
+ * {@link TlsListenerFactory}.
  */
 class TlsListenerBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 

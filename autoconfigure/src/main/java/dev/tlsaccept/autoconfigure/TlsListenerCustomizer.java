@@ -4,9 +4,9 @@ import dev.tlsaccept.engine.TlsConfig;
 
 /**
  * Adjusts the TLS configuration of a listener after the properties have been applied, for
- * example to set protocols or suites computed at runtime. Beans of this type are applied in
- * {@link org.springframework.core.annotation.Order @Order}, to every listener, each time its
- * configuration is built: at startup and again when its SSL bundle is updated.
+ * example to set protocols or suites computed at runtime. Beans of this type are applied
+ * in {@link org.springframework.core.annotation.Order @Order}, to every listener, each
+ * time its configuration is built: at startup and again when its SSL bundle is updated.
  */
 @FunctionalInterface
 public interface TlsListenerCustomizer {

@@ -45,10 +45,10 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
- * Creates the {@link TlsListener} of a configured listener: key material, TLS context, server
- * settings, handler and worker executor, with every failure reported as a
- * {@link TlsListenerStartupException} naming the property to fix. Used as the factory bean of the
- * listener bean definitions.
+ * Creates the {@link TlsListener} of a configured listener: key material, TLS context,
+ * server settings, handler and worker executor, with every failure reported as a
+ * {@link TlsListenerStartupException} naming the property to fix. Used as the factory
+ * bean of the listener bean definitions.
  */
 final class TlsListenerFactory {
 
@@ -137,15 +137,16 @@ final class TlsListenerFactory {
 		else if (!listener.getSni().getBundles().isEmpty()) {
 			SslBundles registry = sslBundles(name);
 			for (String sniBundle : listener.getSni().getBundles().values()) {
-				registry.addBundleUpdateHandler(sniBundle, (updated) -> rotate(tlsListener, listener, sniBundle, () -> keys));
+				registry.addBundleUpdateHandler(sniBundle,
+						(updated) -> rotate(tlsListener, listener, sniBundle, () -> keys));
 			}
 		}
 		return tlsListener;
 	}
 
 	/**
-	 * A bundle the listener uses was updated: build a new context (the listener's own key material
-	 * and every SNI bundle as they are now) for new handshakes.
+	 * A bundle the listener uses was updated: build a new context (the listener's own key
+	 * material and every SNI bundle as they are now) for new handshakes.
 	 */
 	private void rotate(TlsListener tlsListener, Listener listener, String bundleName,
 			Supplier<ListenerKeyMaterial> keys) {
@@ -184,7 +185,8 @@ final class TlsListenerFactory {
 			String property = TlsAcceptProperties.propertyName(name, "address");
 			throw new TlsListenerStartupException(name, property,
 					"TLS listener '" + name + "' cannot listen on '" + address + "': the host name does not resolve.",
-					"Set " + property + " to an IP address or host name of this host, or remove it to listen on every interface.",
+					"Set " + property
+							+ " to an IP address or host name of this host, or remove it to listen on every interface.",
 					ex);
 		}
 	}
@@ -195,8 +197,8 @@ final class TlsListenerFactory {
 			String property = TlsAcceptProperties.propertyName(name, "ssl-bundle");
 			throw new TlsListenerStartupException(name, property,
 					"TLS listener '" + name + "' names an SSL bundle, but the application has no SslBundles bean.",
-					"Keep SslAutoConfiguration enabled, or configure " + TlsAcceptProperties.propertyName(name, "key-store.*")
-							+ " instead of " + property + ".",
+					"Keep SslAutoConfiguration enabled, or configure "
+							+ TlsAcceptProperties.propertyName(name, "key-store.*") + " instead of " + property + ".",
 					null);
 		}
 		return bundles;
@@ -214,7 +216,8 @@ final class TlsListenerFactory {
 			List<String> known = bundles.getBundleNames();
 			throw new TlsListenerStartupException(name, property,
 					"TLS listener '" + name + "' uses SSL bundle '" + bundleName + "', which does not exist. "
-							+ (known.isEmpty() ? "No SSL bundle is configured." : "SSL bundles: " + String.join(", ", known) + "."),
+							+ (known.isEmpty() ? "No SSL bundle is configured."
+									: "SSL bundles: " + String.join(", ", known) + "."),
 					"Configure the bundle under spring.ssl.bundle.pem." + bundleName + " or spring.ssl.bundle.jks."
 							+ bundleName + ", or set " + property + " to the name of an existing bundle.",
 					ex);
@@ -236,7 +239,8 @@ final class TlsListenerFactory {
 			if (protocols != null) {
 				builder.protocols(List.copyOf(protocols));
 			}
-			List<String> suites = (listener.getCipherSuites() != null) ? listener.getCipherSuites() : keys.cipherSuites();
+			List<String> suites = (listener.getCipherSuites() != null) ? listener.getCipherSuites()
+					: keys.cipherSuites();
 			if (suites != null) {
 				builder.cipherSuites(List.copyOf(suites));
 			}
@@ -246,7 +250,8 @@ final class TlsListenerFactory {
 				sniBundles.forEach((host, sniBundle) -> {
 					String property = TlsAcceptProperties.propertyName(name, "sni.bundles[" + host + "]");
 					builder.serverNameKeyMaterial(host,
-							ListenerKeyMaterial.fromBundle(name, sniBundle, bundle(name, bundles, sniBundle, property)).key());
+							ListenerKeyMaterial.fromBundle(name, sniBundle, bundle(name, bundles, sniBundle, property))
+								.key());
 				});
 			}
 			builder.rejectUnknownServerNames(listener.getSni().isRejectUnknown());
@@ -275,8 +280,9 @@ final class TlsListenerFactory {
 	}
 
 	/**
-	 * One warning per certificate of the listener (its own and each per server name) that is
-	 * expired, not yet valid, or expires within {@code tlsaccept.health.certificate-warning-threshold}.
+	 * One warning per certificate of the listener (its own and each per server name) that
+	 * is expired, not yet valid, or expires within
+	 * {@code tlsaccept.health.certificate-warning-threshold}.
 	 */
 	private void warnAboutValidity(String name, TlsConfig config) {
 		Map<String, KeyMaterial> keys = new LinkedHashMap<>();
@@ -286,7 +292,8 @@ final class TlsListenerFactory {
 		Instant now = this.clock.instant();
 		keys.forEach((forName, key) -> {
 			List<String> invalid = key.validityWarnings(this.clock);
-			String prefix = "TLS listener '" + name + "' uses key material" + forName + " from " + key.source() + " whose ";
+			String prefix = "TLS listener '" + name + "' uses key material" + forName + " from " + key.source()
+					+ " whose ";
 			Instant notAfter = key.leaf().getNotAfter().toInstant();
 			if (!invalid.isEmpty()) {
 				logger.warn(prefix + String.join("; ", invalid)
@@ -302,8 +309,9 @@ final class TlsListenerFactory {
 	}
 
 	/**
-	 * The failure of a TLS setting, as the property of the listener to fix and what to do: from the
-	 * engine's {@link TlsConfigException.Setting}, never from the message text.
+	 * The failure of a TLS setting, as the property of the listener to fix and what to
+	 * do: from the engine's {@link TlsConfigException.Setting}, never from the message
+	 * text.
 	 */
 	private TlsListenerStartupException configFailure(String name, Listener listener, RuntimeException ex) {
 		String message = String.valueOf(ex.getMessage());
@@ -347,19 +355,22 @@ final class TlsListenerFactory {
 				}
 				case HANDSHAKE_TIMEOUT -> {
 					property = "handshake-timeout";
-					action = "Set " + TlsAcceptProperties.propertyName(name, property) + " to a positive duration, e.g. 10s.";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property)
+							+ " to a positive duration, e.g. 10s.";
 				}
 				case SERVER_NAMES, REJECT_UNKNOWN_SERVER_NAMES -> {
-					property = (setting == TlsConfigException.Setting.REJECT_UNKNOWN_SERVER_NAMES) ? "sni.reject-unknown"
-							: "sni.bundles";
+					property = (setting == TlsConfigException.Setting.REJECT_UNKNOWN_SERVER_NAMES)
+							? "sni.reject-unknown" : "sni.bundles";
 					action = "Use engine 'jdk' for certificates per server name, write host names or wildcards such as "
 							+ "*.example.com under " + TlsAcceptProperties.propertyName(name, "sni.bundles")
 							+ ", or remove the sni settings.";
 				}
 				case KEY_MATERIAL -> {
 					property = (listener.getSslBundle() != null) ? "ssl-bundle"
-							: (listener.getKeyStore().getLocation() != null) ? "key-store.location" : "key-store.certificate";
-					action = "Check the key material: the engine '" + listener.getEngine() + "' must support its key type.";
+							: (listener.getKeyStore().getLocation() != null) ? "key-store.location"
+									: "key-store.certificate";
+					action = "Check the key material: the engine '" + listener.getEngine()
+							+ "' must support its key type.";
 				}
 				default -> throw new IllegalStateException("Unexpected setting " + setting);
 			}
@@ -415,12 +426,14 @@ final class TlsListenerFactory {
 
 	private static void proxyProtocol(String name, Listener listener, TlsServerSettings.Builder builder) {
 		blocks(name, "trusted-proxies", listener.getTrustedProxies(), builder::trustedProxy);
-		if (listener.getProxyProtocol() != TlsAcceptProperties.ProxyProtocol.OFF && listener.getTrustedProxies().isEmpty()) {
+		if (listener.getProxyProtocol() != TlsAcceptProperties.ProxyProtocol.OFF
+				&& listener.getTrustedProxies().isEmpty()) {
 			String trusted = TlsAcceptProperties.propertyName(name, "trusted-proxies");
-			throw new TlsListenerStartupException(name, trusted, "TLS listener '" + name + "' reads PROXY protocol headers ("
-					+ TlsAcceptProperties.propertyName(name, "proxy-protocol") + "="
-					+ listener.getProxyProtocol().name().toLowerCase(Locale.ROOT)
-					+ ") but trusts no proxy to send them.",
+			throw new TlsListenerStartupException(name, trusted,
+					"TLS listener '" + name + "' reads PROXY protocol headers ("
+							+ TlsAcceptProperties.propertyName(name, "proxy-protocol") + "="
+							+ listener.getProxyProtocol().name().toLowerCase(Locale.ROOT)
+							+ ") but trusts no proxy to send them.",
 					"Set " + trusted + " to the load balancers' addresses or CIDR blocks, e.g. [10.0.0.0/8], or set "
 							+ TlsAcceptProperties.propertyName(name, "proxy-protocol") + " to off.",
 					null);
@@ -429,7 +442,8 @@ final class TlsListenerFactory {
 	}
 
 	/**
-	 * Add each CIDR block of a list, failing on the first bad one with its index and the fix.
+	 * Add each CIDR block of a list, failing on the first bad one with its index and the
+	 * fix.
 	 */
 	private static void blocks(String name, String property, List<String> blocks, Consumer<String> add) {
 		for (int i = 0; i < blocks.size(); i++) {
@@ -440,8 +454,10 @@ final class TlsListenerFactory {
 			catch (IllegalArgumentException ex) {
 				String fullName = TlsAcceptProperties.propertyName(name, property + "[" + i + "]");
 				throw new TlsListenerStartupException(name, fullName,
-						"TLS listener '" + name + "' has an invalid entry in " + property + ": " + ex.getMessage() + ".",
-						"Set " + fullName + " to an IPv4 or IPv6 CIDR block such as 10.0.0.0/8 or 2001:db8::/32, or to a"
+						"TLS listener '" + name + "' has an invalid entry in " + property + ": " + ex.getMessage()
+								+ ".",
+						"Set " + fullName
+								+ " to an IPv4 or IPv6 CIDR block such as 10.0.0.0/8 or 2001:db8::/32, or to a"
 								+ " single address such as 192.0.2.7 (host names are not allowed), or remove the entry.",
 						ex);
 			}
@@ -461,10 +477,11 @@ final class TlsListenerFactory {
 	}
 
 	/**
-	 * One virtual thread per established connection when {@code spring.threads.virtual.enabled}
-	 * is set on JDK 21+; {@code null} otherwise, for the server's bounded pool of platform threads.
-	 * No concurrency limit: {@code max-connections} already bounds the connections, and a limit
-	 * would make {@code execute} block the selector thread that hands a connection off.
+	 * One virtual thread per established connection when
+	 * {@code spring.threads.virtual.enabled} is set on JDK 21+; {@code null} otherwise,
+	 * for the server's bounded pool of platform threads. No concurrency limit:
+	 * {@code max-connections} already bounds the connections, and a limit would make
+	 * {@code execute} block the selector thread that hands a connection off.
 	 */
 	private @Nullable Executor workerExecutor(String name) {
 		if (!Threading.VIRTUAL.isActive(this.environment)) {
@@ -478,7 +495,8 @@ final class TlsListenerFactory {
 	/**
 	 * The bean that serves the listener's established connections: an event-driven
 	 * {@link TlsChannelHandler} or a blocking {@link TlsConnectionHandler}, named by
-	 * {@code handler} or the only (or primary) one; none makes the listener a handshake probe.
+	 * {@code handler} or the only (or primary) one; none makes the listener a handshake
+	 * probe.
 	 */
 	private Handler handler(String name, Listener listener) {
 		String property = TlsAcceptProperties.propertyName(name, "handler");
@@ -496,11 +514,12 @@ final class TlsListenerFactory {
 				handler = new Handler(this.beanFactory.getBean(handlerName, TlsConnectionHandler.class), null);
 			}
 			else {
-				throw new TlsListenerStartupException(name, property,
-						"TLS listener '" + name + "' names the handler bean '" + handlerName
-								+ "', but no TlsChannelHandler or TlsConnectionHandler bean has that name. Handler beans: "
-								+ (all.isEmpty() ? "none" : String.join(", ", all)) + ".",
-						"Set " + property + " to the name of a TlsChannelHandler or TlsConnectionHandler bean, or remove it.",
+				throw new TlsListenerStartupException(name, property, "TLS listener '" + name
+						+ "' names the handler bean '" + handlerName
+						+ "', but no TlsChannelHandler or TlsConnectionHandler bean has that name. Handler beans: "
+						+ (all.isEmpty() ? "none" : String.join(", ", all)) + ".",
+						"Set " + property
+								+ " to the name of a TlsChannelHandler or TlsConnectionHandler bean, or remove it.",
 						null);
 			}
 		}

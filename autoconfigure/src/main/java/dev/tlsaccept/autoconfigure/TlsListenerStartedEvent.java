@@ -5,8 +5,8 @@ import java.io.Serial;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Published when a {@link TlsListener} is bound and accepting connections, with the bound port
- * (useful with {@code port: 0}). The same port is available as the
+ * Published when a {@link TlsListener} is bound and accepting connections, with the bound
+ * port (useful with {@code port: 0}). The same port is available as the
  * {@code local.tlsaccept.<name>.port} property.
  */
 public class TlsListenerStartedEvent extends ApplicationEvent {

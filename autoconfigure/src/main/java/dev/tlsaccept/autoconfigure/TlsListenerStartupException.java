@@ -6,11 +6,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A TLS listener could not be created or started: a port in use, a bad address, an unknown
- * engine or SSL bundle, unusable key material, a protocol the engine does not know... Names the
- * listener, the property to fix and what to do; never contains a password.
- * {@link TlsListenerStartupFailureAnalyzer} turns it into Spring Boot's "Description / Action"
- * report.
+ * A TLS listener could not be created or started: a port in use, a bad address, an
+ * unknown engine or SSL bundle, unusable key material, a protocol the engine does not
+ * know... Names the listener, the property to fix and what to do; never contains a
+ * password. {@link TlsListenerStartupFailureAnalyzer} turns it into Spring Boot's
+ * "Description / Action" report.
  */
 public class TlsListenerStartupException extends RuntimeException {
 

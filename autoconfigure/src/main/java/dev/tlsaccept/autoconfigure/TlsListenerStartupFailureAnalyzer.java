@@ -14,9 +14,10 @@ import org.springframework.boot.origin.Origin;
 import org.springframework.core.env.Environment;
 
 /**
- * Explains a {@link TlsListenerStartupException}: what went wrong, the property to fix (with
- * where it was set and its value, unless the value is a password) and what to do. Registered in
- * {@code META-INF/spring.factories}; Spring Boot passes the {@link Environment} to the constructor.
+ * Explains a {@link TlsListenerStartupException}: what went wrong, the property to fix
+ * (with where it was set and its value, unless the value is a password) and what to do.
+ * Registered in {@code META-INF/spring.factories}; Spring Boot passes the
+ * {@link Environment} to the constructor.
  */
 class TlsListenerStartupFailureAnalyzer extends AbstractFailureAnalyzer<TlsListenerStartupException> {
 
@@ -34,7 +35,10 @@ class TlsListenerStartupFailureAnalyzer extends AbstractFailureAnalyzer<TlsListe
 		ConfigurationProperty property = findProperty(cause.getProperty());
 		if (property != null) {
 			if (!isSensitive(cause.getProperty())) {
-				description.append(System.lineSeparator()).append("    Value: \"").append(property.getValue()).append('"');
+				description.append(System.lineSeparator())
+					.append("    Value: \"")
+					.append(property.getValue())
+					.append('"');
 			}
 			Origin origin = property.getOrigin();
 			if (origin != null) {
@@ -68,8 +72,8 @@ class TlsListenerStartupFailureAnalyzer extends AbstractFailureAnalyzer<TlsListe
 	}
 
 	/**
-	 * Whether a property's value must not be shown: a password, or a key that looks like one
-	 * misspelled ({@code key-store.pasword}, {@code passwd}, {@code pwd}, a secret).
+	 * Whether a property's value must not be shown: a password, or a key that looks like
+	 * one misspelled ({@code key-store.pasword}, {@code passwd}, {@code pwd}, a secret).
 	 */
 	static boolean isSensitive(String propertyName) {
 		String name = propertyName.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");

@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * The application's {@link TlsListener listeners}, in configuration order: what endpoints,
- * health indicators and tests use to find them.
+ * The application's {@link TlsListener listeners}, in configuration order: what
+ * endpoints, health indicators and tests use to find them.
  */
 public final class TlsListeners {
 

@@ -19,9 +19,10 @@ import org.springframework.util.ClassUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The configuration reference in the project's {@code README.md} is generated from the configuration
- * metadata that the annotation processor writes from the javadoc of {@link TlsAcceptProperties};
- * this test fails when the two disagree, so the docs cannot rot. To regenerate the table, run
+ * The configuration reference in the project's {@code README.md} is generated from the
+ * configuration metadata that the annotation processor writes from the javadoc of
+ * {@link TlsAcceptProperties}; this test fails when the two disagree, so the docs cannot
+ * rot. To regenerate the table, run
  * {@code ./mvnw -pl autoconfigure test -Dtest=ConfigurationMetadataDocumentationTests -Dtlsaccept.docs.update=true}.
  */
 class ConfigurationMetadataDocumentationTests {
@@ -49,8 +50,9 @@ class ConfigurationMetadataDocumentationTests {
 					StandardCharsets.UTF_8);
 			return;
 		}
-		assertThat(current).as("README.md is out of date: run ./mvnw -pl autoconfigure test "
-				+ "-Dtest=ConfigurationMetadataDocumentationTests -Dtlsaccept.docs.update=true")
+		assertThat(current)
+			.as("README.md is out of date: run ./mvnw -pl autoconfigure test "
+					+ "-Dtest=ConfigurationMetadataDocumentationTests -Dtlsaccept.docs.update=true")
 			.isEqualTo(expected);
 	}
 
@@ -77,7 +79,8 @@ class ConfigurationMetadataDocumentationTests {
 	void listenerDefaultsInTheMetadataAreTheBoundDefaults() throws IOException {
 		Map<String, Object> defaults = properties().stream()
 			.filter((property) -> property.containsKey("defaultValue"))
-			.collect(Collectors.toMap((property) -> (String) property.get("name"), (property) -> property.get("defaultValue")));
+			.collect(Collectors.toMap((property) -> (String) property.get("name"),
+					(property) -> property.get("defaultValue")));
 		TlsAcceptProperties.Listener listener = new TlsAcceptProperties.Listener();
 		assertThat(defaults).containsEntry("tlsaccept.listeners.*.port", listener.getPort())
 			.containsEntry("tlsaccept.listeners.*.engine", listener.getEngine())
@@ -129,10 +132,12 @@ class ConfigurationMetadataDocumentationTests {
 	private static String type(String type) {
 		String binaryName = type.replace('$', '.');
 		try {
-			Class<?> resolved = ClassUtils.forName(type, ConfigurationMetadataDocumentationTests.class.getClassLoader());
+			Class<?> resolved = ClassUtils.forName(type,
+					ConfigurationMetadataDocumentationTests.class.getClassLoader());
 			if (resolved.isEnum()) {
 				return Arrays.stream(resolved.getEnumConstants())
-					.map((constant) -> "`" + ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-') + "`")
+					.map((constant) -> "`" + ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-')
+							+ "`")
 					.collect(Collectors.joining(", "));
 			}
 		}
@@ -151,7 +156,8 @@ class ConfigurationMetadataDocumentationTests {
 			return "";
 		}
 		if (value instanceof String constant && isEnum(type)) {
-			// as the Type column writes the constants: the processor writes some as read_only
+			// as the Type column writes the constants: the processor writes some as
+			// read_only
 			return "`" + constant.toLowerCase(Locale.ROOT).replace('_', '-') + "`";
 		}
 		if (value instanceof List<?> list) {

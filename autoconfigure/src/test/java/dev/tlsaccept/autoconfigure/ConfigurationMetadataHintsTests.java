@@ -14,9 +14,9 @@ import org.springframework.boot.json.JsonParserFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The value hints and the management properties that the configuration metadata carries for
- * IDEs, read from the generated {@code spring-configuration-metadata.json} (the processor merges
- * {@code additional-spring-configuration-metadata.json} into it).
+ * The value hints and the management properties that the configuration metadata carries
+ * for IDEs, read from the generated {@code spring-configuration-metadata.json} (the
+ * processor merges {@code additional-spring-configuration-metadata.json} into it).
  */
 class ConfigurationMetadataHintsTests {
 
@@ -81,7 +81,8 @@ class ConfigurationMetadataHintsTests {
 	@SuppressWarnings("unchecked")
 	private static Map<String, List<Map<String, Object>>> metadata() throws IOException {
 		String json = Files.readString(ConfigurationMetadataDocumentationTests.METADATA, StandardCharsets.UTF_8);
-		return (Map<String, List<Map<String, Object>>>) (Map<String, ?>) JsonParserFactory.getJsonParser().parseMap(json);
+		return (Map<String, List<Map<String, Object>>>) (Map<String, ?>) JsonParserFactory.getJsonParser()
+			.parseMap(json);
 	}
 
 }

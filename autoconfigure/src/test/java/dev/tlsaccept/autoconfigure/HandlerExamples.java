@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The handler examples of the README, compiled and run by {@link HandlerExamplesTests}: the text
- * between the {@code tag::} markers is what the README shows.
+ * The handler examples of the README, compiled and run by {@link HandlerExamplesTests}:
+ * the text between the {@code tag::} markers is what the README shows.
  */
 final class HandlerExamples {
 
@@ -35,9 +35,11 @@ final class HandlerExamples {
 
 				@Override
 				public void opened(TlsChannel channel) {
-					channel.attach(new ByteArrayOutputStream()); // this connection's partial line
+					// this connection's partial line
+					channel.attach(new ByteArrayOutputStream());
 					if (channel.handshake().peerCertificates().isEmpty()) {
-						channel.setIdleTimeout(Duration.ofMinutes(2)); // anonymous devices: shorter leash
+						// anonymous devices: shorter leash
+						channel.setIdleTimeout(Duration.ofMinutes(2));
 					}
 				}
 
@@ -52,8 +54,10 @@ final class HandlerExamples {
 						}
 						String reading = line.toString(StandardCharsets.UTF_8);
 						line.reset();
-						if (!channel.write(ByteBuffer.wrap(("ack " + reading + "\n").getBytes(StandardCharsets.UTF_8)))) {
-							channel.pauseReading(); // the device reads slower than it writes
+						if (!channel
+							.write(ByteBuffer.wrap(("ack " + reading + "\n").getBytes(StandardCharsets.UTF_8)))) {
+							// the device reads slower than it writes
+							channel.pauseReading();
 						}
 					}
 				}
@@ -65,7 +69,8 @@ final class HandlerExamples {
 
 				@Override
 				public void closed(TlsChannel channel, CloseReason reason) {
-					// PEER_CLOSED, PEER_EOF, RESET, TLS_FAILURE, IDLE_TIMEOUT, LIFETIME_EXPIRED, ...
+					// PEER_CLOSED, PEER_EOF, RESET, TLS_FAILURE, IDLE_TIMEOUT,
+					// LIFETIME_EXPIRED, ...
 				}
 
 			};
@@ -82,7 +87,8 @@ final class HandlerExamples {
 		TlsChannelHandler lookup(Executor applicationTaskExecutor) {
 			TlsChannelHandler blockingWork = (channel, data) -> {
 				String key = StandardCharsets.UTF_8.decode(data).toString().trim();
-				String value = slowLookup(key); // may block: this runs on the executor, not on a selector thread
+				// may block: this runs on the executor, not on a selector thread
+				String value = slowLookup(key);
 				channel.write(ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.UTF_8)));
 			};
 			return TlsChannelHandler.offloaded(applicationTaskExecutor, blockingWork);

@@ -22,7 +22,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's handler examples are the code of {@link HandlerExamples}, and that code works.
+ * The README's handler examples are the code of {@link HandlerExamples}, and that code
+ * works.
  */
 class HandlerExamplesTests {
 

@@ -74,7 +74,10 @@ class HandshakeFailureLoggerTests {
 	void peerControlledServerNameCannotForgeLogLines() {
 		HandshakeFailureLogger logger = new HandshakeFailureLogger(this.log.log, LogLevel.INFO, 10, this.clock);
 		logger.handshakeFinished(event(failure(-1, SslError.SSL, "no shared cipher", null, "x\nFAKE \"line\"")));
-		assertThat(this.log.lines).singleElement().asString().contains("sni=x\\x0aFAKE \\x22line\\x22").doesNotContain("\n");
+		assertThat(this.log.lines).singleElement()
+			.asString()
+			.contains("sni=x\\x0aFAKE \\x22line\\x22")
+			.doesNotContain("\n");
 	}
 
 	@Test
@@ -116,7 +119,10 @@ class HandshakeFailureLoggerTests {
 				result);
 	}
 
-	/** A commons-logging {@link Log} with every level enabled that keeps "LEVEL message" lines. */
+	/**
+	 * A commons-logging {@link Log} with every level enabled that keeps "LEVEL message"
+	 * lines.
+	 */
 	static final class RecordingLog {
 
 		final List<String> lines = new ArrayList<>();

@@ -30,13 +30,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ListenerTlsCheck}'s rules agree with real handshakes: for each engine, protocol, key
- * type and suite, a JDK client (offering the protocol and its default suites) completes an
- * in-memory handshake exactly when the check says the suite serves the protocol with the key.
- * What this measured: {@code openssl} given only TLS 1.3 suites negotiates TLS 1.2 with BoringSSL's
- * default suites (the check knows); {@code bouncy-castle} with no usable suite throws
- * {@code IllegalStateException} ("No usable cipher suites enabled") from {@code accept()} rather
- * than returning a result, which the startup check now keeps from ever running.
+ * {@link ListenerTlsCheck}'s rules agree with real handshakes: for each engine, protocol,
+ * key type and suite, a JDK client (offering the protocol and its default suites)
+ * completes an in-memory handshake exactly when the check says the suite serves the
+ * protocol with the key. What this measured: {@code openssl} given only TLS 1.3 suites
+ * negotiates TLS 1.2 with BoringSSL's default suites (the check knows);
+ * {@code bouncy-castle} with no usable suite throws {@code IllegalStateException} ("No
+ * usable cipher suites enabled") from {@code accept()} rather than returning a result,
+ * which the startup check now keeps from ever running.
  */
 class ListenerTlsCheckHandshakeTests {
 
@@ -75,7 +76,8 @@ class ListenerTlsCheckHandshakeTests {
 						continue; // a suite this engine does not have
 					}
 					try {
-						// openssl: TLS 1.2 without a TLS 1.2 suite gets BoringSSL's defaults
+						// openssl: TLS 1.2 without a TLS 1.2 suite gets BoringSSL's
+						// defaults
 						boolean engineDefaults = "openssl".equals(engine) && "TLSv1.2".equals(protocol)
 								&& !suite.contains("_WITH_");
 						boolean predicted = engineDefaults || ListenerTlsCheck.usable(suite, protocol, keyType);
@@ -96,7 +98,10 @@ class ListenerTlsCheckHandshakeTests {
 		assertThat(disagreements).isEmpty();
 	}
 
-	/** Whether a JDK client offering this protocol completes a handshake with the context, in memory. */
+	/**
+	 * Whether a JDK client offering this protocol completes a handshake with the context,
+	 * in memory.
+	 */
 	private static boolean handshake(TlsServerContext context, String protocol) throws Exception {
 		SSLContext sslContext = SSLContext.getInstance("TLS");
 		sslContext.init(null, new TrustManager[] { new TestTls.TrustAll() }, new SecureRandom());
@@ -115,7 +120,8 @@ class ListenerTlsCheckHandshakeTests {
 					result = acceptor.accept();
 				}
 				catch (IllegalStateException ex) {
-					// bouncy-castle: beginHandshake throws "No usable cipher suites enabled" (reported)
+					// bouncy-castle: beginHandshake throws "No usable cipher suites
+					// enabled" (reported)
 					return false;
 				}
 				ByteBuffer fromServer = pair.drainToNetwork();

@@ -42,7 +42,8 @@ final class TestTls {
 	}
 
 	/**
-	 * A connected client socket that has completed its handshake, trusting any certificate.
+	 * A connected client socket that has completed its handshake, trusting any
+	 * certificate.
 	 * @param port the port on 127.0.0.1
 	 * @param protocol the protocol to offer, e.g. TLSv1.3
 	 * @return the socket
@@ -86,7 +87,10 @@ final class TestTls {
 		return file;
 	}
 
-	/** PKCS#8 ("PRIVATE KEY"): SEC1 as BC writes it has no curve parameters, which Spring cannot read. */
+	/**
+	 * PKCS#8 ("PRIVATE KEY"): SEC1 as BC writes it has no curve parameters, which Spring
+	 * cannot read.
+	 */
 	static Path writeKeyPem(KeyMaterial material, Path file) throws IOException {
 		Files.writeString(file, pem(new JcaPKCS8Generator(material.privateKey(), null).generate()));
 		return file;
@@ -126,8 +130,8 @@ final class TestTls {
 	}
 
 	/**
-	 * A self-signed RSA 2048 certificate for {@code CN=localhost}, valid from {@code notBefore}
-	 * for {@code validity}.
+	 * A self-signed RSA 2048 certificate for {@code CN=localhost}, valid from
+	 * {@code notBefore} for {@code validity}.
 	 * @param notBefore the start of validity
 	 * @param validity how long it is valid
 	 * @return the key material
@@ -137,8 +141,9 @@ final class TestTls {
 		generator.initialize(2048);
 		KeyPair keyPair = generator.generateKeyPair();
 		X500Principal subject = new X500Principal("CN=localhost");
-		JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(System.nanoTime()),
-				Date.from(notBefore), Date.from(notBefore.plus(validity)), subject, keyPair.getPublic());
+		JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+				BigInteger.valueOf(System.nanoTime()), Date.from(notBefore), Date.from(notBefore.plus(validity)),
+				subject, keyPair.getPublic());
 		X509Certificate certificate = new JcaX509CertificateConverter()
 			.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keyPair.getPrivate())));
 		return KeyMaterial.of(keyPair.getPrivate(), List.of(certificate), "test RSA key");

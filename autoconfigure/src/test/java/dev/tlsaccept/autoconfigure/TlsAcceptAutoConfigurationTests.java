@@ -77,7 +77,8 @@ class TlsAcceptAutoConfigurationTests {
 	void disabledListenerIsNotCreatedBesideAnEnabledOne() {
 		this.contextRunner
 			.withPropertyValues("tlsaccept.listeners.edge.port=0", "tlsaccept.listeners.off.enabled=false")
-			.run((context) -> assertThat(context.getBeansOfType(TlsListener.class)).containsOnlyKeys("tlsListener.edge"));
+			.run((context) -> assertThat(context.getBeansOfType(TlsListener.class))
+				.containsOnlyKeys("tlsListener.edge"));
 	}
 
 	@Test
@@ -122,9 +123,9 @@ class TlsAcceptAutoConfigurationTests {
 
 	@Test
 	void userHandshakeRepositoryReplacesTheInMemoryOne() {
-		this.noListenerRunner.withBean("myRepository", HandshakeRepository.class, () -> new InMemoryHandshakeRepository(3))
-			.run((context) -> assertThat(context).hasSingleBean(HandshakeRepository.class)
-				.hasBean("myRepository"));
+		this.noListenerRunner
+			.withBean("myRepository", HandshakeRepository.class, () -> new InMemoryHandshakeRepository(3))
+			.run((context) -> assertThat(context).hasSingleBean(HandshakeRepository.class).hasBean("myRepository"));
 	}
 
 	@Test
@@ -192,8 +193,7 @@ class TlsAcceptAutoConfigurationTests {
 					assertThat(TestTls.exchange(socket, "before")).isEqualTo("echo: before");
 					Thread closer = new Thread(context::close, "test-close");
 					closer.start();
-					await().atMost(Duration.ofSeconds(5))
-						.until(() -> listener.getState() == TlsServer.State.STOPPING);
+					await().atMost(Duration.ofSeconds(5)).until(() -> listener.getState() == TlsServer.State.STOPPING);
 					assertThat(TestTls.exchange(socket, "draining")).isEqualTo("echo: draining");
 					assertThatNewConnectionsAreRefused(port);
 					long start = System.nanoTime();
@@ -230,7 +230,8 @@ class TlsAcceptAutoConfigurationTests {
 				int port = context.getBean(TlsListener.class).getPort();
 				TestTls.connect(port, "TLSv1.3").close();
 				HandshakeRepository repository = context.getBean(HandshakeRepository.class);
-				await().atMost(Duration.ofSeconds(10)).until(() -> !repository.findAll().isEmpty() && !observed.isEmpty());
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> !repository.findAll().isEmpty() && !observed.isEmpty());
 				HandshakeRecord record = repository.findAll().get(0);
 				assertThat(record.time()).isEqualTo(now);
 				assertThat(record.listener()).isEqualTo("edge");

@@ -23,7 +23,8 @@ class TlsAcceptEngineAutoConfigurationTests {
 
 	@Test
 	void starterWorksWithoutNettyTcnative() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader("io.netty.internal.tcnative", "io.netty.handler.ssl"))
+		this.contextRunner
+			.withClassLoader(new FilteredClassLoader("io.netty.internal.tcnative", "io.netty.handler.ssl"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				TlsListener listener = context.getBean(TlsListener.class);
@@ -40,7 +41,8 @@ class TlsAcceptEngineAutoConfigurationTests {
 			.withPropertyValues("tlsaccept.listeners.edge.engine=openssl")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new TlsListenerStartupFailureAnalyzer(null).analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new TlsListenerStartupFailureAnalyzer(null)
+					.analyze(context.getStartupFailure());
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription()).contains("Property: tlsaccept.listeners.edge.engine")
 					.contains("io.netty:netty-tcnative-boringssl-static")

@@ -21,8 +21,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Unknown keys under {@code tlsaccept.listeners.<name>} fail startup with a "did you mean";
- * relaxed forms of known keys do not.
+ * Unknown keys under {@code tlsaccept.listeners.<name>} fail startup with a "did you
+ * mean"; relaxed forms of known keys do not.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TlsAcceptPropertiesCheckTests {
@@ -90,34 +90,39 @@ class TlsAcceptPropertiesCheckTests {
 
 	@Test
 	void relaxedFormsOfKnownKeysBind() {
-		this.contextRunner
-			.withPropertyValues("tlsaccept.listeners.edge.clientAuth=none", "tlsaccept.listeners.edge.handshake_timeout=5s",
-					"tlsaccept.listeners.edge.sni.reject-unknown=false", "tlsaccept.listeners.edge.protocols[0]=TLSv1.3",
-					"tlsaccept.handshakes.log.max-per-second=5")
+		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.clientAuth=none",
+				"tlsaccept.listeners.edge.handshake_timeout=5s", "tlsaccept.listeners.edge.sni.reject-unknown=false",
+				"tlsaccept.listeners.edge.protocols[0]=TLSv1.3", "tlsaccept.handshakes.log.max-per-second=5")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(TlsListener.class));
 	}
 
 	@Test
 	void environmentVariablesBindAndAMisspelledOneFails() {
-		this.contextRunner.withInitializer((context) -> addEnvironment(context.getEnvironment(),
-				Map.of("TLSACCEPT_LISTENERS_EDGE_CLIENTAUTH", "none", "TLSACCEPT_LISTENERS_EDGE_HANDSHAKETIMEOUT", "5s")))
+		this.contextRunner
+			.withInitializer(
+					(context) -> addEnvironment(context.getEnvironment(),
+							Map.of("TLSACCEPT_LISTENERS_EDGE_CLIENTAUTH", "none",
+									"TLSACCEPT_LISTENERS_EDGE_HANDSHAKETIMEOUT", "5s")))
 			.run((context) -> assertThat(context).hasNotFailed());
-		this.contextRunner.withInitializer((context) -> addEnvironment(context.getEnvironment(),
-				Map.of("TLSACCEPT_LISTENERS_EDGE_CLIENTAUHT", "need")))
+		this.contextRunner
+			.withInitializer((context) -> addEnvironment(context.getEnvironment(),
+					Map.of("TLSACCEPT_LISTENERS_EDGE_CLIENTAUHT", "need")))
 			.run((context) -> assertThat(analyze(context).getDescription())
 				.contains("did you mean tlsaccept.listeners.edge.client-auth?"));
 	}
 
 	@Test
 	void suggestionsCoverNestedAndIndexedKeys() {
-		assertThat(TlsAcceptPropertiesCheck.suggestion(ConfigurationPropertyName.of("tlsaccept.listeners.a.trust-stor.type")))
+		assertThat(TlsAcceptPropertiesCheck
+			.suggestion(ConfigurationPropertyName.of("tlsaccept.listeners.a.trust-stor.type")))
 			.isEqualTo("tlsaccept.listeners.a.trust-store.type");
-		assertThat(TlsAcceptPropertiesCheck.suggestion(ConfigurationPropertyName.of("tlsaccept.listeners.a.protocol[0]")))
+		assertThat(
+				TlsAcceptPropertiesCheck.suggestion(ConfigurationPropertyName.of("tlsaccept.listeners.a.protocol[0]")))
 			.isEqualTo("tlsaccept.listeners.a.protocols");
 		assertThat(TlsAcceptPropertiesCheck.suggestion(ConfigurationPropertyName.of("tlsaccept.handshakes.capasity")))
 			.isEqualTo("tlsaccept.handshakes.capacity");
-		assertThat(TlsAcceptPropertiesCheck.keys(TlsAcceptProperties.Listener.class, ""))
-			.contains("client-auth", "key-store.password", "sni.bundles", "sni.reject-unknown", "max-lifetime");
+		assertThat(TlsAcceptPropertiesCheck.keys(TlsAcceptProperties.Listener.class, "")).contains("client-auth",
+				"key-store.password", "sni.bundles", "sni.reject-unknown", "max-lifetime");
 	}
 
 	private static void addEnvironment(ConfigurableEnvironment environment, Map<String, Object> variables) {
@@ -134,7 +139,8 @@ class TlsAcceptPropertiesCheckTests {
 			values.put(property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
 		}
 		environment.getPropertySources().addFirst(new MapPropertySource("test", values));
-		FailureAnalysis analysis = new TlsListenerStartupFailureAnalyzer(environment).analyze(context.getStartupFailure());
+		FailureAnalysis analysis = new TlsListenerStartupFailureAnalyzer(environment)
+			.analyze(context.getStartupFailure());
 		assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
 		return analysis;
 	}

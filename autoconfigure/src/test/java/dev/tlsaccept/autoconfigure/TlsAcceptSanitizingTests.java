@@ -15,8 +15,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Passwords of {@code tlsaccept.*} never appear in {@code /actuator/configprops}, whatever
- * {@code show-values} says.
+ * Passwords of {@code tlsaccept.*} never appear in {@code /actuator/configprops},
+ * whatever {@code show-values} says.
  */
 class TlsAcceptSanitizingTests {
 

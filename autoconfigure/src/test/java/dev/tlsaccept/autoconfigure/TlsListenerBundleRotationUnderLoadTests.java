@@ -34,12 +34,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 8 item 3, Spring level: a PEM SSL bundle with {@code reload-on-update} rewritten
- * {@value #DEFAULT_ROTATIONS} times (override with {@code -Dtlsaccept.stress.bundle-rotations=N})
- * while one connection stays open and a client keeps doing new handshakes. After each rotation
- * {@code /actuator/tlslisteners} reports the new certificate's serial and a new handshake sees it;
- * the open connection keeps its first certificate and keeps echoing; no handshake fails; every
- * replaced context is closed once nothing uses it. On the {@code jdk} engine and on {@code openssl}
- * (whose engines need their context alive) in every BIO mode.
+ * {@value #DEFAULT_ROTATIONS} times (override with
+ * {@code -Dtlsaccept.stress.bundle-rotations=N}) while one connection stays open and a
+ * client keeps doing new handshakes. After each rotation {@code /actuator/tlslisteners}
+ * reports the new certificate's serial and a new handshake sees it; the open connection
+ * keeps its first certificate and keeps echoing; no handshake fails; every replaced
+ * context is closed once nothing uses it. On the {@code jdk} engine and on
+ * {@code openssl} (whose engines need their context alive) in every BIO mode.
  */
 class TlsListenerBundleRotationUnderLoadTests {
 
@@ -60,7 +61,8 @@ class TlsListenerBundleRotationUnderLoadTests {
 	@CsvSource({ "jdk, non-blocking", "openssl, blocking", "openssl, non-blocking", "openssl, pair" })
 	void bundleRotatedRepeatedlyUnderLoadIsShownByTheEndpointAndDropsNothing(String engine, String bioMode)
 			throws Exception {
-		// one "self-signed certificate generated" warning per certificate would flood the output
+		// one "self-signed certificate generated" warning per certificate would flood the
+		// output
 		java.util.logging.Logger generatorLogger = java.util.logging.Logger
 			.getLogger(SelfSignedCertificate.class.getName());
 		java.util.logging.Level generatorLevel = generatorLogger.getLevel();
@@ -72,12 +74,10 @@ class TlsListenerBundleRotationUnderLoadTests {
 		generatorLogger.setLevel(generatorLevel);
 		Path certificate = TestTls.writeCertificatePem(keys.get(0), this.directory.resolve("server.crt"));
 		Path key = TestTls.writeKeyPem(keys.get(0), this.directory.resolve("server.key"));
-		this.contextRunner
-			.withPropertyValues("spring.ssl.bundle.pem.server.keystore.certificate=" + certificate,
-					"spring.ssl.bundle.pem.server.keystore.private-key=" + key,
-					"spring.ssl.bundle.pem.server.reload-on-update=true",
-					"spring.ssl.bundle.watch.file.quiet-period=50ms", "tlsaccept.listeners.edge.engine=" + engine,
-					"tlsaccept.listeners.edge.bio-mode=" + bioMode)
+		this.contextRunner.withPropertyValues("spring.ssl.bundle.pem.server.keystore.certificate=" + certificate,
+				"spring.ssl.bundle.pem.server.keystore.private-key=" + key,
+				"spring.ssl.bundle.pem.server.reload-on-update=true", "spring.ssl.bundle.watch.file.quiet-period=50ms",
+				"tlsaccept.listeners.edge.engine=" + engine, "tlsaccept.listeners.edge.bio-mode=" + bioMode)
 			.withBean(TlsConnectionHandler.class, () -> new EchoHandler("echo"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -117,7 +117,8 @@ class TlsListenerBundleRotationUnderLoadTests {
 							.pollInterval(Duration.ofMillis(20))
 							.until(() -> serial(next).equals(endpointSerial(endpoint)));
 						used.add(listener.getContext());
-						assertThat(TestTls.serverCertificate(port)).as("certificate of a new handshake after rotation " + r)
+						assertThat(TestTls.serverCertificate(port))
+							.as("certificate of a new handshake after rotation " + r)
 							.isEqualTo(next.leaf());
 						assertThat(TestTls.exchange(established, "after " + r)).isEqualTo("echo: after " + r);
 						assertThat((X509Certificate) established.getSession().getPeerCertificates()[0])
@@ -134,13 +135,16 @@ class TlsListenerBundleRotationUnderLoadTests {
 				finally {
 					running.set(false);
 				}
-				// replaced contexts are released once nothing uses them; the current one stays open
+				// replaced contexts are released once nothing uses them; the current one
+				// stays open
 				await("every replaced context closed").atMost(Duration.ofSeconds(10))
 					.until(() -> used.subList(0, used.size() - 1).stream().allMatch(TlsServerContext::isClosed));
 				assertThat(listener.getContext()).isSameAs(used.get(used.size() - 1));
 				assertThat(listener.getContext().isClosed()).isFalse();
-				System.out.printf("bundle rotation under load [%s %s]: %d rotations in %d ms, %d new handshakes, %d failures,"
-						+ " listener stats %s%n", engine, bioMode, ROTATIONS, (System.nanoTime() - started) / 1_000_000, handshakes.get(),
+				System.out.printf(
+						"bundle rotation under load [%s %s]: %d rotations in %d ms, %d new handshakes, %d failures,"
+								+ " listener stats %s%n",
+						engine, bioMode, ROTATIONS, (System.nanoTime() - started) / 1_000_000, handshakes.get(),
 						failures.size(), listener.getStats());
 				assertThat(failures).as("failed new handshakes or echoes").isEmpty();
 				assertThat(handshakes.get()).isPositive();

@@ -21,8 +21,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One warning at startup per listener certificate that is expired or expires soon, certificates
- * per server name included.
+ * One warning at startup per listener certificate that is expired or expires soon,
+ * certificates per server name included.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TlsListenerCertificateValidityWarningTests {
@@ -34,8 +34,8 @@ class TlsListenerCertificateValidityWarningTests {
 
 	@Test
 	void expiredAndSoonExpiringCertificatesAreEachWarnedAboutOnce(CapturedOutput output) throws Exception {
-		KeyMaterial expired = SelfSignedCertificate.generate(Clock.fixed(NOW.minus(Duration.ofDays(10)), ZoneOffset.UTC),
-				Duration.ofDays(1));
+		KeyMaterial expired = SelfSignedCertificate
+			.generate(Clock.fixed(NOW.minus(Duration.ofDays(10)), ZoneOffset.UTC), Duration.ofDays(1));
 		KeyMaterial soon = SelfSignedCertificate.generate(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(3));
 		KeyMaterial fine = SelfSignedCertificate.generate(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(365));
 		new ApplicationContextRunner()

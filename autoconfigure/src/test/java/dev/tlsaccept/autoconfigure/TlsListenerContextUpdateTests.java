@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Key material updates of a {@link TlsListener} (bundle-reload callbacks) are serialized: built and
- * swapped in one at a time, the last one built wins, every replaced context is closed, and none is
- * applied once the listener is destroyed.
+ * Key material updates of a {@link TlsListener} (bundle-reload callbacks) are serialized:
+ * built and swapped in one at a time, the last one built wins, every replaced context is
+ * closed, and none is applied once the listener is destroyed.
  */
 class TlsListenerContextUpdateTests {
 
@@ -109,8 +109,9 @@ class TlsListenerContextUpdateTests {
 		TlsServerSettings settings = TlsServerSettings.builder("edge")
 			.address(InetAddress.getLoopbackAddress())
 			.build();
-		return new TlsListener("edge", context, (current) -> new TlsServer(settings, current, HandshakeObserver.NONE, null),
-				"test key material", null, (event) -> {
+		return new TlsListener("edge", context,
+				(current) -> new TlsServer(settings, current, HandshakeObserver.NONE, null), "test key material", null,
+				(event) -> {
 				}, null, null);
 	}
 

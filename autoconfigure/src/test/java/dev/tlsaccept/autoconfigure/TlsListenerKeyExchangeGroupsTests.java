@@ -46,9 +46,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code tlsaccept.listeners.*.groups} end to end: configured per listener, validated at startup,
- * and the group each handshake used recorded, against a Bouncy Castle client that offers only the
- * groups under test over a real socket.
+ * {@code tlsaccept.listeners.*.groups} end to end: configured per listener, validated at
+ * startup, and the group each handshake used recorded, against a Bouncy Castle client
+ * that offers only the groups under test over a real socket.
  */
 class TlsListenerKeyExchangeGroupsTests {
 
@@ -57,7 +57,9 @@ class TlsListenerKeyExchangeGroupsTests {
 
 	private static ApplicationContextRunner contextRunner;
 
-	/** RSA, self-signed: an EC certificate would need its curve among the client's groups. */
+	/**
+	 * RSA, self-signed: an EC certificate would need its curve among the client's groups.
+	 */
 	@BeforeAll
 	static void rsaListener() throws Exception {
 		KeyMaterial rsa = TestTls.rsaKeyMaterial(Instant.now().minusSeconds(60), Duration.ofDays(30));
@@ -90,7 +92,8 @@ class TlsListenerKeyExchangeGroupsTests {
 			"openssl, pair" })
 	void classicalHandshakeIsRecordedWithX25519OnEveryEngineAndBioMode(String engine, String bioMode) {
 		contextRunner
-			.withPropertyValues("tlsaccept.listeners.edge.engine=" + engine, "tlsaccept.listeners.edge.bio-mode=" + bioMode)
+			.withPropertyValues("tlsaccept.listeners.edge.engine=" + engine,
+					"tlsaccept.listeners.edge.bio-mode=" + bioMode)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				try (SSLSocket socket = connect(context, "x25519")) {
@@ -135,7 +138,9 @@ class TlsListenerKeyExchangeGroupsTests {
 				connect(context, "x25519").close();
 				TlsHandshakesEndpoint handshakes = context.getBean(TlsHandshakesEndpoint.class);
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> handshakes.handshakes(SecurityContext.NONE, null, null, null, null).summary().total() == 2);
+					.until(() -> handshakes.handshakes(SecurityContext.NONE, null, null, null, null)
+						.summary()
+						.total() == 2);
 				HandshakesDescriptor described = handshakes.handshakes(SecurityContext.NONE, null, null, null, null);
 				assertThat(described.handshakes()).extracting(HandshakeDescriptor::group)
 					.containsExactlyInAnyOrder("x25519", "X25519MLKEM768");
@@ -152,7 +157,8 @@ class TlsListenerKeyExchangeGroupsTests {
 	@Test
 	void groupTheEngineDoesNotSupportFailsStartupNamingThePropertyAndTheSupportedGroups() {
 		contextRunner
-			.withPropertyValues("tlsaccept.listeners.edge.engine=openssl", "tlsaccept.listeners.edge.groups=x25519,x448")
+			.withPropertyValues("tlsaccept.listeners.edge.engine=openssl",
+					"tlsaccept.listeners.edge.groups=x25519,x448")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new TlsListenerStartupFailureAnalyzer(null)

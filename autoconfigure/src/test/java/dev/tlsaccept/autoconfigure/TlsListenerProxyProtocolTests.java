@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code tlsaccept.listeners.<name>.proxy-protocol} and {@code trusted-proxies}: off by default,
- * bound to the listener's server, the real client in the records, and a missing trusted proxy
- * fails startup naming the property.
+ * {@code tlsaccept.listeners.<name>.proxy-protocol} and {@code trusted-proxies}: off by
+ * default, bound to the listener's server, the real client in the records, and a missing
+ * trusted proxy fails startup naming the property.
  */
 class TlsListenerProxyProtocolTests {
 

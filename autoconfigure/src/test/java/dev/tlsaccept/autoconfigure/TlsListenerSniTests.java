@@ -82,7 +82,8 @@ class TlsListenerSniTests {
 	void unknownServerNameIsRefusedAndRecordedWhenRejectUnknownIsSet() {
 		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.sni.reject-unknown=true").run((context) -> {
 			int port = context.getBean(TlsListener.class).getPort();
-			assertThatExceptionOfType(SSLHandshakeException.class).isThrownBy(() -> certificate(port, "www.example.com"))
+			assertThatExceptionOfType(SSLHandshakeException.class)
+				.isThrownBy(() -> certificate(port, "www.example.com"))
 				.withMessageContaining("unrecognized_name");
 			HandshakeRepository repository = context.getBean(HandshakeRepository.class);
 			await().untilAsserted(() -> assertThat(repository.findAll()).isNotEmpty());
@@ -119,7 +120,8 @@ class TlsListenerSniTests {
 
 	@Test
 	void sniCertificateThatNoEnabledSuiteServesFailsStartupNamingTheServerName() throws Exception {
-		KeyMaterial rsa = TestTls.rsaKeyMaterial(java.time.Instant.now().minusSeconds(60), java.time.Duration.ofDays(30));
+		KeyMaterial rsa = TestTls.rsaKeyMaterial(java.time.Instant.now().minusSeconds(60),
+				java.time.Duration.ofDays(30));
 		this.contextRunner.withPropertyValues(bundle("api", rsa))
 			.withPropertyValues("tlsaccept.listeners.edge.protocols=TLSv1.2",
 					"tlsaccept.listeners.edge.cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")

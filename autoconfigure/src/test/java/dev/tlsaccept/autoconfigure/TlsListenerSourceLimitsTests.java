@@ -17,8 +17,9 @@ import org.springframework.core.env.StandardEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code tlsaccept.listeners.<name>.allow}, {@code deny} and the limits per source: bound to the
- * listener's server, off by default, and a bad entry fails startup naming the property and the fix.
+ * {@code tlsaccept.listeners.<name>.allow}, {@code deny} and the limits per source: bound
+ * to the listener's server, off by default, and a bad entry fails startup naming the
+ * property and the fix.
  */
 class TlsListenerSourceLimitsTests {
 
@@ -42,14 +43,16 @@ class TlsListenerSourceLimitsTests {
 
 	@Test
 	void sourceRulesBindToTheListenersServer() {
-		// a device gateway: devices in 10.0.0.0/8 but one quarantined /24, 5 pending and 20/s per device
+		// a device gateway: devices in 10.0.0.0/8 but one quarantined /24, 5 pending and
+		// 20/s per device
 		this.contextRunner
-			.withPropertyValues("tlsaccept.listeners.edge.allow[0]=10.0.0.0/8", "tlsaccept.listeners.edge.allow[1]=2001:DB8::/32",
+			.withPropertyValues("tlsaccept.listeners.edge.allow[0]=10.0.0.0/8",
+					"tlsaccept.listeners.edge.allow[1]=2001:DB8::/32",
 					"tlsaccept.listeners.edge.deny=10.66.6.0/24,192.0.2.7",
 					"tlsaccept.listeners.edge.max-pending-handshakes-per-source=5",
 					"tlsaccept.listeners.edge.max-handshakes-per-second-per-source=20",
-					"tlsaccept.listeners.edge.handshake-burst-per-source=40", "tlsaccept.listeners.edge.source-prefix-ipv4=24",
-					"tlsaccept.listeners.edge.source-prefix-ipv6=56")
+					"tlsaccept.listeners.edge.handshake-burst-per-source=40",
+					"tlsaccept.listeners.edge.source-prefix-ipv4=24", "tlsaccept.listeners.edge.source-prefix-ipv6=56")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				SourceLimits limits = context.getBean(TlsListener.class).getServer().settings().sourceLimits();
@@ -79,35 +82,39 @@ class TlsListenerSourceLimitsTests {
 
 	@Test
 	void badCidrInAnIndexedListFailsStartupShowingThatEntry() {
-		FailureAnalysis analysis = failure("tlsaccept.listeners.edge.deny[1]", "tlsaccept.listeners.edge.deny[0]=192.0.2.0/24",
+		FailureAnalysis analysis = failure("tlsaccept.listeners.edge.deny[1]",
+				"tlsaccept.listeners.edge.deny[0]=192.0.2.0/24",
 				"tlsaccept.listeners.edge.deny[1]=gateway.example.com");
-		assertThat(analysis.getDescription()).contains("invalid entry in deny: 'gateway.example.com' is not an IP address")
+		assertThat(analysis.getDescription())
+			.contains("invalid entry in deny: 'gateway.example.com' is not an IP address")
 			.contains("host names are not resolved")
 			.contains("Value: \"gateway.example.com\"");
 	}
 
 	@Test
 	void hostBitsInABlockFailStartupSayingWhichBlockWasMeant() {
-		assertThat(failure("tlsaccept.listeners.edge.deny[0]", "tlsaccept.listeners.edge.deny=10.66.6.1/24").getDescription())
-			.contains("'10.66.6.1/24' has host bits set: the block is 10.66.6.0/24");
+		assertThat(failure("tlsaccept.listeners.edge.deny[0]", "tlsaccept.listeners.edge.deny=10.66.6.1/24")
+			.getDescription()).contains("'10.66.6.1/24' has host bits set: the block is 10.66.6.0/24");
 	}
 
 	@Test
 	void limitsBelowOneAndABurstWithoutARateFailStartupNamingTheProperty() {
 		assertThat(failure("tlsaccept.listeners.edge.max-pending-handshakes-per-source",
-				"tlsaccept.listeners.edge.max-pending-handshakes-per-source=0").getDescription())
-			.contains("must be at least 1, was 0")
-			.contains("Value: \"0\"");
-		assertThat(failure("tlsaccept.listeners.edge.source-prefix-ipv4", "tlsaccept.listeners.edge.source-prefix-ipv4=33")
-			.getDescription()).contains("between 0 and 32, was 33");
+				"tlsaccept.listeners.edge.max-pending-handshakes-per-source=0")
+			.getDescription()).contains("must be at least 1, was 0").contains("Value: \"0\"");
+		assertThat(
+				failure("tlsaccept.listeners.edge.source-prefix-ipv4", "tlsaccept.listeners.edge.source-prefix-ipv4=33")
+					.getDescription())
+			.contains("between 0 and 32, was 33");
 		assertThat(failure("tlsaccept.listeners.edge.handshake-burst-per-source",
-				"tlsaccept.listeners.edge.handshake-burst-per-source=10").getDescription())
-			.contains("needs maxHandshakesPerSecondPerSource");
+				"tlsaccept.listeners.edge.handshake-burst-per-source=10")
+			.getDescription()).contains("needs maxHandshakesPerSecondPerSource");
 	}
 
 	/**
-	 * Start with the properties, expect a startup failure naming the property, and analyze it as
-	 * Spring Boot would, with an environment that holds the same properties.
+	 * Start with the properties, expect a startup failure naming the property, and
+	 * analyze it as Spring Boot would, with an environment that holds the same
+	 * properties.
 	 */
 	private FailureAnalysis failure(String property, String... properties) {
 		AtomicReference<FailureAnalysis> analysis = new AtomicReference<>();

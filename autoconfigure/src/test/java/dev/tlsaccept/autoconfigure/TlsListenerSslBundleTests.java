@@ -68,10 +68,9 @@ class TlsListenerSslBundleTests {
 	void listenerServesTheKeyOfAJksBundleWithItsAlias() throws Exception {
 		KeyMaterial material = SelfSignedCertificate.generate();
 		Path store = TestTls.writePkcs12(material, this.directory.resolve("server.p12"), "changeit");
-		this.contextRunner
-			.withPropertyValues("spring.ssl.bundle.jks.server.keystore.location=" + store.toUri(),
-					"spring.ssl.bundle.jks.server.keystore.password=changeit",
-					"spring.ssl.bundle.jks.server.keystore.type=PKCS12", "spring.ssl.bundle.jks.server.key.alias=tlsaccept")
+		this.contextRunner.withPropertyValues("spring.ssl.bundle.jks.server.keystore.location=" + store.toUri(),
+				"spring.ssl.bundle.jks.server.keystore.password=changeit",
+				"spring.ssl.bundle.jks.server.keystore.type=PKCS12", "spring.ssl.bundle.jks.server.key.alias=tlsaccept")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(TestTls.serverCertificate(context.getBean(TlsListener.class).getPort()))
@@ -85,11 +84,9 @@ class TlsListenerSslBundleTests {
 		KeyMaterial second = SelfSignedCertificate.generate();
 		Path certificate = TestTls.writeCertificatePem(first, this.directory.resolve("server.crt"));
 		Path key = TestTls.writeKeyPem(first, this.directory.resolve("server.key"));
-		this.contextRunner
-			.withPropertyValues("spring.ssl.bundle.pem.server.keystore.certificate=" + certificate,
-					"spring.ssl.bundle.pem.server.keystore.private-key=" + key,
-					"spring.ssl.bundle.pem.server.reload-on-update=true",
-					"spring.ssl.bundle.watch.file.quiet-period=50ms")
+		this.contextRunner.withPropertyValues("spring.ssl.bundle.pem.server.keystore.certificate=" + certificate,
+				"spring.ssl.bundle.pem.server.keystore.private-key=" + key,
+				"spring.ssl.bundle.pem.server.reload-on-update=true", "spring.ssl.bundle.watch.file.quiet-period=50ms")
 			.withBean(TlsConnectionHandler.class, () -> new EchoHandler("echo"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();

@@ -92,8 +92,8 @@ class TlsListenerStartupFailureAnalyzerTests {
 		this.contextRunner
 			.withPropertyValues("spring.ssl.bundle.jks.server.keystore.location=" + store,
 					"spring.ssl.bundle.jks.server.keystore.password=store-password",
-					"spring.ssl.bundle.jks.server.keystore.type=PKCS12", "spring.ssl.bundle.jks.server.key.password=" + SECRET,
-					"tlsaccept.listeners.edge.ssl-bundle=server")
+					"spring.ssl.bundle.jks.server.keystore.type=PKCS12",
+					"spring.ssl.bundle.jks.server.key.password=" + SECRET, "tlsaccept.listeners.edge.ssl-bundle=server")
 			.run(failsWith("tlsaccept.listeners.edge.ssl-bundle", "SSL bundle 'server'", "password",
 					"spring.ssl.bundle.*.server.key.password"));
 	}
@@ -138,7 +138,8 @@ class TlsListenerStartupFailureAnalyzerTests {
 	@Test
 	void cipherSuiteUnknownToTheEngine() {
 		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.cipher-suites=TLS_NOPE")
-			.run(failsWith("tlsaccept.listeners.edge.cipher-suites", "Cipher suite 'TLS_NOPE'", "SunJSSE", "IANA names"));
+			.run(failsWith("tlsaccept.listeners.edge.cipher-suites", "Cipher suite 'TLS_NOPE'", "SunJSSE",
+					"IANA names"));
 	}
 
 	@Test
@@ -191,8 +192,9 @@ class TlsListenerStartupFailureAnalyzerTests {
 			.addFirst(new MapPropertySource("test", Map.of("tlsaccept.listeners.edge.engine", "quantum",
 					"tlsaccept.listeners.edge.key-store.password", SECRET)));
 		TlsListenerStartupFailureAnalyzer analyzer = new TlsListenerStartupFailureAnalyzer(environment);
-		FailureAnalysis engine = analyzer.analyze(new IllegalStateException("wrapped", new TlsListenerStartupException(
-				"edge", "tlsaccept.listeners.edge.engine", "Unknown engine.", "Fix the engine.", null)));
+		FailureAnalysis engine = analyzer
+			.analyze(new IllegalStateException("wrapped", new TlsListenerStartupException("edge",
+					"tlsaccept.listeners.edge.engine", "Unknown engine.", "Fix the engine.", null)));
 		assertThat(engine.getDescription()).contains("Unknown engine.")
 			.contains("Property: tlsaccept.listeners.edge.engine")
 			.contains("Value: \"quantum\"")
@@ -235,8 +237,8 @@ class TlsListenerStartupFailureAnalyzerTests {
 		this.contextRunner
 			.withPropertyValues("tlsaccept.listeners.edge.protocols=TLSv1.2",
 					"tlsaccept.listeners.edge.cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
-			.run(failsWith("tlsaccept.listeners.edge.cipher-suites", "with its EC key (from the self-signed certificate",
-					"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+			.run(failsWith("tlsaccept.listeners.edge.cipher-suites",
+					"with its EC key (from the self-signed certificate", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
 	}
 
 	@Test
@@ -250,8 +252,7 @@ class TlsListenerStartupFailureAnalyzerTests {
 					"tlsaccept.listeners.edge.cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
 							+ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
 			.run(failsWith("tlsaccept.listeners.edge.cipher-suites", "TLSv1.3 or TLSv1.2", "with its RSA key (from PEM",
-					"rsa.crt", "tlsaccept.listeners.edge.key-store.*)",
-					"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+					"rsa.crt", "tlsaccept.listeners.edge.key-store.*)", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
 	}
 
 	@Test
@@ -259,8 +260,9 @@ class TlsListenerStartupFailureAnalyzerTests {
 		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.cipher-suites=TLS_AES_128_GCM_SHA256")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(output).contains("TLS listener 'edge' enables TLSv1.2 but no enabled cipher suite serves it with"
-						+ " its EC key");
+				assertThat(output)
+					.contains("TLS listener 'edge' enables TLSv1.2 but no enabled cipher suite serves it with"
+							+ " its EC key");
 			});
 	}
 
@@ -275,7 +277,8 @@ class TlsListenerStartupFailureAnalyzerTests {
 		assertThat(new TlsListenerStartupFailureAnalyzer(null).analyze(new IllegalStateException("other"))).isNull();
 	}
 
-	private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String... descriptionParts) {
+	private static ContextConsumer<AssertableApplicationContext> failsWith(String property,
+			String... descriptionParts) {
 		return (context) -> {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = analyze(context);

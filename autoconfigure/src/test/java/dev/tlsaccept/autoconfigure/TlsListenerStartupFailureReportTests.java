@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * A real {@link SpringApplication} picks the analyzer up from {@code META-INF/spring.factories}
- * and prints its report. The reports are also written to
- * {@code target/failure-analysis-examples.txt}, the source of the README's examples.
+ * A real {@link SpringApplication} picks the analyzer up from
+ * {@code META-INF/spring.factories} and prints its report. The reports are also written
+ * to {@code target/failure-analysis-examples.txt}, the source of the README's examples.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TlsListenerStartupFailureReportTests {
@@ -114,7 +114,8 @@ class TlsListenerStartupFailureReportTests {
 
 	@Test
 	void springApplicationReportsAProtocolBelowTheEngineFloor(CapturedOutput output) {
-		String report = failedStartup(output, "--tlsaccept.listeners.edge.port=0", "--tlsaccept.listeners.edge.protocols=TLSv1");
+		String report = failedStartup(output, "--tlsaccept.listeners.edge.port=0",
+				"--tlsaccept.listeners.edge.protocols=TLSv1");
 		assertThat(report).contains("Property: tlsaccept.listeners.edge.protocols").contains("refuses to negotiate");
 	}
 

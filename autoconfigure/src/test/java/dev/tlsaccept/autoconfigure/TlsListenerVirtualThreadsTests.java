@@ -37,14 +37,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * With {@code spring.threads.virtual.enabled=true} on JDK 21+, every blocking
- * {@link TlsConnectionHandler} runs on a virtual thread, in every BIO mode: 200 connections that
- * each echo a line and then sit idle in a blocking read cost no platform thread each (the JVM's
- * platform thread count grows by at most {@value #PLATFORM_THREAD_SLACK}), and the selector is
- * never throttled by the executor.
+ * {@link TlsConnectionHandler} runs on a virtual thread, in every BIO mode: 200
+ * connections that each echo a line and then sit idle in a blocking read cost no platform
+ * thread each (the JVM's platform thread count grows by at most
+ * {@value #PLATFORM_THREAD_SLACK}), and the selector is never throttled by the executor.
  *
- * <p>Skipped on JDK 17 (no virtual threads; the handlers run on the server's bounded pool).
+ * <p>
+ * Skipped on JDK 17 (no virtual threads; the handlers run on the server's bounded pool).
  * {@code .ci/run} runs this class again on JDK 25 where one is installed, with
- * {@code -Dtlsaccept.test.require-virtual-threads=true}, which turns the skip into a failure.
+ * {@code -Dtlsaccept.test.require-virtual-threads=true}, which turns the skip into a
+ * failure.
  */
 class TlsListenerVirtualThreadsTests {
 
@@ -69,14 +71,15 @@ class TlsListenerVirtualThreadsTests {
 		assumeTrue(feature >= 21, "virtual threads need JDK 21+, this is JDK " + feature);
 		IdleEchoHandler handler = new IdleEchoHandler();
 		this.contextRunner
-			.withPropertyValues("tlsaccept.listeners.vt.bio-mode=" + mode.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+			.withPropertyValues(
+					"tlsaccept.listeners.vt.bio-mode=" + mode.name().toLowerCase(Locale.ROOT).replace('_', '-'))
 			.withBean(TlsConnectionHandler.class, () -> handler)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				TlsListener listener = context.getBean(TlsListener.class);
-				assertThat(listener.getServer().settings().workerExecutor())
-					.isInstanceOfSatisfying(SimpleAsyncTaskExecutor.class,
-							(executor) -> assertThat(executor.isThrottleActive()).as("a concurrency limit").isFalse());
+				assertThat(listener.getServer().settings().workerExecutor()).isInstanceOfSatisfying(
+						SimpleAsyncTaskExecutor.class,
+						(executor) -> assertThat(executor.isThrottleActive()).as("a concurrency limit").isFalse());
 				SSLContext client = SSLContext.getInstance("TLS");
 				client.init(null, new TrustManager[] { new TestTls.TrustAll() }, new SecureRandom());
 				ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -95,10 +98,13 @@ class TlsListenerVirtualThreadsTests {
 					}
 					await().atMost(WAIT).until(() -> handler.active.get() == CONNECTIONS);
 					int after = threads.getThreadCount();
-					System.out.printf("virtual threads, JDK %d, %s: platform threads %d before, %d with %d idle "
-							+ "connections (peak %d); handler threads virtual: %d of %d%n", feature, mode, before, after,
-							CONNECTIONS, threads.getPeakThreadCount(), handler.virtual(), handler.threads.size());
-					assertThat(handler.threads).as("handler threads").hasSize(CONNECTIONS + 1)
+					System.out.printf(
+							"virtual threads, JDK %d, %s: platform threads %d before, %d with %d idle "
+									+ "connections (peak %d); handler threads virtual: %d of %d%n",
+							feature, mode, before, after, CONNECTIONS, threads.getPeakThreadCount(), handler.virtual(),
+							handler.threads.size());
+					assertThat(handler.threads).as("handler threads")
+						.hasSize(CONNECTIONS + 1)
 						.allSatisfy((thread) -> assertThat(isVirtual(thread)).as(thread.toString()).isTrue());
 					assertThat(after).as("platform threads with %d idle connections, %d before", CONNECTIONS, before)
 						.isLessThanOrEqualTo(before + PLATFORM_THREAD_SLACK);
@@ -121,7 +127,10 @@ class TlsListenerVirtualThreadsTests {
 		return socket;
 	}
 
-	/** {@code Thread.isVirtual()}, which JDK 17 (the release this compiles for) does not have. */
+	/**
+	 * {@code Thread.isVirtual()}, which JDK 17 (the release this compiles for) does not
+	 * have.
+	 */
 	static boolean isVirtual(Thread thread) {
 		try {
 			Method isVirtual = Thread.class.getMethod("isVirtual");

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The bulk phase: echo over one TLS 1.3 connection, 16 KB writes, alternating servers. */
+/**
+ * The bulk phase: echo over one TLS 1.3 connection, 16 KB writes, alternating servers.
+ */
 final class BulkPhase {
 
 	private BulkPhase() {

@@ -22,22 +22,24 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The idle phase: {@code --idle-connections} established TLS 1.3 connections per server, each
- * echoing one line and then idle for {@code --idle-seconds}; measured meanwhile: threads, heap
- * after GC, direct buffers and RSS of the server process per connection, a fresh client's echo
- * latency, and whether every idle connection still answers. Servers: the raw JDK
- * thread-per-connection server (baseline), tlsaccept with the event-driven handler (jdk, jdk pair,
- * openssl, bouncy-castle), tlsaccept with a blocking-stream handler on platform threads, and, when a
- * JDK 21+ is there ({@code BENCH_JDK21_HOME}, or {@code /usr/lib/jvm/temurin-25-jdk-amd64}), on
- * virtual threads. Every server JVM runs with {@code -Xmx1g}.
+ * The idle phase: {@code --idle-connections} established TLS 1.3 connections per server,
+ * each echoing one line and then idle for {@code --idle-seconds}; measured meanwhile:
+ * threads, heap after GC, direct buffers and RSS of the server process per connection, a
+ * fresh client's echo latency, and whether every idle connection still answers. Servers:
+ * the raw JDK thread-per-connection server (baseline), tlsaccept with the event-driven
+ * handler (jdk, jdk pair, openssl, bouncy-castle), tlsaccept with a blocking-stream
+ * handler on platform threads, and, when a JDK 21+ is there ({@code BENCH_JDK21_HOME}, or
+ * {@code /usr/lib/jvm/temurin-25-jdk-amd64}), on virtual threads. Every server JVM runs
+ * with {@code -Xmx1g}.
  */
 final class IdlePhase {
 
 	private static final List<String> JVM_ARGS = List.of("-Xmx1g");
 
 	/**
-	 * G1 told to keep little free heap committed after a GC (its defaults keep up to 70%): what a
-	 * node that holds idle connections wants, since their cost is then what they hold.
+	 * G1 told to keep little free heap committed after a GC (its defaults keep up to
+	 * 70%): what a node that holds idle connections wants, since their cost is then what
+	 * they hold.
 	 */
 	private static final List<String> COMPACT_HEAP_JVM_ARGS = List.of("-Xmx1g", "-XX:MaxHeapFreeRatio=20",
 			"-XX:MinHeapFreeRatio=10");
@@ -52,26 +54,33 @@ final class IdlePhase {
 	static void run(Options options, Path p12, Path work, LoadClient client, Results results) throws Exception {
 		List<Server> servers = new ArrayList<>();
 		Path jdk = Path.of(System.getProperty("java.home"));
-		servers.add(Server.java(jdk, JVM_ARGS, Main.BASELINE, "raw JDK SSLServerSocket, thread per connection, line echo",
-				p12, "raw-jdk", "lines"));
-		servers.add(Server.java(jdk, JVM_ARGS, "jdk-event", "tlsaccept jdk, non-blocking, event-driven line echo (the demo)",
-				p12, "tlsaccept:jdk:non-blocking:rec", "lines", "event"));
+		servers.add(Server.java(jdk, JVM_ARGS, Main.BASELINE,
+				"raw JDK SSLServerSocket, thread per connection, line echo", p12, "raw-jdk", "lines"));
+		servers.add(Server.java(jdk, JVM_ARGS, "jdk-event",
+				"tlsaccept jdk, non-blocking, event-driven line echo (the demo)", p12, "tlsaccept:jdk:non-blocking:rec",
+				"lines", "event"));
 		if (!options.smoke) {
-			servers.add(Server.java(jdk, COMPACT_HEAP_JVM_ARGS, "jdk-event-compact-heap", "tlsaccept jdk, non-blocking, "
-					+ "event-driven line echo, -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10", p12,
-					"tlsaccept:jdk:non-blocking:rec", "lines", "event"));
+			servers.add(Server.java(jdk, COMPACT_HEAP_JVM_ARGS, "jdk-event-compact-heap",
+					"tlsaccept jdk, non-blocking, "
+							+ "event-driven line echo, -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10",
+					p12, "tlsaccept:jdk:non-blocking:rec", "lines", "event"));
 			servers.add(Server.java(jdk, JVM_ARGS, "jdk-pair-event", "tlsaccept jdk, pair, event-driven line echo", p12,
 					"tlsaccept:jdk:pair:rec", "lines", "event"));
-			servers.add(Server.java(jdk, JVM_ARGS, "jdk-streams", "tlsaccept jdk, non-blocking, blocking-stream line echo "
-					+ "on platform threads", p12, "tlsaccept:jdk:non-blocking:rec", "lines"));
+			servers.add(Server.java(jdk, JVM_ARGS, "jdk-streams",
+					"tlsaccept jdk, non-blocking, blocking-stream line echo " + "on platform threads", p12,
+					"tlsaccept:jdk:non-blocking:rec", "lines"));
 			Path jdk21 = jdk21();
 			if (jdk21 != null) {
-				servers.add(Server.java(jdk21, JVM_ARGS, "jdk-streams-virtual", "tlsaccept jdk, non-blocking, "
-						+ "blocking-stream line echo (java.io readers) on virtual threads (JDK " + javaVersion(jdk21) + ")",
+				servers.add(Server.java(jdk21, JVM_ARGS, "jdk-streams-virtual",
+						"tlsaccept jdk, non-blocking, "
+								+ "blocking-stream line echo (java.io readers) on virtual threads (JDK "
+								+ javaVersion(jdk21) + ")",
 						p12, "tlsaccept:jdk:non-blocking:rec", "lines", "vthreads"));
-				servers.add(Server.java(jdk21, JVM_ARGS, "jdk-streams-virtual-lean", "tlsaccept jdk, non-blocking, "
-						+ "blocking-stream line echo with a 256-byte buffer on virtual threads (JDK " + javaVersion(jdk21)
-						+ ")", p12, "tlsaccept:jdk:non-blocking:rec", "lines", "vthreads", "lean"));
+				servers.add(Server.java(jdk21, JVM_ARGS, "jdk-streams-virtual-lean",
+						"tlsaccept jdk, non-blocking, "
+								+ "blocking-stream line echo with a 256-byte buffer on virtual threads (JDK "
+								+ javaVersion(jdk21) + ")",
+						p12, "tlsaccept:jdk:non-blocking:rec", "lines", "vthreads", "lean"));
 			}
 			else {
 				results.skipped.add("jdk-streams-virtual skipped: no JDK 21+ (set BENCH_JDK21_HOME)");
@@ -82,14 +91,14 @@ final class IdlePhase {
 					results.skipped.add(engine + "-event skipped: " + why);
 					continue;
 				}
-				servers.add(Server.java(jdk, JVM_ARGS, engine + "-event", "tlsaccept " + engine
-						+ ", non-blocking, event-driven line echo", p12, "tlsaccept:" + engine + ":non-blocking:rec",
-						"lines", "event"));
+				servers.add(Server.java(jdk, JVM_ARGS, engine + "-event",
+						"tlsaccept " + engine + ", non-blocking, event-driven line echo", p12,
+						"tlsaccept:" + engine + ":non-blocking:rec", "lines", "event"));
 				if (engine.equals("openssl")) {
-					servers.add(Server.java(jdk, COMPACT_HEAP_JVM_ARGS, engine + "-event-compact-heap", "tlsaccept "
-							+ engine + ", non-blocking, event-driven line echo, -XX:MaxHeapFreeRatio=20 "
-							+ "-XX:MinHeapFreeRatio=10", p12, "tlsaccept:" + engine + ":non-blocking:rec", "lines",
-							"event"));
+					servers.add(Server.java(jdk, COMPACT_HEAP_JVM_ARGS, engine + "-event-compact-heap",
+							"tlsaccept " + engine + ", non-blocking, event-driven line echo, -XX:MaxHeapFreeRatio=20 "
+									+ "-XX:MinHeapFreeRatio=10",
+							p12, "tlsaccept:" + engine + ":non-blocking:rec", "lines", "event"));
 				}
 			}
 		}
@@ -199,7 +208,10 @@ final class IdlePhase {
 		}
 	}
 
-	/** A fresh client's echo round trips while the idle connections are held: p50, p99, max in ms. */
+	/**
+	 * A fresh client's echo round trips while the idle connections are held: p50, p99,
+	 * max in ms.
+	 */
 	private static Map<String, Object> freshEcho(SSLSocketFactory factory, int port, int count) throws IOException {
 		long[] took = new long[count];
 		try (Connection connection = Connection.open(factory, port, -1)) {

@@ -24,10 +24,11 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The one client used against every server: JDK {@link SSLSocket}s on N threads, each doing full
- * handshakes back to back (connect, handshake, close). No resumption: every session is invalidated
- * (which removes it from the client cache) right after its handshake, and TLS 1.3 tickets are never
- * read. Handshakes are counted here, on the client.
+ * The one client used against every server: JDK {@link SSLSocket}s on N threads, each
+ * doing full handshakes back to back (connect, handshake, close). No resumption: every
+ * session is invalidated (which removes it from the client cache) right after its
+ * handshake, and TLS 1.3 tickets are never read. Handshakes are counted here, on the
+ * client.
  */
 final class LoadClient {
 
@@ -69,8 +70,7 @@ final class LoadClient {
 		plain.setSoTimeout(10_000);
 		SSLSocket socket = (SSLSocket) factory.createSocket(plain, "127.0.0.1", port, true);
 		socket.setEnabledProtocols(new String[] { protocol });
-		socket.setEnabledCipherSuites(
-				new String[] { protocol.equals("TLSv1.3") ? TLS13_SUITE : TLS12_SUITE });
+		socket.setEnabledCipherSuites(new String[] { protocol.equals("TLSv1.3") ? TLS13_SUITE : TLS12_SUITE });
 		return socket;
 	}
 
@@ -131,10 +131,11 @@ final class LoadClient {
 	private final List<long[][]> latencyHolders = new ArrayList<>();
 
 	/**
-	 * An open-loop run: {@code rate * seconds} handshakes whose starts are scheduled at a fixed rate,
-	 * each run on a pooled thread (so a slow handshake never delays the next start), latency measured
-	 * from the <em>scheduled</em> start to the end of the handshake (no coordinated omission: a start
-	 * that could not happen on time is charged its delay).
+	 * An open-loop run: {@code rate * seconds} handshakes whose starts are scheduled at a
+	 * fixed rate, each run on a pooled thread (so a slow handshake never delays the next
+	 * start), latency measured from the <em>scheduled</em> start to the end of the
+	 * handshake (no coordinated omission: a start that could not happen on time is
+	 * charged its delay).
 	 */
 	record OpenLoopRun(long scheduled, long completed, long errors, double seconds, long[] latenciesNanos,
 			String firstError) {
@@ -197,7 +198,10 @@ final class LoadClient {
 				measured, firstError.get());
 	}
 
-	/** Bulk echo over one connection: 16 KB writes for the given time; returns MB/s echoed back. */
+	/**
+	 * Bulk echo over one connection: 16 KB writes for the given time; returns MB/s echoed
+	 * back.
+	 */
 	@SuppressWarnings("try") // closed early, with a reset, to unblock the writer
 	double echo(int port, double seconds) throws Exception {
 		SSLSocketFactory factory = factory();

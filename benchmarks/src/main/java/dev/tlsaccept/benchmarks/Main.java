@@ -21,10 +21,10 @@ import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.keys.SelfSignedCertificate;
 
 /**
- * The benchmark suite: starts every server as its own process on 127.0.0.1 with the same EC P-256
- * key, drives them all with the same {@link LoadClient} in alternating rounds, reads each server's
- * CPU time from {@code /proc/PID/stat}, and prints a Markdown table (ratios against the raw JDK
- * baseline of the same run) and a JSON file.
+ * The benchmark suite: starts every server as its own process on 127.0.0.1 with the same
+ * EC P-256 key, drives them all with the same {@link LoadClient} in alternating rounds,
+ * reads each server's CPU time from {@code /proc/PID/stat}, and prints a Markdown table
+ * (ratios against the raw JDK baseline of the same run) and a JSON file.
  *
  * <pre>
  * java -jar benchmarks/target/tlsaccept-benchmarks.jar [--smoke] [--out FILE] [--rounds N]
@@ -99,8 +99,8 @@ public final class Main {
 					p12, "tlsaccept:" + engine + ":non-blocking:rec"));
 		}
 		if (NettyServer.available()) {
-			servers.add(Server.java("netty-openssl", "Netty SslHandler on OpenSSL (netty-tcnative), default event loops",
-					p12, "netty-openssl"));
+			servers.add(Server.java("netty-openssl",
+					"Netty SslHandler on OpenSSL (netty-tcnative), default event loops", p12, "netty-openssl"));
 		}
 		else {
 			results.skipped.add("netty-openssl skipped: netty-tcnative not available");
@@ -134,7 +134,8 @@ public final class Main {
 					if (server.jvm) {
 						for (String protocol : PROTOCOLS) {
 							log("warm-up " + server.name + " " + protocol);
-							client.run(server.port, protocol, options.threads, options.warmupSeconds / PROTOCOLS.size());
+							client.run(server.port, protocol, options.threads,
+									options.warmupSeconds / PROTOCOLS.size());
 						}
 					}
 				}
@@ -200,8 +201,9 @@ public final class Main {
 	}
 
 	/**
-	 * Handshake latency at a fixed offered rate ({@link Options#rate}, open loop), every server and
-	 * protocol, alternating rounds with the server order rotated; servers are already started and warm.
+	 * Handshake latency at a fixed offered rate ({@link Options#rate}, open loop), every
+	 * server and protocol, alternating rounds with the server order rotated; servers are
+	 * already started and warm.
 	 */
 	static void latency(Options options, List<Server> servers, LoadClient client, Results results) throws Exception {
 		for (int round = 0; round < options.rounds; round++) {
@@ -269,6 +271,5 @@ public final class Main {
 	static void log(String message) {
 		System.err.println("[bench " + Instant.now() + "] " + message);
 	}
-
 
 }

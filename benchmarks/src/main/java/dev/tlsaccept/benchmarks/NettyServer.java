@@ -26,8 +26,9 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * What a Netty user gets: NIO event loops (Netty's default count), {@link SslHandler} on OpenSSL
- * (netty-tcnative), the connection closed with close_notify once the handshake completes, or an echo.
+ * What a Netty user gets: NIO event loops (Netty's default count), {@link SslHandler} on
+ * OpenSSL (netty-tcnative), the connection closed with close_notify once the handshake
+ * completes, or an echo.
  */
 @SuppressWarnings("try")
 final class NettyServer implements AutoCloseable {
@@ -65,7 +66,9 @@ final class NettyServer implements AutoCloseable {
 						public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
 							if (event instanceof SslHandshakeCompletionEvent completion) {
 								if (!completion.isSuccess() || !echo) {
-									ctx.pipeline().get(SslHandler.class).closeOutbound()
+									ctx.pipeline()
+										.get(SslHandler.class)
+										.closeOutbound()
 										.addListener((ChannelFutureListener) (f) -> ctx.close());
 								}
 							}

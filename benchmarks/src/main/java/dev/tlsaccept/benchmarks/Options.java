@@ -3,7 +3,10 @@ package dev.tlsaccept.benchmarks;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Run options of the benchmark suite; {@link #smoke()} is the seconds-long variant run by {@code ./mvnw verify}. */
+/**
+ * Run options of the benchmark suite; {@link #smoke()} is the seconds-long variant run by
+ * {@code ./mvnw verify}.
+ */
 final class Options {
 
 	boolean smoke;
@@ -20,7 +23,10 @@ final class Options {
 
 	double bulkSeconds = 3;
 
-	/** Offered rate of the latency phase, handshakes per second (open loop, below saturation). */
+	/**
+	 * Offered rate of the latency phase, handshakes per second (open loop, below
+	 * saturation).
+	 */
 	double rate = 50;
 
 	/** Seconds per server, protocol and round of the latency phase. */

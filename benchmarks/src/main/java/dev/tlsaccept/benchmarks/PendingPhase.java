@@ -13,19 +13,26 @@ import java.util.Map;
 
 import javax.net.ssl.SSLSocketFactory;
 
-/** The pending phase: holds {@code --pending} half-ClientHellos open against a server and measures it meanwhile. */
+/**
+ * The pending phase: holds {@code --pending} half-ClientHellos open against a server and
+ * measures it meanwhile.
+ */
 final class PendingPhase {
 
 	private PendingPhase() {
 	}
 
-	/** Holds {@code count} half-ClientHellos open against a server and measures it meanwhile. */
+	/**
+	 * Holds {@code count} half-ClientHellos open against a server and measures it
+	 * meanwhile.
+	 */
 	static void run(Options options, Path p12, Path work, LoadClient client, Results results) throws Exception {
 		List<Server> servers = new ArrayList<>();
 		servers.add(Server.java("jdk-non-blocking", "tlsaccept jdk, non-blocking, recording on", p12,
 				"tlsaccept:jdk:non-blocking:rec", "pending"));
 		if (!options.smoke) {
-			servers.add(Server.java(Main.BASELINE, "raw JDK SSLServerSocket, thread per connection", p12, "raw-jdk", "pending"));
+			servers.add(Server.java(Main.BASELINE, "raw JDK SSLServerSocket, thread per connection", p12, "raw-jdk",
+					"pending"));
 		}
 		for (Server server : servers) {
 			Map<String, Object> entry = new LinkedHashMap<>();
@@ -97,7 +104,9 @@ final class PendingPhase {
 		return latency;
 	}
 
-	/** A TLS record header announcing a 512-byte ClientHello, and only its first 64 bytes. */
+	/**
+	 * A TLS record header announcing a 512-byte ClientHello, and only its first 64 bytes.
+	 */
 	static ByteBuffer halfClientHello() {
 		ByteBuffer buffer = ByteBuffer.allocate(5 + 64);
 		buffer.put(new byte[] { 0x16, 0x03, 0x01, 0x02, 0x00 });

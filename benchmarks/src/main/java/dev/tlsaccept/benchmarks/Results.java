@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * What a run measured, with the derived medians, spreads, ratios and target verdicts; renders the
- * Markdown table and the JSON file.
+ * What a run measured, with the derived medians, spreads, ratios and target verdicts;
+ * renders the Markdown table and the JSON file.
  */
 final class Results {
 
@@ -76,7 +76,10 @@ final class Results {
 
 	}
 
-	/** Open-loop latency rounds of one server and protocol; percentiles pool the rounds' samples. */
+	/**
+	 * Open-loop latency rounds of one server and protocol; percentiles pool the rounds'
+	 * samples.
+	 */
 	static final class LatencySeries {
 
 		final String server;
@@ -127,7 +130,10 @@ final class Results {
 		}
 
 		String firstError() {
-			return this.rounds.stream().map(LoadClient.OpenLoopRun::firstError).filter((e) -> !e.isEmpty()).findFirst()
+			return this.rounds.stream()
+				.map(LoadClient.OpenLoopRun::firstError)
+				.filter((e) -> !e.isEmpty())
+				.findFirst()
 				.orElse("");
 		}
 
@@ -138,7 +144,10 @@ final class Results {
 				(k) -> new LatencySeries(server, description, protocol));
 	}
 
-	/** A server's pooled latency percentile over the baseline's, same protocol; NaN if either is absent. */
+	/**
+	 * A server's pooled latency percentile over the baseline's, same protocol; NaN if
+	 * either is absent.
+	 */
 	double latencyRatio(String server, String protocol, double p) {
 		LatencySeries a = this.latency.get(server + " " + protocol);
 		LatencySeries b = this.latency.get(Main.BASELINE + " " + protocol);
@@ -174,7 +183,10 @@ final class Results {
 		return this.series.values();
 	}
 
-	/** Median of a server's hs/s (or hs per CPU-s) over the baseline's, same protocol; NaN if either is absent. */
+	/**
+	 * Median of a server's hs/s (or hs per CPU-s) over the baseline's, same protocol; NaN
+	 * if either is absent.
+	 */
 	double ratio(String server, String baseline, String protocol, boolean perCpu) {
 		Series a = this.series.get(server + " " + protocol);
 		Series b = this.series.get(baseline + " " + protocol);
@@ -186,7 +198,10 @@ final class Results {
 		return (denominator > 0) ? a.stats(value)[0] / denominator : Double.NaN;
 	}
 
-	/** Cost of recording in % of handshakes per server CPU-second (positive: recording costs). */
+	/**
+	 * Cost of recording in % of handshakes per server CPU-second (positive: recording
+	 * costs).
+	 */
 	double observabilityCost(String protocol, boolean perCpu) {
 		double ratio = ratio("jdk-non-blocking", "jdk-non-blocking-norec", protocol, perCpu);
 		return (1 - ratio) * 100;
@@ -207,12 +222,11 @@ final class Results {
 			double vsNative = ratio("openssl-non-blocking", "openssl-s_server", protocol, true);
 			double vsJdk = ratio("openssl-non-blocking", "jdk-non-blocking", protocol, true);
 			targets.put("openssl engine >= 0.8x s_server and >= 2x jdk engine, per CPU-s (" + protocol + ")",
-					Double.isNaN(vsNative) ? "not measured: openssl engine unavailable"
-							: verdict(vsNative >= 0.8 && vsJdk >= 2, "%.2fx s_server, %.2fx jdk engine", vsNative,
-									vsJdk));
+					Double.isNaN(vsNative) ? "not measured: openssl engine unavailable" : verdict(
+							vsNative >= 0.8 && vsJdk >= 2, "%.2fx s_server, %.2fx jdk engine", vsNative, vsJdk));
 			double cost = observabilityCost(protocol, true);
-			targets.put("observability cost <= 3% (" + protocol + ")",
-					verdict(cost <= 3, "%.1f%% of hs/CPU-s (%.1f%% of hs/s)", cost, observabilityCost(protocol, false)));
+			targets.put("observability cost <= 3% (" + protocol + ")", verdict(cost <= 3,
+					"%.1f%% of hs/CPU-s (%.1f%% of hs/s)", cost, observabilityCost(protocol, false)));
 		}
 		for (Map<String, Object> entry : this.pending) {
 			if (entry.get("server").equals("jdk-non-blocking") && entry.containsKey("serverThreads")) {
@@ -252,7 +266,8 @@ final class Results {
 				"Full handshakes, no resumption: %d round(s) x %.0f s per server and protocol, alternating; "
 						+ "median (min-max); ratios are medians over the raw JDK baseline of this run.%n%n",
 				this.options.rounds, this.options.seconds));
-		out.append("| server | protocol | hs/s | × raw JDK | hs per server CPU-s | × raw JDK | p50 / p99 ms | errors |\n");
+		out.append(
+				"| server | protocol | hs/s | × raw JDK | hs per server CPU-s | × raw JDK | p50 / p99 ms | errors |\n");
 		out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
 		for (String protocol : Main.PROTOCOLS) {
 			for (Series s : allSeries()) {
@@ -261,7 +276,8 @@ final class Results {
 				}
 				double[] rate = s.stats(Round::perSecond);
 				double[] cpu = s.stats(Round::perCpuSecond);
-				out.append(String.format(Locale.ROOT, "| %s | %s | %.0f (%.0f–%.0f) | %.2f | %.0f (%.0f–%.0f) | %.2f | %.1f / %.1f | %d |%n",
+				out.append(String.format(Locale.ROOT,
+						"| %s | %s | %.0f (%.0f–%.0f) | %.2f | %.0f (%.0f–%.0f) | %.2f | %.1f / %.1f | %d |%n",
 						s.server, protocol.replace("TLSv", "TLS "), rate[0], rate[1], rate[2],
 						ratio(s.server, Main.BASELINE, protocol, false), cpu[0], cpu[1], cpu[2],
 						ratio(s.server, Main.BASELINE, protocol, true), s.stats(Round::p50Ms)[0],
@@ -277,7 +293,8 @@ final class Results {
 							+ " protocol, alternating; from the scheduled start to the end of the handshake; percentiles"
 							+ " pool the rounds; ratios over the raw JDK of this run):%n%n",
 					this.options.rate, this.options.rounds, this.options.latencySeconds));
-			out.append("| server | protocol | p50 ms | × raw JDK | p99 ms | × raw JDK | max ms | achieved hs/s | server CPU % | errors |\n");
+			out.append(
+					"| server | protocol | p50 ms | × raw JDK | p99 ms | × raw JDK | max ms | achieved hs/s | server CPU % | errors |\n");
 			out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 			for (String protocol : Main.PROTOCOLS) {
 				for (LatencySeries s : this.latency.values()) {
@@ -285,8 +302,9 @@ final class Results {
 						continue;
 					}
 					double[] achieved = s.achieved();
-					out.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.2f | %.1f | %.2f | %.1f | %.1f (%.1f–%.1f) | %.0f | %d |%n",
-							s.server, protocol.replace("TLSv", "TLS "), s.percentileMs(50), latencyRatio(s.server, protocol, 50),
+					out.append(String.format(Locale.ROOT,
+							"| %s | %s | %.1f | %.2f | %.1f | %.2f | %.1f | %.1f (%.1f–%.1f) | %.0f | %d |%n", s.server,
+							protocol.replace("TLSv", "TLS "), s.percentileMs(50), latencyRatio(s.server, protocol, 50),
 							s.percentileMs(99), latencyRatio(s.server, protocol, 99), s.percentileMs(100), achieved[0],
 							achieved[1], achieved[2], s.cpuPercent(), s.errors()));
 				}
@@ -294,7 +312,8 @@ final class Results {
 		}
 		if (!this.pending.isEmpty()) {
 			out.append("\nPending handshakes (half a ClientHello each, held open):\n\n");
-			out.append("| server | pending held | server threads | JVM threads | heap used after GC | RSS | fresh handshake p50 / max ms (idle → loaded) |\n");
+			out.append(
+					"| server | pending held | server threads | JVM threads | heap used after GC | RSS | fresh handshake p50 / max ms (idle → loaded) |\n");
 			out.append("|---|---:|---:|---:|---:|---:|---:|\n");
 			for (Map<String, Object> entry : this.pending) {
 				if (!entry.containsKey("serverThreads")) {
@@ -302,7 +321,8 @@ final class Results {
 				}
 				Map<?, ?> idle = (Map<?, ?>) entry.get("idleLatencyMs");
 				Map<?, ?> loaded = (Map<?, ?>) entry.get("latencyMs");
-				out.append(String.format(Locale.ROOT, "| %s | %s / %s | %s | %s | %.0f MB | %.0f MB | %.1f / %.1f → %.1f / %.1f |%n",
+				out.append(String.format(Locale.ROOT,
+						"| %s | %s / %s | %s | %s | %.0f MB | %.0f MB | %.1f / %.1f → %.1f / %.1f |%n",
 						entry.get("server"), entry.get("opened"), entry.get("target"), entry.get("serverThreads"),
 						entry.get("processThreads"), (Double) entry.get("heapUsedMB"), (Double) entry.get("rssMB"),
 						(Double) idle.get("p50"), (Double) idle.get("max"), (Double) loaded.get("p50"),
@@ -314,20 +334,27 @@ final class Results {
 			out.append("| server | MB/s median (min–max) | × raw JDK | MB per server CPU-s |\n|---|---:|---:|---:|\n");
 			for (Map.Entry<String, List<double[]>> entry : this.bulk.entrySet()) {
 				double[] rate = spread(entry.getValue().stream().mapToDouble((r) -> r[0]).toArray());
-				double[] perCpu = spread(entry.getValue().stream().mapToDouble((r) -> r[1] > 0 ? r[0] * this.options.bulkSeconds / r[1] : 0).toArray());
-				out.append(String.format(Locale.ROOT, "| %s | %.0f (%.0f–%.0f) | %.2f | %.0f |%n", entry.getKey(), rate[0],
-						rate[1], rate[2], rate[0] / bulkMedian(Main.BASELINE), perCpu[0]));
+				double[] perCpu = spread(entry.getValue()
+					.stream()
+					.mapToDouble((r) -> r[1] > 0 ? r[0] * this.options.bulkSeconds / r[1] : 0)
+					.toArray());
+				out.append(String.format(Locale.ROOT, "| %s | %.0f (%.0f–%.0f) | %.2f | %.0f |%n", entry.getKey(),
+						rate[0], rate[1], rate[2], rate[0] / bulkMedian(Main.BASELINE), perCpu[0]));
 			}
 		}
 		if (!this.idle.isEmpty()) {
 			out.append("\nIdle established connections (each echoed a line, then idle; server -Xmx1g):\n\n");
-			out.append("| server | connections | still answering | tlsaccept threads | process threads (before → after) "
-					+ "| RSS per connection | heap per connection (live / committed) | native per connection "
-					+ "| fresh echo p50 / p99 ms |\n");
+			out.append(
+					"| server | connections | still answering | tlsaccept threads | process threads (before → after) "
+							+ "| RSS per connection | heap per connection (live / committed) | native per connection "
+							+ "| fresh echo p50 / p99 ms |\n");
 			out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 			for (Map<String, Object> entry : this.idle) {
 				if (!entry.containsKey("rssPerConnectionKB")) {
-					out.append("| ").append(entry.get("server")).append(" | failed: ").append(entry.get("error"))
+					out.append("| ")
+						.append(entry.get("server"))
+						.append(" | failed: ")
+						.append(entry.get("error"))
 						.append(" | | | | | | | |\n");
 					continue;
 				}
@@ -339,13 +366,15 @@ final class Results {
 						entry.get("processThreadsBefore"), entry.get("processThreadsAfter"),
 						(Double) entry.get("rssPerConnectionKB"), (Double) entry.get("heapPerConnectionKB"),
 						(Double) entry.getOrDefault("heapCommittedPerConnectionKB", Double.NaN),
-						(Double) entry.get("nativePerConnectionKB"), (Double) fresh.get("p50"), (Double) fresh.get("p99")));
+						(Double) entry.get("nativePerConnectionKB"), (Double) fresh.get("p50"),
+						(Double) fresh.get("p99")));
 			}
 		}
 		Map<String, String> targets = targets();
 		if (!targets.isEmpty()) {
 			out.append("\nTargets:\n\n");
-			targets.forEach((target, verdict) -> out.append("- ").append(target).append(": ").append(verdict).append('\n'));
+			targets.forEach(
+					(target, verdict) -> out.append("- ").append(target).append(": ").append(verdict).append('\n'));
 		}
 		if (!this.skipped.isEmpty()) {
 			out.append("\nNot measured:\n\n");
@@ -356,9 +385,10 @@ final class Results {
 	String json() {
 		Map<String, Object> root = new LinkedHashMap<>();
 		root.put("meta", this.meta);
-		root.put("options", Map.of("smoke", this.options.smoke, "rounds", this.options.rounds, "seconds",
-				this.options.seconds, "warmupSeconds", this.options.warmupSeconds, "threads", this.options.threads,
-				"latencyOfferedPerSecond", this.options.rate, "latencySeconds", this.options.latencySeconds));
+		root.put("options",
+				Map.of("smoke", this.options.smoke, "rounds", this.options.rounds, "seconds", this.options.seconds,
+						"warmupSeconds", this.options.warmupSeconds, "threads", this.options.threads,
+						"latencyOfferedPerSecond", this.options.rate, "latencySeconds", this.options.latencySeconds));
 		List<Object> handshakes = new ArrayList<>();
 		for (Series s : allSeries()) {
 			Map<String, Object> entry = new LinkedHashMap<>();

@@ -70,8 +70,8 @@ final class Server {
 	}
 
 	static Server openssl(String name, String description, Path cert, Path key) {
-		List<String> command = List.of("openssl", "s_server", "-accept", "127.0.0.1:PORT", "-cert",
-				cert.toString(), "-key", key.toString(), "-no-CAfile", "-no-CApath", "-no-CAstore", "-quiet");
+		List<String> command = List.of("openssl", "s_server", "-accept", "127.0.0.1:PORT", "-cert", cert.toString(),
+				"-key", key.toString(), "-no-CAfile", "-no-CApath", "-no-CAstore", "-quiet");
 		return new Server(name, description, false, command);
 	}
 
@@ -141,7 +141,10 @@ final class Server {
 		}
 	}
 
-	/** User + system CPU seconds of the process, from /proc/PID/stat (clock ticks of 1/100 s). */
+	/**
+	 * User + system CPU seconds of the process, from /proc/PID/stat (clock ticks of 1/100
+	 * s).
+	 */
 	double cpuSeconds() throws IOException {
 		String stat = Files.readString(Path.of("/proc", Long.toString(this.process.pid()), "stat"));
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -149,9 +152,9 @@ final class Server {
 	}
 
 	/**
-	 * The resident set once the JVM has given back what the last GC uncommitted (G1 uncommits
-	 * concurrently since JDK 17, moments after the GC): read until two reads 500 ms apart agree within
-	 * 1 MB, 5 s at most.
+	 * The resident set once the JVM has given back what the last GC uncommitted (G1
+	 * uncommits concurrently since JDK 17, moments after the GC): read until two reads
+	 * 500 ms apart agree within 1 MB, 5 s at most.
 	 * @return VmRSS in kB
 	 */
 	long settledRss() throws IOException, InterruptedException {
@@ -177,8 +180,8 @@ final class Server {
 	}
 
 	/**
-	 * tlsaccept threads, JVM threads, heap used after GC, pending handshakes, direct buffer bytes,
-	 * heap committed after GC.
+	 * tlsaccept threads, JVM threads, heap used after GC, pending handshakes, direct
+	 * buffer bytes, heap committed after GC.
 	 */
 	long[] stats() throws IOException {
 		this.stdin.write("stats\n");

@@ -49,9 +49,11 @@ import dev.tlsaccept.server.TlsServerSettings;
  * One benchmark server, run as its own JVM so that its CPU time can be read from
  * {@code /proc/PID/stat} apart from the load client's.
  *
- * <p>Arguments: {@code <keystore.p12> <kind> [pending] [echo]} where kind is {@code raw-jdk} or
- * {@code tlsaccept:<engine>:<bio-mode>:<rec|norec>}. Prints {@code PORT <n>} once listening, then
- * answers {@code stats} on stdin with {@code STATS <tlsaccept threads> <live threads> <heap used
+ * <p>
+ * Arguments: {@code <keystore.p12> <kind> [pending] [echo]} where kind is {@code raw-jdk}
+ * or {@code tlsaccept:<engine>:<bio-mode>:<rec|norec>}. Prints {@code PORT <n>} once
+ * listening, then answers {@code stats} on stdin with
+ * {@code STATS <tlsaccept threads> <live threads> <heap used
  * after GC> <pending handshakes>}; exits on {@code quit} or end of input.
  */
 public final class ServerMain {
@@ -69,7 +71,8 @@ public final class ServerMain {
 		String kind = args[1];
 		boolean pending = List.of(args).contains("pending");
 		boolean echo = List.of(args).contains("echo");
-		// idle phase: many long-lived connections, a line echo in the handler style under test
+		// idle phase: many long-lived connections, a line echo in the handler style under
+		// test
 		boolean lines = List.of(args).contains("lines");
 		boolean event = List.of(args).contains("event");
 		boolean virtualThreads = List.of(args).contains("vthreads");
@@ -111,8 +114,8 @@ public final class ServerMain {
 				settings.maxConnections(5_000).maxPendingHandshakes(5_000);
 			}
 			HandshakeObserver observer = record ? new Recorder() : HandshakeObserver.NONE;
-			TlsConnectionHandler handler = echo ? (connection) -> echo(connection.inputStream(),
-					connection.outputStream()) : null;
+			TlsConnectionHandler handler = echo
+					? (connection) -> echo(connection.inputStream(), connection.outputStream()) : null;
 			if (lines) {
 				handler = List.of(args).contains("lean")
 						? (connection) -> leanLineEcho(connection.inputStream(), connection.outputStream())
@@ -139,7 +142,8 @@ public final class ServerMain {
 				long ownThreads = Thread.getAllStackTraces()
 					.keySet()
 					.stream()
-					.filter((thread) -> thread.getName().startsWith("tlsaccept-") || thread.getName().startsWith("raw-jdk")
+					.filter((thread) -> thread.getName().startsWith("tlsaccept-")
+							|| thread.getName().startsWith("raw-jdk")
 							|| thread.getName().startsWith("multiThreadIoEventLoopGroup"))
 					.count();
 				int pendingNow = (tlsServer != null) ? tlsServer.stats().pendingHandshakes() : -1;
@@ -174,7 +178,10 @@ public final class ServerMain {
 		}
 	}
 
-	/** The demo's protocol with blocking streams: each line answered with {@code echo: <line>}. */
+	/**
+	 * The demo's protocol with blocking streams: each line answered with
+	 * {@code echo: <line>}.
+	 */
 	static void lineEcho(InputStream in, OutputStream out) throws IOException {
 		BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
 		Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
@@ -186,9 +193,9 @@ public final class ServerMain {
 	}
 
 	/**
-	 * The same protocol with blocking streams but no java.io readers (a BufferedReader, an
-	 * InputStreamReader and an OutputStreamWriter hold 32 KB of buffers per connection): what
-	 * tlsaccept itself costs a blocking handler.
+	 * The same protocol with blocking streams but no java.io readers (a BufferedReader,
+	 * an InputStreamReader and an OutputStreamWriter hold 32 KB of buffers per
+	 * connection): what tlsaccept itself costs a blocking handler.
 	 */
 	static void leanLineEcho(InputStream in, OutputStream out) throws IOException {
 		byte[] buffer = new byte[256];
@@ -224,15 +231,18 @@ public final class ServerMain {
 					line.write(next);
 					continue;
 				}
-				channel.write(ByteBuffer.wrap(("echo: " + line.toString(StandardCharsets.UTF_8) + "\n")
-					.getBytes(StandardCharsets.UTF_8)));
+				channel.write(ByteBuffer
+					.wrap(("echo: " + line.toString(StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8)));
 				line.reset();
 			}
 		}
 
 	}
 
-	/** {@code Executors.newVirtualThreadPerTaskExecutor()} on JDK 21+, found by reflection (we compile for 17). */
+	/**
+	 * {@code Executors.newVirtualThreadPerTaskExecutor()} on JDK 21+, found by reflection
+	 * (we compile for 17).
+	 */
 	static Executor virtualThreadExecutor() throws Exception {
 		return (Executor) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
 	}
@@ -251,7 +261,10 @@ public final class ServerMain {
 
 	}
 
-	/** What users write today: SSLServerSocket, accept, a thread per connection, startHandshake, close. */
+	/**
+	 * What users write today: SSLServerSocket, accept, a thread per connection,
+	 * startHandshake, close.
+	 */
 	static final class RawJdkServer implements AutoCloseable {
 
 		private final SSLServerSocket serverSocket;

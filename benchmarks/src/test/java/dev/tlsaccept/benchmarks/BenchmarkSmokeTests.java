@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Runs the whole suite in smoke mode (fractions of a second per measurement) so that it cannot
- * rot: every server answers, every rate is positive, the JSON file is written.
+ * Runs the whole suite in smoke mode (fractions of a second per measurement) so that it
+ * cannot rot: every server answers, every rate is positive, the JSON file is written.
  */
 class BenchmarkSmokeTests {
 
@@ -24,8 +24,8 @@ class BenchmarkSmokeTests {
 		options.out = Path.of("target", "smoke-results.json");
 		Results results = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> Main.run(options));
 
-		List<String> expected = new ArrayList<>(List.of("raw-jdk", "jdk-blocking", "jdk-non-blocking", "jdk-pair",
-				"jdk-non-blocking-norec"));
+		List<String> expected = new ArrayList<>(
+				List.of("raw-jdk", "jdk-blocking", "jdk-non-blocking", "jdk-pair", "jdk-non-blocking-norec"));
 		for (String engine : List.of("openssl", "bouncy-castle")) {
 			if (Main.engineUnavailable(engine) == null) {
 				expected.add(engine + "-non-blocking");

@@ -8,13 +8,17 @@ import dev.tlsaccept.server.TlsChannel;
 import dev.tlsaccept.server.TlsChannelHandler;
 
 /**
- * Answers each line with {@code echo: <line>}; the line {@code quit} (or the peer closing) ends
- * the connection with close_notify. Event-driven: an idle connection holds no thread, and the
- * handler only does quick work on the selector thread (it never blocks).
+ * Answers each line with {@code echo: <line>}; the line {@code quit} (or the peer
+ * closing) ends the connection with close_notify. Event-driven: an idle connection holds
+ * no thread, and the handler only does quick work on the selector thread (it never
+ * blocks).
  */
 class LineEchoHandler implements TlsChannelHandler {
 
-	/** A line longer than this closes the connection: a peer cannot make us buffer without bound. */
+	/**
+	 * A line longer than this closes the connection: a peer cannot make us buffer without
+	 * bound.
+	 */
 	static final int MAX_LINE = 8 * 1024;
 
 	@Override
@@ -44,7 +48,8 @@ class LineEchoHandler implements TlsChannelHandler {
 				return;
 			}
 			if (!channel.write(ByteBuffer.wrap(("echo: " + text + "\n").getBytes(StandardCharsets.UTF_8)))) {
-				// the peer reads slower than it writes: stop reading until our answers drained
+				// the peer reads slower than it writes: stop reading until our answers
+				// drained
 				channel.pauseReading();
 			}
 		}

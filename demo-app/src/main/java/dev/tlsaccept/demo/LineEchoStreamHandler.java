@@ -10,9 +10,9 @@ import dev.tlsaccept.server.TlsConnection;
 import dev.tlsaccept.server.TlsConnectionHandler;
 
 /**
- * The line echo of {@link LineEchoHandler} with blocking streams, for the {@code blocking} mode:
- * one thread per connection (a virtual one with {@code spring.threads.virtual.enabled=true} on
- * JDK 21+).
+ * The line echo of {@link LineEchoHandler} with blocking streams, for the
+ * {@code blocking} mode: one thread per connection (a virtual one with
+ * {@code spring.threads.virtual.enabled=true} on JDK 21+).
  */
 class LineEchoStreamHandler implements TlsConnectionHandler {
 

@@ -30,11 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The demo over HTTP: real handshakes on the TLS listener (a success by {@code openssl s_client},
- * a failure by plaintext HTTP sent to the TLS port), then Actuator's {@code tlshandshakes},
- * {@code tlslisteners}, {@code health}, {@code info} and {@code metrics} endpoints as a client
- * sees them, in each BIO mode (pair with a separate management port). The responses of the
- * non-blocking run are written to {@code target/actuator-samples/} for the README.
+ * The demo over HTTP: real handshakes on the TLS listener (a success by
+ * {@code openssl s_client}, a failure by plaintext HTTP sent to the TLS port), then
+ * Actuator's {@code tlshandshakes}, {@code tlslisteners}, {@code health}, {@code info}
+ * and {@code metrics} endpoints as a client sees them, in each BIO mode (pair with a
+ * separate management port). The responses of the non-blocking run are written to
+ * {@code target/actuator-samples/} for the README.
  */
 class ActuatorIntegrationTests {
 
@@ -46,17 +47,16 @@ class ActuatorIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { "tlsaccept.listeners.demo.port=0", "tlsaccept.listeners.demo.bio-mode=blocking",
-					"management.endpoint.tlshandshakes.access=unrestricted" })
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "tlsaccept.listeners.demo.port=0",
+			"tlsaccept.listeners.demo.bio-mode=blocking", "management.endpoint.tlshandshakes.access=unrestricted" })
 	class Blocking extends ActuatorContract {
 
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "tlsaccept.listeners.demo.port=0",
-			"tlsaccept.listeners.demo.bio-mode=pair", "management.server.port=0",
-			"management.endpoint.tlshandshakes.access=unrestricted" })
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "tlsaccept.listeners.demo.port=0", "tlsaccept.listeners.demo.bio-mode=pair",
+					"management.server.port=0", "management.endpoint.tlshandshakes.access=unrestricted" })
 	class PairOnTheManagementPort extends ActuatorContract {
 
 	}
@@ -76,15 +76,17 @@ class ActuatorIntegrationTests {
 
 		@Test
 		void handshakesListenersHealthInfoAndMetricsOverHttp() throws Exception {
-			// DELETE is opt-in (the demo's own configuration leaves it off, as NonBlocking runs it)
+			// DELETE is opt-in (the demo's own configuration leaves it off, as
+			// NonBlocking runs it)
 			boolean deletable = "unrestricted"
 				.equals(this.environment.getProperty("management.endpoint.tlshandshakes.access"));
 			assertThat(delete("/actuator/tlshandshakes")).isEqualTo(deletable ? 204 : 405);
 			opensslHandshake();
 			plaintextHttpToTheTlsPort();
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(JsonPath.<Integer>read(get("/actuator/tlshandshakes"), "$.summary.total"))
-					.isEqualTo(2));
+				.untilAsserted(
+						() -> assertThat(JsonPath.<Integer>read(get("/actuator/tlshandshakes"), "$.summary.total"))
+							.isEqualTo(2));
 
 			String handshakes = get("/actuator/tlshandshakes");
 			sample("tlshandshakes.json", handshakes);
@@ -113,7 +115,8 @@ class ActuatorIntegrationTests {
 			assertThat(JsonPath.<String>read(full, "$.protocol")).isEqualTo("TLSv1.3");
 			assertThat(JsonPath.<String>read(full, "$.serverName")).isEqualTo("******");
 			assertThat(JsonPath.<String>read(full, "$.clientHello.ja4")).startsWith("t13d");
-			assertThat(JsonPath.<List<String>>read(full, "$.clientHello.cipherSuites")).contains("TLS_AES_128_GCM_SHA256");
+			assertThat(JsonPath.<List<String>>read(full, "$.clientHello.cipherSuites"))
+				.contains("TLS_AES_128_GCM_SHA256");
 			assertThat(JsonPath.<List<String>>read(full, "$.clientHello.supportedGroups")).isNotEmpty();
 			assertThat(JsonPath.<List<String>>read(full, "$.clientHello.signatureAlgorithms")).isNotEmpty();
 			assertThat(status("/actuator/tlshandshakes/does-not-exist")).isEqualTo(404);
@@ -121,12 +124,14 @@ class ActuatorIntegrationTests {
 
 			String listeners = get("/actuator/tlslisteners");
 			sample("tlslisteners.json", listeners);
-			assertThat(JsonPath.<Map<String, Object>>read(listeners, "$.listeners.demo")).containsEntry("state", "RUNNING")
+			assertThat(JsonPath.<Map<String, Object>>read(listeners, "$.listeners.demo"))
+				.containsEntry("state", "RUNNING")
 				.containsEntry("port", this.tlsPort)
 				.containsEntry("engine", "jdk")
 				.containsEntry("bioMode", this.bioMode)
 				.containsEntry("keySource", "self-signed (generated at startup)");
-			assertThat(JsonPath.<String>read(listeners, "$.listeners.demo.certificates[0].subject")).isEqualTo("******");
+			assertThat(JsonPath.<String>read(listeners, "$.listeners.demo.certificates[0].subject"))
+				.isEqualTo("******");
 			assertThat(JsonPath.<Integer>read(listeners, "$.listeners.demo.connections.handshakesFailed")).isEqualTo(1);
 
 			String health = get("/actuator/health");
@@ -144,9 +149,9 @@ class ActuatorIntegrationTests {
 			assertThat(JsonPath.<Double>read(metric, "$.measurements[0].value")).isEqualTo(1.0);
 			assertThat(get("/actuator/metrics/tlsaccept.connections.active")).contains("\"listener\"");
 			assertThat(get("/actuator/metrics/tlsaccept.handshakes.pending")).contains("\"listener\"");
-			HttpResponse<String> prometheus = this.http.send(request("/actuator/prometheus").setHeader("Accept", "text/plain")
-				.GET()
-				.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> prometheus = this.http.send(
+					request("/actuator/prometheus").setHeader("Accept", "text/plain").GET().build(),
+					HttpResponse.BodyHandlers.ofString());
 			assertThat(prometheus.statusCode()).isEqualTo(200);
 			String scrape = prometheus.body();
 			assertThat(scrape).contains("tlsaccept_handshakes_seconds_count{")
@@ -167,9 +172,9 @@ class ActuatorIntegrationTests {
 		}
 
 		private void opensslHandshake() throws Exception {
-			Process process = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + this.tlsPort, "-tls1_3",
-					"-brief", "-ign_eof", "-no-CAfile", "-no-CApath", "-no-CAstore", "-servername", "localhost", "-alpn",
-					"h2,http/1.1")
+			Process process = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + this.tlsPort,
+					"-tls1_3", "-brief", "-ign_eof", "-no-CAfile", "-no-CApath", "-no-CAstore", "-servername",
+					"localhost", "-alpn", "h2,http/1.1")
 				.redirectErrorStream(true)
 				.start();
 			try (OutputStream stdin = process.getOutputStream()) {
@@ -183,7 +188,8 @@ class ActuatorIntegrationTests {
 		private void plaintextHttpToTheTlsPort() throws Exception {
 			try (Socket socket = new Socket("127.0.0.1", this.tlsPort)) {
 				socket.setSoTimeout(10_000);
-				socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				socket.getOutputStream()
+					.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 				InputStream in = socket.getInputStream();
 				while (in.read() != -1) {
 					// until the listener closes

@@ -33,14 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every outcome of DESIGN.md's {@code SSL_accept()} contract, driven by real clients ({@code openssl
- * s_client} and raw sockets) against the demo application, and read back as a user would: the
- * exact record through {@code GET /actuator/tlshandshakes/{id}} on the management port. One
- * application per BIO mode, with three listeners: {@code demo} (the contract rows a–k and m),
- * {@code stall} (handshake timeout 1 s, row l) and {@code mtls} (client-auth need, trusting the
- * test CA: rows n, o and p). Values are shown ({@code show-values=always}) so that the peer, SNI and
- * certificate subject can be asserted; {@link ActuatorIntegrationTests} checks the default masking.
- * Expected alerts are the {@code jdk} engine's (see the engine's {@code AbstractJdkContractTests}).
+ * Every outcome of DESIGN.md's {@code SSL_accept()} contract, driven by real clients
+ * ({@code openssl
+ * s_client} and raw sockets) against the demo application, and read back as a user would:
+ * the exact record through {@code GET /actuator/tlshandshakes/{id}} on the management
+ * port. One application per BIO mode, with three listeners: {@code demo} (the contract
+ * rows a–k and m), {@code stall} (handshake timeout 1 s, row l) and {@code mtls}
+ * (client-auth need, trusting the test CA: rows n, o and p). Values are shown
+ * ({@code show-values=always}) so that the peer, SNI and certificate subject can be
+ * asserted; {@link ActuatorIntegrationTests} checks the default masking. Expected alerts
+ * are the {@code jdk} engine's (see the engine's {@code AbstractJdkContractTests}).
  */
 class ContractOutcomesOverHttpTests {
 
@@ -101,8 +103,7 @@ class ContractOutcomesOverHttpTests {
 	@DirtiesContext
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 			properties = { "tlsaccept.listeners.demo.bio-mode=pair", "tlsaccept.listeners.stall.bio-mode=pair",
-					"tlsaccept.listeners.mtls.bio-mode=pair",
-					"management.endpoint.tlshandshakes.access=unrestricted" })
+					"tlsaccept.listeners.mtls.bio-mode=pair", "management.endpoint.tlshandshakes.access=unrestricted" })
 	class Pair extends ContractOverHttp {
 
 	}
@@ -190,8 +191,7 @@ class ContractOutcomesOverHttpTests {
 		// g
 		@Test
 		void halfClientHelloThenFinIsZeroSyscall() {
-			Map<String, Object> record = record("demo",
-					() -> raw.halfClientHelloThenClose("127.0.0.1", this.demoPort));
+			Map<String, Object> record = record("demo", () -> raw.halfClientHelloThenClose("127.0.0.1", this.demoPort));
 			assertFailure(record, 0, "SYSCALL", "unexpected eof while reading");
 			assertNoAlert(record);
 			assertNoFullHello(record);
@@ -204,7 +204,8 @@ class ContractOutcomesOverHttpTests {
 					() -> raw.fullClientHelloReadFlightThenClose("127.0.0.1", this.demoPort));
 			assertFailure(record, 0, "SYSCALL", "unexpected eof while reading", "TLSv1.3");
 			assertNoAlert(record);
-			// RawClient's hello is a JDK SSLEngine's: no SNI for the dotless "localhost" (JA4 "i")
+			// RawClient's hello is a JDK SSLEngine's: no SNI for the dotless "localhost"
+			// (JA4 "i")
 			assertHello(record, "t13i");
 		}
 
@@ -251,8 +252,7 @@ class ContractOutcomesOverHttpTests {
 		// m
 		@Test
 		void resetAfterHalfAClientHelloIsSyscall() {
-			Map<String, Object> record = record("demo",
-					() -> raw.halfClientHelloThenReset("127.0.0.1", this.demoPort));
+			Map<String, Object> record = record("demo", () -> raw.halfClientHelloThenReset("127.0.0.1", this.demoPort));
 			assertFailure(record, -1, "SYSCALL", "connection reset by peer");
 			assertNoAlert(record);
 			assertNoFullHello(record);
@@ -289,10 +289,11 @@ class ContractOutcomesOverHttpTests {
 		// o13: SunJSSE sends certificate_unknown where OpenSSL sends unknown_ca
 		@Test
 		void untrustedClientCertificateIsRefused() {
-			Map<String, Object> record = record("mtls", () -> openssl(this.mtlsPort).tls13()
-				.cert(pki.untrustedClientCert(), pki.untrustedClientKey())
-				.send("ping\n")
-				.run());
+			Map<String, Object> record = record("mtls",
+					() -> openssl(this.mtlsPort).tls13()
+						.cert(pki.untrustedClientCert(), pki.untrustedClientKey())
+						.send("ping\n")
+						.run());
 			assertFailure(record, -1, "SSL", "certificate verify failed");
 			assertAlert(record, "certificate_unknown", 46, "SENT", "FATAL");
 			assertHello(record, "t13d");
@@ -301,9 +302,10 @@ class ContractOutcomesOverHttpTests {
 		// o12
 		@Test
 		void untrustedClientCertificateOnTls12IsRefused() {
-			Map<String, Object> record = record("mtls", () -> openssl(this.mtlsPort).tls12()
-				.cert(pki.untrustedClientCert(), pki.untrustedClientKey())
-				.run());
+			Map<String, Object> record = record("mtls",
+					() -> openssl(this.mtlsPort).tls12()
+						.cert(pki.untrustedClientCert(), pki.untrustedClientKey())
+						.run());
 			assertFailure(record, -1, "SSL", "certificate verify failed");
 			assertAlert(record, "certificate_unknown", 46, "SENT", "FATAL");
 			assertHello(record, "t12d");
@@ -320,8 +322,7 @@ class ContractOutcomesOverHttpTests {
 				});
 				assertSuccess(record, protocol);
 				assertHello(record, protocol.equals("TLSv1.3") ? "t13d" : "t12d");
-				assertThat(JsonPath.<String>read(record, "$.clientCertificates[0].subject"))
-					.contains("CN=test client");
+				assertThat(JsonPath.<String>read(record, "$.clientCertificates[0].subject")).contains("CN=test client");
 				assertThat(JsonPath.<String>read(record, "$.clientCertificates[0].issuer"))
 					.contains("CN=tlsaccept test CA");
 				assertThat(JsonPath.<String>read(record, "$.clientCertificates[0].serialNumber"))
@@ -337,8 +338,9 @@ class ContractOutcomesOverHttpTests {
 		}
 
 		/**
-		 * Clears the recorded handshakes (DELETE is opted into above), runs the client and returns the one handshake it caused,
-		 * in full, as {@code GET /actuator/tlshandshakes/{id}} shows it.
+		 * Clears the recorded handshakes (DELETE is opted into above), runs the client
+		 * and returns the one handshake it caused, in full, as {@code GET
+		 * /actuator/tlshandshakes/{id}} shows it.
 		 */
 		private Map<String, Object> record(String listener, ThrowingSupplier client) {
 			assertThat(delete("/actuator/tlshandshakes")).isEqualTo(204);
@@ -350,8 +352,9 @@ class ContractOutcomesOverHttpTests {
 				throw new IllegalStateException(ex);
 			}
 			await().atMost(WAIT)
-				.untilAsserted(() -> assertThat(JsonPath.<Integer>read(get("/actuator/tlshandshakes"), "$.summary.total"))
-					.isPositive());
+				.untilAsserted(
+						() -> assertThat(JsonPath.<Integer>read(get("/actuator/tlshandshakes"), "$.summary.total"))
+							.isPositive());
 			String handshakes = get("/actuator/tlshandshakes?listener=" + listener);
 			assertThat(JsonPath.<Integer>read(get("/actuator/tlshandshakes"), "$.summary.total"))
 				.as("one handshake for %s: %s", peer, handshakes)
@@ -370,7 +373,9 @@ class ContractOutcomesOverHttpTests {
 				.containsEntry("id", id);
 			assertThat((String) record.get("peer")).as("%s", describe(record)).matches("127\\.0\\.0\\.1:\\d+");
 			if (this.bioMode.equals("blocking")) {
-				assertThat(record).as("%s", describe(record)).containsEntry("wantReadTurns", 0).containsEntry("wantWriteTurns", 0);
+				assertThat(record).as("%s", describe(record))
+					.containsEntry("wantReadTurns", 0)
+					.containsEntry("wantWriteTurns", 0);
 			}
 			return record;
 		}
@@ -415,8 +420,9 @@ class ContractOutcomesOverHttpTests {
 		}
 
 		/**
-		 * A failure; {@code protocol} is the version the server had chosen (in its ServerHello) when
-		 * the client gave up, as the record shows it, or {@code null} for none.
+		 * A failure; {@code protocol} is the version the server had chosen (in its
+		 * ServerHello) when the client gave up, as the record shows it, or {@code null}
+		 * for none.
 		 */
 		private static void assertFailure(Map<String, Object> record, int code, String error, String reason,
 				String protocol) {
@@ -448,14 +454,17 @@ class ContractOutcomesOverHttpTests {
 			assertThat(record).as("%s", describe(record)).doesNotContainKey("alert");
 		}
 
-		/** A full ClientHello was sent: its JA4 fingerprint is recorded, with the offer. */
+		/**
+		 * A full ClientHello was sent: its JA4 fingerprint is recorded, with the offer.
+		 */
 		private static void assertHello(Map<String, Object> record, String ja4Prefix) {
 			assertThat(record).as("%s", describe(record)).containsKey("clientHello");
 			assertThat(JsonPath.<String>read(record, "$.clientHello.ja4")).as("%s", describe(record))
 				.isNotEmpty()
 				.startsWith(ja4Prefix)
 				.matches("t1[0-3][di]\\d{4}[0-9a-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}");
-			assertThat(JsonPath.<List<String>>read(record, "$.clientHello.cipherSuites")).as("%s", describe(record)).isNotEmpty();
+			assertThat(JsonPath.<List<String>>read(record, "$.clientHello.cipherSuites")).as("%s", describe(record))
+				.isNotEmpty();
 			assertThat(record.get("clientHello").toString()).as("%s", describe(record)).doesNotContain("parseError");
 		}
 

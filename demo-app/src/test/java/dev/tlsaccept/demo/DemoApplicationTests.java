@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The demo, started as the application is, with its listener on an ephemeral port, talked to by
- * the real {@code openssl s_client} and by a JDK client, in each BIO mode.
+ * The demo, started as the application is, with its listener on an ephemeral port, talked
+ * to by the real {@code openssl s_client} and by a JDK client, in each BIO mode.
  */
 class DemoApplicationTests {
 
@@ -75,7 +75,8 @@ class DemoApplicationTests {
 		@ValueSource(strings = { "-tls1_3", "-tls1_2" })
 		void opensslClientGetsTheEcho(String protocolFlag) throws Exception {
 			Process process = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + this.port,
-					protocolFlag, "-brief", "-ign_eof", "-no-CAfile", "-no-CApath", "-no-CAstore", "-servername", "localhost")
+					protocolFlag, "-brief", "-ign_eof", "-no-CAfile", "-no-CApath", "-no-CAstore", "-servername",
+					"localhost")
 				.redirectErrorStream(true)
 				.start();
 			try (OutputStream stdin = process.getOutputStream()) {
@@ -117,7 +118,8 @@ class DemoApplicationTests {
 				assertThat(in.readLine()).as("the server closes after quit").isNull();
 			}
 			assertThat(this.listener.getServer().settings().bioMode().configName()).isEqualTo(this.bioMode);
-			// records arrive from the listener's observer thread, moments after the handshake
+			// records arrive from the listener's observer thread, moments after the
+			// handshake
 			await().atMost(Duration.ofSeconds(10)).until(() -> !this.handshakes.findAll().isEmpty());
 			List<HandshakeRecord> records = this.handshakes.findAll();
 			assertThat(records.get(0).bioMode()).isEqualTo(this.listener.getServer().settings().bioMode());

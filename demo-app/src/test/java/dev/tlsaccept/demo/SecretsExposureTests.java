@@ -42,11 +42,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * A listener configured with a PKCS12 key store and its password: neither the password nor the
- * private key (its PEM base64 lines) may appear in any log line, in Actuator's
+ * A listener configured with a PKCS12 key store and its password: neither the password
+ * nor the private key (its PEM base64 lines) may appear in any log line, in Actuator's
  * {@code configprops}, {@code env}, {@code tlslisteners} and {@code tlshandshakes} (with
- * {@code show-values: always}, the most revealing setting), or in the exception and log of a
- * startup that fails on a wrong password (which must not leak either).
+ * {@code show-values: always}, the most revealing setting), or in the exception and log
+ * of a startup that fails on a wrong password (which must not leak either).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsExposureTests {
@@ -62,7 +62,8 @@ class SecretsExposureTests {
 
 	@AfterEach
 	void resetDebugLogging() {
-		// logging levels outlive the application contexts: leave none for the next test class
+		// logging levels outlive the application contexts: leave none for the next test
+		// class
 		LoggingSystem.get(getClass().getClassLoader()).setLogLevel("dev.tlsaccept", null);
 	}
 
@@ -80,14 +81,13 @@ class SecretsExposureTests {
 		try (ConfigurableApplicationContext app = start(store, PASSWORD)) {
 			int tlsPort = app.getEnvironment().getRequiredProperty("local.tlsaccept.demo.port", Integer.class);
 			String httpPort = app.getEnvironment().getRequiredProperty("local.server.port");
-			assertThat(handshake(tlsPort)).as("a handshake with the key store's certificate")
-				.isEqualTo("CN=localhost");
+			assertThat(handshake(tlsPort)).as("a handshake with the key store's certificate").isEqualTo("CN=localhost");
 			for (String path : ENDPOINTS) {
-				HttpResponse<String> response = this.http.send(HttpRequest
-					.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-					.header("Accept", "application/json")
-					.timeout(Duration.ofSeconds(10))
-					.build(), HttpResponse.BodyHandlers.ofString());
+				HttpResponse<String> response = this.http
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+						.header("Accept", "application/json")
+						.timeout(Duration.ofSeconds(10))
+						.build(), HttpResponse.BodyHandlers.ofString());
 				if (path.contains("/tls") && response.statusCode() == 404) {
 					continue; // the tlsaccept endpoints may not be there yet
 				}
@@ -123,14 +123,14 @@ class SecretsExposureTests {
 		keytool("-genkeypair", "-alias", "demo", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
 				"-validity", "30", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD,
 				"-keypass", PASSWORD);
-		// how a password is usually given in production: TLSACCEPT_LISTENERS_DEMO_KEYSTORE_PASSWORD
+		// how a password is usually given in production:
+		// TLSACCEPT_LISTENERS_DEMO_KEYSTORE_PASSWORD
 		Map<String, Object> variables = Map.of("TLSACCEPT_LISTENERS_DEMO_KEYSTORE_PASSWORD", PASSWORD);
 		try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DemoApplication.class)
 			.initializers((context) -> context.getEnvironment()
 				.getPropertySources()
 				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", variables)))
-			.run("--server.port=0", "--tlsaccept.listeners.demo.port=0",
-					"--tlsaccept.listeners.demo.address=127.0.0.1",
+			.run("--server.port=0", "--tlsaccept.listeners.demo.port=0", "--tlsaccept.listeners.demo.address=127.0.0.1",
 					"--tlsaccept.listeners.demo.key-store.location=file:" + store,
 					"--management.endpoints.web.exposure.include=env",
 					"--management.endpoint.env.show-values=always")) {
@@ -154,7 +154,8 @@ class SecretsExposureTests {
 				"--tlsaccept.listeners.demo.key-store.type=PKCS12",
 				"--tlsaccept.listeners.demo.key-store.password=" + password,
 				"--management.endpoints.web.exposure.include=*", "--management.endpoint.configprops.show-values=always",
-				"--management.endpoint.env.show-values=always", "--management.endpoint.tlshandshakes.show-values=always",
+				"--management.endpoint.env.show-values=always",
+				"--management.endpoint.tlshandshakes.show-values=always",
 				"--management.endpoint.tlslisteners.show-values=always", "--logging.level.dev.tlsaccept=DEBUG");
 	}
 
@@ -164,8 +165,10 @@ class SecretsExposureTests {
 			keyStore.load(in, PASSWORD.toCharArray());
 		}
 		PrivateKey key = (PrivateKey) keyStore.getKey("demo", PASSWORD.toCharArray());
-		String pem = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
-		// whole 64-character lines (and a long enough last one): short fragments could match by chance
+		String pem = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+			.encodeToString(key.getEncoded());
+		// whole 64-character lines (and a long enough last one): short fragments could
+		// match by chance
 		return pem.lines().filter((line) -> line.length() >= 24).toList();
 	}
 

@@ -23,15 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * The demo listener's defaults audited by {@code testssl.sh} (Debian package {@code testssl.sh},
- * {@code /usr/bin/testssl}): protocols, cipher suites and vulnerabilities; no finding may be
- * MEDIUM, HIGH or CRITICAL. Skipped when {@code testssl} is absent, except in CI (env {@code CI}
- * set), where {@code .ci/run} installs it. The findings by severity are written to
- * {@code target/testssl/summary.txt} for README-reliability.md.
+ * The demo listener's defaults audited by {@code testssl.sh} (Debian package
+ * {@code testssl.sh}, {@code /usr/bin/testssl}): protocols, cipher suites and
+ * vulnerabilities; no finding may be MEDIUM, HIGH or CRITICAL. Skipped when
+ * {@code testssl} is absent, except in CI (env {@code CI} set), where {@code .ci/run}
+ * installs it. The findings by severity are written to {@code target/testssl/summary.txt}
+ * for README-reliability.md.
  *
- * <p>Certificate findings are left out: the demo serves a self-signed development certificate,
- * which testssl rightly rates as an untrusted chain; that is about the key material an
- * application configures, not the listener's defaults.
+ * <p>
+ * Certificate findings are left out: the demo serves a self-signed development
+ * certificate, which testssl rightly rates as an untrusted chain; that is about the key
+ * material an application configures, not the listener's defaults.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "tlsaccept.listeners.demo.port=0", "tlsaccept.listeners.demo.address=127.0.0.1" })
@@ -40,10 +42,11 @@ class SecureDefaultsTestsslTests {
 	static final List<String> BLOCKING = List.of("MEDIUM", "HIGH", "CRITICAL");
 
 	/**
-	 * Protocols ({@code -p}), standard cipher categories ({@code -s}), forward secrecy ({@code -f}),
-	 * server preferences ({@code -P}), server defaults ({@code -S}) and every vulnerability check
-	 * ({@code -U}); not the HTTP header check (the demo speaks a line protocol, not HTTP) nor the
-	 * browser simulations, which take most of a full run's time.
+	 * Protocols ({@code -p}), standard cipher categories ({@code -s}), forward secrecy
+	 * ({@code -f}), server preferences ({@code -P}), server defaults ({@code -S}) and
+	 * every vulnerability check ({@code -U}); not the HTTP header check (the demo speaks
+	 * a line protocol, not HTTP) nor the browser simulations, which take most of a full
+	 * run's time.
 	 */
 	static final List<String> COMMAND = List.of("testssl", "--quiet", "--warnings", "off", "--color", "0", "--fast",
 			"-p", "-s", "-f", "-P", "-S", "-U");
@@ -63,8 +66,7 @@ class SecureDefaultsTestsslTests {
 		List<String> command = new ArrayList<>(COMMAND);
 		command.addAll(List.of("--jsonfile-pretty", json.toString(), "127.0.0.1:" + this.tlsPort));
 		long start = System.nanoTime();
-		Process process = new ProcessBuilder(command)
-			.redirectErrorStream(true)
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(temp.resolve("testssl.out").toFile())
 			.start();
 		if (!process.waitFor(240, TimeUnit.SECONDS)) {
@@ -72,8 +74,10 @@ class SecureDefaultsTestsslTests {
 			throw new AssertionError("testssl did not finish in 240 s");
 		}
 		// testssl exits non-zero (e.g. 7) on success too: the JSON is the verdict
-		assertThat(json).as("testssl JSON, exit code " + process.exitValue() + ": "
-				+ Files.readString(temp.resolve("testssl.out"), StandardCharsets.UTF_8)).exists();
+		assertThat(json)
+			.as("testssl JSON, exit code " + process.exitValue() + ": "
+					+ Files.readString(temp.resolve("testssl.out"), StandardCharsets.UTF_8))
+			.exists();
 		String report = Files.readString(json, StandardCharsets.UTF_8);
 		List<Map<String, Object>> findings = JsonPath.read(report, "$..[?(@.severity)]");
 		assertThat(findings).as("testssl findings").isNotEmpty();
@@ -90,11 +94,12 @@ class SecureDefaultsTestsslTests {
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("bySeverity", bySeverity);
 		summary.put("blocking", blocking);
-		summary.put("certificateFindings", findings.stream()
-			.filter((f) -> isCertificateFinding(String.valueOf(f.get("id")))
-					&& BLOCKING.contains(String.valueOf(f.get("severity"))))
-			.map((f) -> f.get("severity") + " " + f.get("id") + ": " + f.get("finding"))
-			.toList());
+		summary.put("certificateFindings",
+				findings.stream()
+					.filter((f) -> isCertificateFinding(String.valueOf(f.get("id")))
+							&& BLOCKING.contains(String.valueOf(f.get("severity"))))
+					.map((f) -> f.get("severity") + " " + f.get("id") + ": " + f.get("finding"))
+					.toList());
 		Path out = Path.of("target", "testssl");
 		Files.createDirectories(out);
 		Files.writeString(out.resolve("summary.txt"), summary.toString());
@@ -104,7 +109,8 @@ class SecureDefaultsTestsslTests {
 		// the protocol section was scanned: TLS 1.2 and 1.3 offered, nothing older
 		assertThat(report).contains("\"id\"           : \"TLS1_2\"").contains("\"id\"           : \"TLS1_3\"");
 		// strong suites only, no client-initiated renegotiation, no compression
-		assertThat(JsonPath.<List<String>>read(report, "$.scanResult[0].ciphers[?(@.id != 'cipherlist_STRONG')].finding"))
+		assertThat(
+				JsonPath.<List<String>>read(report, "$.scanResult[0].ciphers[?(@.id != 'cipherlist_STRONG')].finding"))
 			.isNotEmpty()
 			.allMatch("not offered"::equals);
 		assertThat(JsonPath.<List<String>>read(report,

@@ -6,17 +6,17 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Collects a client's first handshake message, the ClientHello, from the raw bytes the client
- * sends, in whatever chunks they arrive: follows the TLS record layer (5-byte record headers,
- * content type 22, handshake), and reassembles the message across records and reads (a record
- * header may itself arrive in pieces). It reads a copy: fed buffers are left as they were, so the
- * same bytes can go on to the TLS engine.
+ * Collects a client's first handshake message, the ClientHello, from the raw bytes the
+ * client sends, in whatever chunks they arrive: follows the TLS record layer (5-byte
+ * record headers, content type 22, handshake), and reassembles the message across records
+ * and reads (a record header may itself arrive in pieces). It reads a copy: fed buffers
+ * are left as they were, so the same bytes can go on to the TLS engine.
  * <p>
- * Once the ClientHello is complete, or the stream is known not to carry one (the first record is
- * not a handshake record, the first handshake message is not a ClientHello, an SSLv2-compatible
- * hello, a ClientHello larger than the cap), {@link #summary()} is available and further input is
- * ignored. For a handshake that failed before that, {@link #summarizeSoFar()} summarizes what did
- * arrive. Never throws on any input.
+ * Once the ClientHello is complete, or the stream is known not to carry one (the first
+ * record is not a handshake record, the first handshake message is not a ClientHello, an
+ * SSLv2-compatible hello, a ClientHello larger than the cap), {@link #summary()} is
+ * available and further input is ignored. For a handshake that failed before that,
+ * {@link #summarizeSoFar()} summarizes what did arrive. Never throws on any input.
  * <p>
  * Not thread-safe: use one collector per connection, fed by the thread that reads it.
  */
@@ -67,8 +67,9 @@ public final class ClientHelloCollector {
 
 	/**
 	 * A collector for ClientHello messages up to the given size.
-	 * @param maxBytes the largest ClientHello to collect, its 4-byte handshake header included; a
-	 * larger one is reported as {@code "ClientHello larger than <maxBytes> bytes"}
+	 * @param maxBytes the largest ClientHello to collect, its 4-byte handshake header
+	 * included; a larger one is reported as
+	 * {@code "ClientHello larger than <maxBytes> bytes"}
 	 */
 	public ClientHelloCollector(int maxBytes) {
 		if (maxBytes < HEADER) {
@@ -79,8 +80,8 @@ public final class ClientHelloCollector {
 	}
 
 	/**
-	 * Feed the bytes from the buffer's position to its limit, without changing its position,
-	 * limit or mark.
+	 * Feed the bytes from the buffer's position to its limit, without changing its
+	 * position, limit or mark.
 	 * @param bytes the next bytes the client sent
 	 */
 	public void feed(ByteBuffer bytes) {
@@ -102,7 +103,8 @@ public final class ClientHelloCollector {
 	 * @param b the next bytes the client sent
 	 * @param off where they start in {@code b}
 	 * @param len how many there are
-	 * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not lie within {@code b}
+	 * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not lie within
+	 * {@code b}
 	 */
 	public void feed(byte[] b, int off, int len) {
 		Objects.requireNonNull(b, "b must not be null");
@@ -117,7 +119,8 @@ public final class ClientHelloCollector {
 
 	/**
 	 * Whether the whole ClientHello message has arrived. Its summary may still report a
-	 * {@linkplain ClientHelloSummary#parseError() parse error} if the message is malformed.
+	 * {@linkplain ClientHelloSummary#parseError() parse error} if the message is
+	 * malformed.
 	 * @return {@code true} once the ClientHello is complete
 	 */
 	public boolean isComplete() {
@@ -125,9 +128,9 @@ public final class ClientHelloCollector {
 	}
 
 	/**
-	 * The summary, once the ClientHello is complete or the stream is known not to carry one (then
-	 * only its {@linkplain ClientHelloSummary#parseError() parse error} is set). Once this is not
-	 * {@code null}, the collector ignores further input.
+	 * The summary, once the ClientHello is complete or the stream is known not to carry
+	 * one (then only its {@linkplain ClientHelloSummary#parseError() parse error} is
+	 * set). Once this is not {@code null}, the collector ignores further input.
 	 * @return the final summary, or {@code null} while more bytes are needed
 	 */
 	public @Nullable ClientHelloSummary summary() {
@@ -135,10 +138,10 @@ public final class ClientHelloCollector {
 	}
 
 	/**
-	 * The summary of what arrived so far, for a handshake that ended before the ClientHello was
-	 * complete: whatever could be read, with a parse error such as
-	 * {@code "truncated ClientHello (512 of 1540 bytes)"}. Once {@link #summary()} is available,
-	 * this returns it.
+	 * The summary of what arrived so far, for a handshake that ended before the
+	 * ClientHello was complete: whatever could be read, with a parse error such as
+	 * {@code "truncated ClientHello (512 of 1540 bytes)"}. Once {@link #summary()} is
+	 * available, this returns it.
 	 * @return the summary so far, never {@code null}
 	 */
 	public ClientHelloSummary summarizeSoFar() {
@@ -151,8 +154,8 @@ public final class ClientHelloCollector {
 			return ClientHelloParser.parse(message, this.messageLength);
 		}
 		if (this.handshakeHeaderLength > 0) {
-			return ClientHelloSummary.failed("truncated ClientHello (" + this.handshakeHeaderLength + " of at least "
-					+ HEADER + " bytes)");
+			return ClientHelloSummary
+				.failed("truncated ClientHello (" + this.handshakeHeaderLength + " of at least " + HEADER + " bytes)");
 		}
 		if (this.recordHeaderLength > 0) {
 			return ClientHelloSummary.failed(
@@ -193,13 +196,14 @@ public final class ClientHelloCollector {
 		switch (this.recordHeaderLength) {
 			case 1 -> {
 				if (contentType != CONTENT_TYPE_HANDSHAKE && !(first && (contentType & 0x80) != 0)) {
-					fail(first ? notHandshake(contentType) : "unexpected content type " + contentType
-							+ " before the ClientHello was complete");
+					fail(first ? notHandshake(contentType)
+							: "unexpected content type " + contentType + " before the ClientHello was complete");
 				}
 			}
 			case 3 -> {
 				if (contentType != CONTENT_TYPE_HANDSHAKE) {
-					// SSLv2 record: 2-byte length with the high bit set, then msg_type (1 = CLIENT-HELLO)
+					// SSLv2 record: 2-byte length with the high bit set, then msg_type (1
+					// = CLIENT-HELLO)
 					fail(((this.recordHeader[2] & 0xff) == 1) ? "SSLv2-compatible ClientHello is not supported"
 							: notHandshake(contentType));
 				}
@@ -239,7 +243,8 @@ public final class ClientHelloCollector {
 		int end = from + n;
 		while (this.handshakeHeaderLength < HEADER && i < end) {
 			this.handshakeHeader[this.handshakeHeaderLength++] = b[i++];
-			if (this.handshakeHeaderLength == 1 && this.handshakeHeader[0] != ClientHelloParser.HANDSHAKE_CLIENT_HELLO) {
+			if (this.handshakeHeaderLength == 1
+					&& this.handshakeHeader[0] != ClientHelloParser.HANDSHAKE_CLIENT_HELLO) {
 				fail("first handshake message is not a ClientHello (handshake type " + (this.handshakeHeader[0] & 0xff)
 						+ ")");
 				return i - from;
@@ -259,7 +264,8 @@ public final class ClientHelloCollector {
 		if (this.messageLength == message.length) {
 			this.complete = true;
 			this.summary = ClientHelloParser.parse(message, this.messageLength);
-			// the summary is all that is kept: a long-lived connection holds no copy of the hello
+			// the summary is all that is kept: a long-lived connection holds no copy of
+			// the hello
 			this.message = null;
 		}
 		return i - from;

@@ -9,9 +9,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads one ClientHello handshake message (RFC 8446 4.1.2, RFC 5246 7.4.1.2), or as much of it
- * as has arrived, into a {@link ClientHelloSummary}. Everything it reads is bounded twice: by the
- * length of the vector that encloses it and by the bytes available. Never throws on any input.
+ * Reads one ClientHello handshake message (RFC 8446 4.1.2, RFC 5246 7.4.1.2), or as much
+ * of it as has arrived, into a {@link ClientHelloSummary}. Everything it reads is bounded
+ * twice: by the length of the vector that encloses it and by the bytes available. Never
+ * throws on any input.
  */
 final class ClientHelloParser {
 
@@ -37,7 +38,10 @@ final class ClientHelloParser {
 
 	private final byte[] buffer;
 
-	/** Bytes of {@link #buffer} that hold data; fewer than the message needs when truncated. */
+	/**
+	 * Bytes of {@link #buffer} that hold data; fewer than the message needs when
+	 * truncated.
+	 */
 	private final int available;
 
 	private @Nullable String truncation;
@@ -68,10 +72,10 @@ final class ClientHelloParser {
 	/**
 	 * Parse a ClientHello handshake message, 4-byte handshake header included.
 	 * @param buffer the message, possibly followed by unused space
-	 * @param length how many bytes of {@code buffer} hold the message, or as much of it as arrived:
-	 * when fewer than the header declares, the summary is partial and says so
-	 * @return the summary, never {@code null}; {@code parseError} is set unless the whole message
-	 * was present and well formed
+	 * @param length how many bytes of {@code buffer} hold the message, or as much of it
+	 * as arrived: when fewer than the header declares, the summary is partial and says so
+	 * @return the summary, never {@code null}; {@code parseError} is set unless the whole
+	 * message was present and well formed
 	 */
 	static ClientHelloSummary parse(byte[] buffer, int length) {
 		ClientHelloParser parser = new ClientHelloParser(buffer, Math.max(0, Math.min(length, buffer.length)));
@@ -169,7 +173,8 @@ final class ClientHelloParser {
 				this.supportedVersions = versions;
 				parseCodes(data.vector8("supported_versions"), versions);
 			}
-			// read only to check their vectors, as OpenSSL 3 does: some engines skip them unread
+			// read only to check their vectors, as OpenSSL 3 does: some engines skip them
+			// unread
 			case EXTENSION_SIGNATURE_ALGORITHMS_CERT ->
 				parseCodes(data.vector16("signature_algorithms_cert"), new ArrayList<>());
 			case EXTENSION_PSK_KEY_EXCHANGE_MODES -> {
@@ -229,8 +234,8 @@ final class ClientHelloParser {
 	}
 
 	/**
-	 * Printable ASCII as is; any other byte as {@code \xNN}, so that a hostile name cannot forge
-	 * log lines or terminal output.
+	 * Printable ASCII as is; any other byte as {@code \xNN}, so that a hostile name
+	 * cannot forge log lines or terminal output.
 	 */
 	private static String printable(byte[] bytes) {
 		StringBuilder text = new StringBuilder(bytes.length);
@@ -334,8 +339,8 @@ final class ClientHelloParser {
 		}
 
 		/**
-		 * Require the whole rest of this vector to be available, so that a truncated message
-		 * stops before a field that only partly arrived.
+		 * Require the whole rest of this vector to be available, so that a truncated
+		 * message stops before a field that only partly arrived.
 		 */
 		void requireAvailable() throws Malformed {
 			require(remaining(), this.what);
@@ -343,8 +348,8 @@ final class ClientHelloParser {
 
 		private Cursor vector(int length, String field) throws Malformed {
 			if (length > remaining()) {
-				throw malformed(field + " length " + length + " exceeds the " + remaining() + " bytes left in "
-						+ this.what);
+				throw malformed(
+						field + " length " + length + " exceeds the " + remaining() + " bytes left in " + this.what);
 			}
 			Cursor vector = new Cursor(this.position, this.position + length, field);
 			this.position += length;

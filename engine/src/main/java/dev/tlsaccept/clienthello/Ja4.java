@@ -10,18 +10,19 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JA4 TLS client fingerprint, as specified by FoxIO (BSD 3-Clause licence, technical details
- * in {@code FoxIO-LLC/ja4}, {@code technical_details/JA4.md}): {@code a_b_c}, e.g.
- * {@code t13d1516h2_8daaf6152771_e5627efa2ab1}.
+ * The JA4 TLS client fingerprint, as specified by FoxIO (BSD 3-Clause licence, technical
+ * details in {@code FoxIO-LLC/ja4}, {@code technical_details/JA4.md}): {@code a_b_c},
+ * e.g. {@code t13d1516h2_8daaf6152771_e5627efa2ab1}.
  * <ul>
- * <li>{@code a}: {@code t} (TLS over TCP); the version, the highest non-GREASE value of the
- * supported_versions extension if it offers one, else legacy_version ({@code 13}, {@code 12},
- * {@code 11}, {@code 10}, {@code s3}, {@code s2}, {@code d1}/{@code d2}/{@code d3} for DTLS,
- * {@code 00} unknown); {@code d} if the server_name extension is present, else {@code i}; the
- * number of cipher suites and of extensions (SNI and ALPN included), GREASE excluded, two digits,
- * at most 99; the first and last character of the first ALPN protocol, or {@code 00}.</li>
- * <li>{@code b}: the first 12 hex digits of the SHA-256 of the cipher suites as lowercase 4-digit
- * hex, sorted, comma-joined.</li>
+ * <li>{@code a}: {@code t} (TLS over TCP); the version, the highest non-GREASE value of
+ * the supported_versions extension if it offers one, else legacy_version ({@code 13},
+ * {@code 12}, {@code 11}, {@code 10}, {@code s3}, {@code s2},
+ * {@code d1}/{@code d2}/{@code d3} for DTLS, {@code 00} unknown); {@code d} if the
+ * server_name extension is present, else {@code i}; the number of cipher suites and of
+ * extensions (SNI and ALPN included), GREASE excluded, two digits, at most 99; the first
+ * and last character of the first ALPN protocol, or {@code 00}.</li>
+ * <li>{@code b}: the first 12 hex digits of the SHA-256 of the cipher suites as lowercase
+ * 4-digit hex, sorted, comma-joined.</li>
  * <li>{@code c}: the same of the extensions, sorted, without SNI ({@code 0000}) and ALPN
  * ({@code 0010}), then {@code _} and the signature algorithms in their original order (no
  * {@code _} when there are none).</li>
@@ -30,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  * {@code 000000000000} when their sorted list is empty.
  * <p>
  * ALPN, per the spec: when the first or the last byte of the first protocol is not ASCII
- * alphanumeric ({@code 0-9A-Za-z}), the two characters are the first and the last digit of the
- * lowercase hex of the whole protocol ({@code 0x30 0xAB} gives {@code 3b}); a one-byte protocol
- * uses that byte twice ({@code hh}); an empty first protocol gives {@code 00}.
+ * alphanumeric ({@code 0-9A-Za-z}), the two characters are the first and the last digit
+ * of the lowercase hex of the whole protocol ({@code 0x30 0xAB} gives {@code 3b}); a
+ * one-byte protocol uses that byte twice ({@code hh}); an empty first protocol gives
+ * {@code 00}.
  */
 final class Ja4 {
 
@@ -47,7 +49,8 @@ final class Ja4 {
 
 	/**
 	 * The JA4 fingerprint.
-	 * @param version the version that part {@code a} shows, see {@link #version(int, List)}
+	 * @param version the version that part {@code a} shows, see
+	 * {@link #version(int, List)}
 	 * @param ciphers the cipher suites in the order offered (GREASE is ignored)
 	 * @param extensions the extension types in the order offered (GREASE is ignored)
 	 * @param firstAlpn the first ALPN protocol, or {@code null} if none
@@ -61,8 +64,8 @@ final class Ja4 {
 	}
 
 	/**
-	 * The raw fingerprint ({@code JA4_r}): part {@code a} and the two lists that {@code b} and
-	 * {@code c} hash, unhashed.
+	 * The raw fingerprint ({@code JA4_r}): part {@code a} and the two lists that
+	 * {@code b} and {@code c} hash, unhashed.
 	 */
 	static String raw(int version, List<Integer> ciphers, List<Integer> extensions, byte @Nullable [] firstAlpn,
 			List<Integer> signatureAlgorithms) {
@@ -71,11 +74,11 @@ final class Ja4 {
 	}
 
 	/**
-	 * The version that JA4 shows: the highest non-GREASE supported_versions value, else the
-	 * legacy_version.
+	 * The version that JA4 shows: the highest non-GREASE supported_versions value, else
+	 * the legacy_version.
 	 * @param legacyVersion the ClientHello's legacy_version
-	 * @param supportedVersions the supported_versions extension's values, or {@code null} if the
-	 * extension is absent
+	 * @param supportedVersions the supported_versions extension's values, or {@code null}
+	 * if the extension is absent
 	 * @return the version code
 	 */
 	static int version(int legacyVersion, @Nullable List<Integer> supportedVersions) {
@@ -144,7 +147,8 @@ final class Ja4 {
 			.collect(Collectors.joining(","));
 	}
 
-	private static String extensionsAndSignatureAlgorithms(List<Integer> extensions, List<Integer> signatureAlgorithms) {
+	private static String extensionsAndSignatureAlgorithms(List<Integer> extensions,
+			List<Integer> signatureAlgorithms) {
 		String sorted = extensions.stream()
 			.filter((type) -> !TlsNames.isGrease(type) && type != EXTENSION_SERVER_NAME && type != EXTENSION_ALPN)
 			.sorted()

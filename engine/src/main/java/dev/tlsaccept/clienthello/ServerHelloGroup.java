@@ -3,14 +3,16 @@ package dev.tlsaccept.clienthello;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the key-exchange group a server chose from the bytes it sends, the same way for every
- * engine: in TLS 1.3 the {@code key_share} extension of the ServerHello (a HelloRetryRequest names
- * the group too, and the ServerHello after it has the last word); in TLS 1.2 the named curve of
- * an ECDHE ServerKeyExchange. Both are plaintext. Follows the record layer and skips the bodies of
- * other handshake messages (a large Certificate is never buffered); stops at the first record that
- * is neither handshake nor change_cipher_spec, or once the answer is known.
+ * Reads the key-exchange group a server chose from the bytes it sends, the same way for
+ * every engine: in TLS 1.3 the {@code key_share} extension of the ServerHello (a
+ * HelloRetryRequest names the group too, and the ServerHello after it has the last word);
+ * in TLS 1.2 the named curve of an ECDHE ServerKeyExchange. Both are plaintext. Follows
+ * the record layer and skips the bodies of other handshake messages (a large Certificate
+ * is never buffered); stops at the first record that is neither handshake nor
+ * change_cipher_spec, or once the answer is known.
  * <p>
- * Never throws on any input; not thread-safe (one per connection, fed by the thread that writes).
+ * Never throws on any input; not thread-safe (one per connection, fed by the thread that
+ * writes).
  */
 public final class ServerHelloGroup {
 
@@ -34,7 +36,10 @@ public final class ServerHelloGroup {
 	/** A ServerHello is small; anything larger is not one we read. */
 	private static final int MAX_SERVER_HELLO = 4096;
 
-	/** The HelloRetryRequest's fixed random, SHA-256 of "HelloRetryRequest" (RFC 8446 4.1.3). */
+	/**
+	 * The HelloRetryRequest's fixed random, SHA-256 of "HelloRetryRequest" (RFC 8446
+	 * 4.1.3).
+	 */
 	private static final byte[] HELLO_RETRY_REQUEST_RANDOM = { (byte) 0xcf, 0x21, (byte) 0xad, 0x74, (byte) 0xe5,
 			(byte) 0x9a, 0x61, 0x11, (byte) 0xbe, 0x1d, (byte) 0x8c, 0x02, 0x1e, 0x65, (byte) 0xb8, (byte) 0x91,
 			(byte) 0xc2, (byte) 0xa2, 0x11, 0x16, 0x7a, (byte) 0xbb, (byte) 0x8c, 0x5e, 0x07, (byte) 0x9e, 0x09,
@@ -84,8 +89,10 @@ public final class ServerHelloGroup {
 				if (this.recordHeaderLength == 5) {
 					int type = this.recordHeader[0] & 0xff;
 					this.recordRemaining = ((this.recordHeader[3] & 0xff) << 8) | (this.recordHeader[4] & 0xff);
-					// after change_cipher_spec, TLS 1.2 handshake records are encrypted (a resumption);
-					// TLS 1.3 sends one after a HelloRetryRequest for middlebox compatibility
+					// after change_cipher_spec, TLS 1.2 handshake records are encrypted
+					// (a resumption);
+					// TLS 1.3 sends one after a HelloRetryRequest for middlebox
+					// compatibility
 					if (type != CONTENT_HANDSHAKE && (type != CONTENT_CHANGE_CIPHER_SPEC || !this.retried)) {
 						this.done = true;
 					}
@@ -108,11 +115,11 @@ public final class ServerHelloGroup {
 	}
 
 	/**
-	 * The group the server chose, as IANA names it ({@code X25519MLKEM768}, {@code x25519},
-	 * {@code secp256r1}), or {@code 0x1234} for a code without a name.
-	 * @return the group, or {@code null} when the server has not named one (yet): no ServerHello
-	 * sent, a TLS 1.2 key exchange without a named curve (RSA, finite-field DHE), a resumption
-	 * without key exchange
+	 * The group the server chose, as IANA names it ({@code X25519MLKEM768},
+	 * {@code x25519}, {@code secp256r1}), or {@code 0x1234} for a code without a name.
+	 * @return the group, or {@code null} when the server has not named one (yet): no
+	 * ServerHello sent, a TLS 1.2 key exchange without a named curve (RSA, finite-field
+	 * DHE), a resumption without key exchange
 	 */
 	public @Nullable String group() {
 		return this.group;
@@ -178,7 +185,10 @@ public final class ServerHelloGroup {
 		readServerHello(message);
 	}
 
-	/** legacy_version, random, session id, cipher suite, compression, extensions (RFC 8446 4.1.3). */
+	/**
+	 * legacy_version, random, session id, cipher suite, compression, extensions (RFC 8446
+	 * 4.1.3).
+	 */
 	private void readServerHello(byte[] hello) {
 		int position = 2 + 32;
 		if (position >= hello.length) {
@@ -209,12 +219,15 @@ public final class ServerHelloGroup {
 				position += length;
 			}
 		}
-		// key_share belongs to TLS 1.3, whose ServerHello always carries supported_versions
+		// key_share belongs to TLS 1.3, whose ServerHello always carries
+		// supported_versions
 		if (keyShareGroup >= 0 && tls13) {
 			this.group = TlsNames.group(keyShareGroup);
 		}
-		// TLS 1.3: the ServerHello has the answer (or none: a PSK-only resumption); after a
-		// HelloRetryRequest the real ServerHello follows. TLS 1.2: the ServerKeyExchange follows.
+		// TLS 1.3: the ServerHello has the answer (or none: a PSK-only resumption); after
+		// a
+		// HelloRetryRequest the real ServerHello follows. TLS 1.2: the ServerKeyExchange
+		// follows.
 		this.retried = tls13 && retry;
 		if (tls13 && !retry) {
 			this.done = true;

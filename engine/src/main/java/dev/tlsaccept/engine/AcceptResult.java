@@ -15,38 +15,70 @@ import org.jspecify.annotations.Nullable;
  *
  * <table>
  * <caption>Codes</caption>
- * <tr><th>code</th><th>error</th><th>meaning</th></tr>
- * <tr><td>1</td><td>NONE</td><td>handshake complete</td></tr>
- * <tr><td>-1</td><td>WANT_READ / WANT_WRITE</td><td>call again when the BIO is ready</td></tr>
- * <tr><td>0</td><td>ZERO_RETURN</td><td>peer sent close_notify before completing</td></tr>
- * <tr><td>0</td><td>SYSCALL</td><td>peer closed (EOF) before completing, without an alert</td></tr>
- * <tr><td>-1</td><td>SSL</td><td>refused by protocol, fatal alert from the peer, not TLS</td></tr>
- * <tr><td>-1</td><td>SYSCALL</td><td>connection reset, I/O error, handshake timeout</td></tr>
+ * <tr>
+ * <th>code</th>
+ * <th>error</th>
+ * <th>meaning</th>
+ * </tr>
+ * <tr>
+ * <td>1</td>
+ * <td>NONE</td>
+ * <td>handshake complete</td>
+ * </tr>
+ * <tr>
+ * <td>-1</td>
+ * <td>WANT_READ / WANT_WRITE</td>
+ * <td>call again when the BIO is ready</td>
+ * </tr>
+ * <tr>
+ * <td>0</td>
+ * <td>ZERO_RETURN</td>
+ * <td>peer sent close_notify before completing</td>
+ * </tr>
+ * <tr>
+ * <td>0</td>
+ * <td>SYSCALL</td>
+ * <td>peer closed (EOF) before completing, without an alert</td>
+ * </tr>
+ * <tr>
+ * <td>-1</td>
+ * <td>SSL</td>
+ * <td>refused by protocol, fatal alert from the peer, not TLS</td>
+ * </tr>
+ * <tr>
+ * <td>-1</td>
+ * <td>SYSCALL</td>
+ * <td>connection reset, I/O error, handshake timeout</td>
+ * </tr>
  * </table>
  *
  * @param code {@code 1}, {@code 0} or {@code -1}, as {@code SSL_accept()} returns
  * @param error the error, as {@code SSL_get_error()} reports it
  * @param startedAt when the first {@code accept()} call was made
  * @param duration time from the first {@code accept()} call to this result
- * @param wantReadTurns how many times {@code accept()} returned {@code WANT_READ} before this result
- * @param wantWriteTurns how many times {@code accept()} returned {@code WANT_WRITE} before this result
- * @param protocol the negotiated protocol ({@code TLSv1.3}); for a failure, the protocol chosen
- * so far when the engine still reports it (it may not, e.g. after a certificate failure)
+ * @param wantReadTurns how many times {@code accept()} returned {@code WANT_READ} before
+ * this result
+ * @param wantWriteTurns how many times {@code accept()} returned {@code WANT_WRITE}
+ * before this result
+ * @param protocol the negotiated protocol ({@code TLSv1.3}); for a failure, the protocol
+ * chosen so far when the engine still reports it (it may not, e.g. after a certificate
+ * failure)
  * @param cipherSuite the negotiated cipher suite, when complete
  * @param serverName the SNI host name the client asked for, if any
  * @param applicationProtocol the ALPN protocol negotiated, if any
- * @param peerCertificates the client's certificate chain, leaf first, also when the server refused
- * it (an untrusted or expired certificate); empty when none was sent
+ * @param peerCertificates the client's certificate chain, leaf first, also when the
+ * server refused it (an untrusted or expired certificate); empty when none was sent
  * @param alert the alert sent or received when the handshake failed, if any was observed
  * @param engineMessage the engine's own message for a failure
  * @param reason a short human reason, in OpenSSL's words where OpenSSL has one
- * @param clientHello what the client offered, read off the wire before the engine saw it (also
- * for failed handshakes; partial, with a parse error, when the hello was cut short)
- * @param group the key-exchange group the server chose, as IANA names it ({@code X25519MLKEM768},
- * {@code x25519}), read off the server's plaintext ServerHello (TLS 1.3 key_share) or ECDHE
- * ServerKeyExchange (TLS 1.2) the same way for every engine; also for a handshake that failed after
- * the server's hello; {@code null} when the server named none (no ServerHello, RSA or finite-field
- * key exchange on TLS 1.2, a resumption without key exchange)
+ * @param clientHello what the client offered, read off the wire before the engine saw it
+ * (also for failed handshakes; partial, with a parse error, when the hello was cut short)
+ * @param group the key-exchange group the server chose, as IANA names it
+ * ({@code X25519MLKEM768}, {@code x25519}), read off the server's plaintext ServerHello
+ * (TLS 1.3 key_share) or ECDHE ServerKeyExchange (TLS 1.2) the same way for every engine;
+ * also for a handshake that failed after the server's hello; {@code null} when the server
+ * named none (no ServerHello, RSA or finite-field key exchange on TLS 1.2, a resumption
+ * without key exchange)
  */
 public record AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
 		int wantWriteTurns, @Nullable String protocol, @Nullable String cipherSuite, @Nullable String serverName,
@@ -59,8 +91,10 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 	}
 
 	/**
-	 * A result without a ClientHello summary (a connection refused before any byte was read).
-	 * @deprecated positional arguments are easy to get wrong: use {@link #builder(int, SslError)}
+	 * A result without a ClientHello summary (a connection refused before any byte was
+	 * read).
+	 * @deprecated positional arguments are easy to get wrong: use
+	 * {@link #builder(int, SslError)}
 	 */
 	@Deprecated
 	public AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
@@ -73,7 +107,8 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 
 	/**
 	 * A result without a negotiated group.
-	 * @deprecated positional arguments are easy to get wrong: use {@link #builder(int, SslError)}
+	 * @deprecated positional arguments are easy to get wrong: use
+	 * {@link #builder(int, SslError)}
 	 */
 	@Deprecated
 	public AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
@@ -95,8 +130,9 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 	}
 
 	/**
-	 * A builder holding every fact of this result, to derive another from it (a listener that
-	 * reports a finished handshake as cut, with its own reason, keeps what the client offered).
+	 * A builder holding every fact of this result, to derive another from it (a listener
+	 * that reports a finished handshake as cut, with its own reason, keeps what the
+	 * client offered).
 	 * @return a builder with this result's facts
 	 */
 	public Builder toBuilder() {
@@ -124,7 +160,8 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 	}
 
 	/**
-	 * Whether this result ends the handshake: anything but {@code WANT_READ}/{@code WANT_WRITE}/{@code WANT_ASYNC}.
+	 * Whether this result ends the handshake: anything but
+	 * {@code WANT_READ}/{@code WANT_WRITE}/{@code WANT_ASYNC}.
 	 * @return {@code true} when no further {@code accept()} call can change the outcome
 	 */
 	public boolean isFinished() {
@@ -136,7 +173,10 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 		return builder(-1, error).startedAt(startedAt).duration(duration).turns(wantReadTurns, wantWriteTurns).build();
 	}
 
-	/** Builds an {@link AcceptResult} fact by fact; unset facts are empty ({@code null}, none, zero). */
+	/**
+	 * Builds an {@link AcceptResult} fact by fact; unset facts are empty ({@code null},
+	 * none, zero).
+	 */
 	public static final class Builder {
 
 		private int code;
@@ -209,7 +249,8 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 		}
 
 		/**
-		 * How many times {@code accept()} returned {@code WANT_READ} and {@code WANT_WRITE} before.
+		 * How many times {@code accept()} returned {@code WANT_READ} and
+		 * {@code WANT_WRITE} before.
 		 * @param wantReadTurns the {@code WANT_READ} turns
 		 * @param wantWriteTurns the {@code WANT_WRITE} turns
 		 * @return this builder

@@ -7,16 +7,16 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the handshake state machine reads network bytes from and writes them to: OpenSSL's BIO.
- * One state machine, three ways to feed it.
+ * What the handshake state machine reads network bytes from and writes them to: OpenSSL's
+ * BIO. One state machine, three ways to feed it.
  */
 interface Bio {
 
 	/**
 	 * Read network bytes into {@code dst}.
 	 * @param dst the buffer to fill, in write mode
-	 * @param timeoutMillis for a blocking BIO, how long to wait ({@code 0}: the BIO's own default);
-	 * ignored otherwise
+	 * @param timeoutMillis for a blocking BIO, how long to wait ({@code 0}: the BIO's own
+	 * default); ignored otherwise
 	 * @return the number of bytes read; {@code 0} when a non-blocking BIO has none yet;
 	 * {@code -1} at end of stream
 	 * @throws java.net.SocketTimeoutException when a blocking read timed out

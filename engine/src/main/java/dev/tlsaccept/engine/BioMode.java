@@ -10,14 +10,21 @@ public enum BioMode {
 	/** A blocking socket: the calling thread waits, bounded by the handshake timeout. */
 	BLOCKING,
 
-	/** A non-blocking {@code SocketChannel}: the acceptor returns {@code WANT_*}, a selector calls again. */
+	/**
+	 * A non-blocking {@code SocketChannel}: the acceptor returns {@code WANT_*}, a
+	 * selector calls again.
+	 */
 	NON_BLOCKING,
 
-	/** An in-memory {@link BioPair}: the caller moves bytes between the pair and any transport. */
+	/**
+	 * An in-memory {@link BioPair}: the caller moves bytes between the pair and any
+	 * transport.
+	 */
 	PAIR;
 
 	/**
-	 * The name used in configuration: {@code blocking}, {@code non-blocking}, {@code pair}.
+	 * The name used in configuration: {@code blocking}, {@code non-blocking},
+	 * {@code pair}.
 	 * @return the lower-case, hyphenated name
 	 */
 	public String configName() {
@@ -37,8 +44,7 @@ public enum BioMode {
 				return mode;
 			}
 		}
-		throw new IllegalArgumentException(
-				"Unknown BIO mode '" + name + "': use one of blocking, non-blocking, pair");
+		throw new IllegalArgumentException("Unknown BIO mode '" + name + "': use one of blocking, non-blocking, pair");
 	}
 
 }

@@ -7,10 +7,10 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An in-memory BIO pair, like OpenSSL's {@code BIO_new_bio_pair()}: two bounded buffers between a
- * {@link TlsAcceptor} (the engine side) and the caller (the network side), who moves bytes between
- * the pair and any transport. TLS over anything: a message queue, a test, a socket you pump
- * yourself.
+ * An in-memory BIO pair, like OpenSSL's {@code BIO_new_bio_pair()}: two bounded buffers
+ * between a {@link TlsAcceptor} (the engine side) and the caller (the network side), who
+ * moves bytes between the pair and any transport. TLS over anything: a message queue, a
+ * test, a socket you pump yourself.
  *
  * <pre class="code">
  * BioPair pair = BioPair.create();
@@ -30,22 +30,29 @@ import org.jspecify.annotations.Nullable;
  * while (result.error().isRetryable());
  * </pre>
  *
- * <p><strong>Drain the network side after every call</strong> to {@code accept()},
- * {@code read}, {@code write} and {@code shutdown}, whatever it returned: a call that returns
- * {@code 1} can have written bytes the peer still needs. On TLS 1.2 the server's last flight
- * (NewSessionTicket, ChangeCipherSpec and Finished: 807 bytes with the {@code jdk} engine) is
- * written by the very call that completes the handshake; on TLS 1.3 session tickets may follow. A loop that sends only while
- * {@code accept()} returns {@code WANT_*} leaves them in the pair, and a TLS 1.2 client waits for
- * them forever. {@link #drainToNetwork()} takes everything pending in one call.
+ * <p>
+ * <strong>Drain the network side after every call</strong> to {@code accept()},
+ * {@code read}, {@code write} and {@code shutdown}, whatever it returned: a call that
+ * returns {@code 1} can have written bytes the peer still needs. On TLS 1.2 the server's
+ * last flight (NewSessionTicket, ChangeCipherSpec and Finished: 807 bytes with the
+ * {@code jdk} engine) is written by the very call that completes the handshake; on TLS
+ * 1.3 session tickets may follow. A loop that sends only while {@code accept()} returns
+ * {@code WANT_*} leaves them in the pair, and a TLS 1.2 client waits for them forever.
+ * {@link #drainToNetwork()} takes everything pending in one call.
  *
- * <p>When the inbound buffer is empty the acceptor reports {@code WANT_READ}; when the outbound
- * buffer is full it reports {@code WANT_WRITE}. Call {@link #endOfInput()} when the transport
- * reached end of stream, and {@link #inputFailed(IOException)} when it failed. Thread-safe: the
- * network side may be driven from another thread than the acceptor.
+ * <p>
+ * When the inbound buffer is empty the acceptor reports {@code WANT_READ}; when the
+ * outbound buffer is full it reports {@code WANT_WRITE}. Call {@link #endOfInput()} when
+ * the transport reached end of stream, and {@link #inputFailed(IOException)} when it
+ * failed. Thread-safe: the network side may be driven from another thread than the
+ * acceptor.
  */
 public final class BioPair {
 
-	/** Default capacity of each direction: one maximum-size TLS record and its header, twice. */
+	/**
+	 * Default capacity of each direction: one maximum-size TLS record and its header,
+	 * twice.
+	 */
 	public static final int DEFAULT_CAPACITY = 2 * (16 * 1024 + 2048 + 5);
 
 	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -72,8 +79,9 @@ public final class BioPair {
 	}
 
 	/**
-	 * A direction's buffer with room for {@code count} more bytes: buffers grow on demand up to the
-	 * capacity and are given back when drained, so an idle pair holds no buffer.
+	 * A direction's buffer with room for {@code count} more bytes: buffers grow on demand
+	 * up to the capacity and are given back when drained, so an idle pair holds no
+	 * buffer.
 	 */
 	private ByteBuffer room(ByteBuffer buffer, int count) {
 		if (buffer.remaining() >= count) {
@@ -159,10 +167,11 @@ public final class BioPair {
 	}
 
 	/**
-	 * Take every byte the engine produced, to be sent to the peer: call it after every call to
-	 * the acceptor, also one that returned {@code 1} (see the class documentation).
-	 * @return a new buffer in read mode with the pending outbound bytes; empty (no remaining
-	 * bytes) when there are none
+	 * Take every byte the engine produced, to be sent to the peer: call it after every
+	 * call to the acceptor, also one that returned {@code 1} (see the class
+	 * documentation).
+	 * @return a new buffer in read mode with the pending outbound bytes; empty (no
+	 * remaining bytes) when there are none
 	 */
 	public synchronized ByteBuffer drainToNetwork() {
 		ByteBuffer pending = ByteBuffer.allocate(this.outbound.position());
@@ -187,16 +196,16 @@ public final class BioPair {
 	}
 
 	/**
-	 * The transport reached end of stream: once the buffered bytes are consumed, the acceptor sees
-	 * EOF.
+	 * The transport reached end of stream: once the buffered bytes are consumed, the
+	 * acceptor sees EOF.
 	 */
 	public synchronized void endOfInput() {
 		this.inputEnded = true;
 	}
 
 	/**
-	 * The transport failed (e.g. connection reset): once the buffered bytes are consumed, the
-	 * acceptor sees this error.
+	 * The transport failed (e.g. connection reset): once the buffered bytes are consumed,
+	 * the acceptor sees this error.
 	 * @param cause the transport's exception
 	 */
 	public synchronized void inputFailed(IOException cause) {

@@ -16,8 +16,9 @@ import javax.net.ssl.SSLSessionContext;
 
 /**
  * BCJSSE's established server session throws {@link UnsupportedOperationException} from
- * {@link ExtendedSSLSession#getRequestedServerNames()}; only its handshake session knows the
- * names. This adapter remembers them during the handshake and answers with them afterwards.
+ * {@link ExtendedSSLSession#getRequestedServerNames()}; only its handshake session knows
+ * the names. This adapter remembers them during the handshake and answers with them
+ * afterwards.
  */
 final class BouncyCastleEngineAdapter extends ForwardingSslEngine {
 

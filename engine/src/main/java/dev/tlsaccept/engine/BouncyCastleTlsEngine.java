@@ -22,10 +22,10 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code bouncy-castle} engine: Bouncy Castle's JSSE provider (BCJSSE) over the Bouncy Castle
- * JCA provider. Both providers are private instances passed explicitly to {@code SSLContext},
- * {@code KeyManagerFactory} and {@code TrustManagerFactory}: the JVM's provider list and default
- * {@code SSLContext} are never changed.
+ * The {@code bouncy-castle} engine: Bouncy Castle's JSSE provider (BCJSSE) over the
+ * Bouncy Castle JCA provider. Both providers are private instances passed explicitly to
+ * {@code SSLContext}, {@code KeyManagerFactory} and {@code TrustManagerFactory}: the
+ * JVM's provider list and default {@code SSLContext} are never changed.
  */
 public final class BouncyCastleTlsEngine implements TlsEngine {
 
@@ -44,8 +44,9 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 	}
 
 	/**
-	 * The alert Bouncy Castle raised: {@link TlsFatalAlert} carries its exact description in the
-	 * cause chain of BCJSSE's exceptions, also for TLS 1.3 alerts that are encrypted on the wire.
+	 * The alert Bouncy Castle raised: {@link TlsFatalAlert} carries its exact description
+	 * in the cause chain of BCJSSE's exceptions, also for TLS 1.3 alerts that are
+	 * encrypted on the wire.
 	 * @param failure the engine's exception
 	 * @return the alert sent, or {@code null} when BCJSSE received one or did not say
 	 */
@@ -65,14 +66,15 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 	}
 
 	/**
-	 * Groups per engine through {@link BCSSLParameters#setNamedGroups(String[])}; supported are the
-	 * groups Bouncy Castle's TLS crypto implements (BCJSSE itself ignores names it does not know).
+	 * Groups per engine through {@link BCSSLParameters#setNamedGroups(String[])};
+	 * supported are the groups Bouncy Castle's TLS crypto implements (BCJSSE itself
+	 * ignores names it does not know).
 	 */
 	static final class Groups implements JsseEngineContext.NamedGroupSupport {
 
 		/**
-		 * IANA codes of the groups a server may choose today (hybrids, RFC 8446, RFC 7919, ML-KEM),
-		 * in the order the supported ones are listed.
+		 * IANA codes of the groups a server may choose today (hybrids, RFC 8446, RFC
+		 * 7919, ML-KEM), in the order the supported ones are listed.
 		 */
 		private static final int[] CANDIDATES = { NamedGroup.X25519MLKEM768, NamedGroup.SecP256r1MLKEM768,
 				NamedGroup.SecP384r1MLKEM1024, NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1,
@@ -107,7 +109,8 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 
 		@Override
 		public void configure(SSLEngine engine, String[] groups) {
-			BCSSLEngine bc = (BCSSLEngine) ((engine instanceof ForwardingSslEngine forwarding) ? forwarding.delegate() : engine);
+			BCSSLEngine bc = (BCSSLEngine) ((engine instanceof ForwardingSslEngine forwarding) ? forwarding.delegate()
+					: engine);
 			BCSSLParameters parameters = bc.getParameters();
 			parameters.setNamedGroups(groups);
 			// the configured order is the server's preference, as for BoringSSL
@@ -124,7 +127,8 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 		Context(TlsConfig config, BouncyCastleJsseProvider jsse, BouncyCastleProvider crypto)
 				throws GeneralSecurityException {
 			super(config, jsse, "PKIX", new Groups(crypto));
-			// BCJSSE's own version is 1.0.x; the release users pin is the Bouncy Castle one
+			// BCJSSE's own version is 1.0.x; the release users pin is the Bouncy Castle
+			// one
 			this.provider = jsse.getName() + " " + crypto.getVersionStr();
 		}
 
@@ -139,8 +143,9 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 		}
 
 		/**
-		 * Bouncy Castle's own alert, or internal_error: what {@code TlsProtocol} sends for any
-		 * failure that is not a {@link TlsFatalAlert} (a truncated message's {@code EOFException}).
+		 * Bouncy Castle's own alert, or internal_error: what {@code TlsProtocol} sends
+		 * for any failure that is not a {@link TlsFatalAlert} (a truncated message's
+		 * {@code EOFException}).
 		 */
 		@Override
 		public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
@@ -155,7 +160,8 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 		public @Nullable TlsAlert receivedAlert(SSLException failure) {
 			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 				if (cause instanceof TlsFatalAlertReceived received) {
-					return TlsAlert.of(received.getAlertDescription(), TlsAlert.Level.FATAL, TlsAlert.Direction.RECEIVED);
+					return TlsAlert.of(received.getAlertDescription(), TlsAlert.Level.FATAL,
+							TlsAlert.Direction.RECEIVED);
 				}
 				if (cause.getCause() == cause) {
 					break;
@@ -164,13 +170,18 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 			return FailureClassifier.receivedAlert(failure);
 		}
 
-		/** BCJSSE's server never renegotiates: it answers a ClientHello with a warning no_renegotiation. */
+		/**
+		 * BCJSSE's server never renegotiates: it answers a ClientHello with a warning
+		 * no_renegotiation.
+		 */
 		@Override
 		public boolean refusesRenegotiationWithWarning() {
 			return true;
 		}
 
-		/** BCJSSE raises an alert for a ClientHello it cannot read, but never writes it. */
+		/**
+		 * BCJSSE raises an alert for a ClientHello it cannot read, but never writes it.
+		 */
 		@Override
 		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {
 			return BouncyCastleTlsEngine.sentAlert(failure);

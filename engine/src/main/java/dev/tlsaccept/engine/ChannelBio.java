@@ -9,10 +9,10 @@ import java.nio.channels.SocketChannel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The non-blocking BIO: a {@link SocketChannel} in non-blocking mode. A read or write that cannot
- * make progress returns {@code 0}, which the state machine turns into {@code WANT_READ} or
- * {@code WANT_WRITE}. After the handshake the owner may switch the channel to blocking mode; the
- * BIO then reports itself blocking.
+ * The non-blocking BIO: a {@link SocketChannel} in non-blocking mode. A read or write
+ * that cannot make progress returns {@code 0}, which the state machine turns into
+ * {@code WANT_READ} or {@code WANT_WRITE}. After the handshake the owner may switch the
+ * channel to blocking mode; the BIO then reports itself blocking.
  */
 final class ChannelBio implements Bio {
 

@@ -9,10 +9,11 @@ import javax.net.ssl.SSLEngine;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An engine's delegated tasks (the signature, the key exchange: the CPU of a handshake), run on the
- * calling thread or lent to an executor. While they run elsewhere the engine is theirs: releasing it
- * waits until they are done ({@link #releaseNowOrWhenDone}). The acceptor's thread calls everything
- * but {@link #isRunning()} and {@link #releaseNowOrWhenDone}, which any thread may call.
+ * An engine's delegated tasks (the signature, the key exchange: the CPU of a handshake),
+ * run on the calling thread or lent to an executor. While they run elsewhere the engine
+ * is theirs: releasing it waits until they are done ({@link #releaseNowOrWhenDone}). The
+ * acceptor's thread calls everything but {@link #isRunning()} and
+ * {@link #releaseNowOrWhenDone}, which any thread may call.
  */
 final class DelegatedTasks {
 
@@ -26,15 +27,19 @@ final class DelegatedTasks {
 	private @Nullable Runnable whenDone;
 
 	/**
-	 * Tasks ran since {@link #unwrapDue} was last asked: SunJSSE throws a task's failure (a
-	 * ClientHello it cannot parse) only from the next wrap or unwrap, so unwrap once even without input.
+	 * Tasks ran since {@link #unwrapDue} was last asked: SunJSSE throws a task's failure
+	 * (a ClientHello it cannot parse) only from the next wrap or unwrap, so unwrap once
+	 * even without input.
 	 */
 	private boolean ran;
 
 	/** Guarded by {@code this}: tasks run on the executor now. */
 	private boolean running;
 
-	/** Guarded by {@code this}: the acceptor was closed while they ran: release the engine when done. */
+	/**
+	 * Guarded by {@code this}: the acceptor was closed while they ran: release the engine
+	 * when done.
+	 */
 	private boolean releaseWhenDone;
 
 	DelegatedTasks(SSLEngine engine, Runnable releaseEngine) {
@@ -43,8 +48,8 @@ final class DelegatedTasks {
 	}
 
 	/**
-	 * Run the tasks on {@code executor} from now on, and tell {@code whenDone} (on the executor's
-	 * thread) when they are done, unless the acceptor was closed meanwhile.
+	 * Run the tasks on {@code executor} from now on, and tell {@code whenDone} (on the
+	 * executor's thread) when they are done, unless the acceptor was closed meanwhile.
 	 */
 	void delegateTo(Executor executor, Runnable whenDone) {
 		this.executor = Objects.requireNonNull(executor, "executor must not be null");
@@ -52,8 +57,8 @@ final class DelegatedTasks {
 	}
 
 	/**
-	 * The handshake is over: the data phase runs its rare tasks (a KeyUpdate) inline; drop the
-	 * caller's executor and callback with whatever they hold.
+	 * The handshake is over: the data phase runs its rare tasks (a KeyUpdate) inline;
+	 * drop the caller's executor and callback with whatever they hold.
 	 */
 	void runInlineFromNow() {
 		this.executor = null;
@@ -62,8 +67,8 @@ final class DelegatedTasks {
 
 	/**
 	 * Run the engine's pending tasks: here, or on the executor.
-	 * @return {@code true} when they run elsewhere now ({@code accept()} answers {@code WANT_ASYNC}
-	 * until they are done); {@code false} when they ran here
+	 * @return {@code true} when they run elsewhere now ({@code accept()} answers
+	 * {@code WANT_ASYNC} until they are done); {@code false} when they ran here
 	 */
 	boolean run() {
 		Executor executor = this.executor;
@@ -111,9 +116,9 @@ final class DelegatedTasks {
 	}
 
 	/**
-	 * Whether to unwrap now, in the handshake or the data phase: when input is buffered, or when
-	 * tasks ran since the last time this was asked (the engine may have a failure to report, or may
-	 * finish without input); forgets that they ran.
+	 * Whether to unwrap now, in the handshake or the data phase: when input is buffered,
+	 * or when tasks ran since the last time this was asked (the engine may have a failure
+	 * to report, or may finish without input); forgets that they ran.
 	 * @param buffers the connection's buffers
 	 * @return {@code true} when an unwrap is due
 	 */

@@ -15,13 +15,16 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Puts engine failures in OpenSSL's words: the short reason strings that OpenSSL's error queue
- * would hold for the same client behaviour ({@code no shared cipher}, {@code unsupported protocol},
- * ...). Engines differ in their messages; the patterns of every supported engine live here.
+ * Puts engine failures in OpenSSL's words: the short reason strings that OpenSSL's error
+ * queue would hold for the same client behaviour ({@code no shared cipher},
+ * {@code unsupported protocol}, ...). Engines differ in their messages; the patterns of
+ * every supported engine live here.
  */
 final class FailureClassifier {
 
-	/** OpenSSL 3's reason when no group the client offered is enabled on a TLS 1.3 server. */
+	/**
+	 * OpenSSL 3's reason when no group the client offered is enabled on a TLS 1.3 server.
+	 */
 	static final String NO_SUITABLE_KEY_SHARE = "no suitable key share";
 
 	static final String UNEXPECTED_EOF = "unexpected eof while reading";
@@ -30,11 +33,13 @@ final class FailureClassifier {
 
 	static final String CONNECTION_RESET = "connection reset by peer";
 
-	/** OpenSSL's words for the decode_error alert it sends for a ClientHello it cannot parse. */
+	/**
+	 * OpenSSL's words for the decode_error alert it sends for a ClientHello it cannot
+	 * parse.
+	 */
 	static final String DECODE_ERROR = "decode error";
 
-	private static final Pattern RECEIVED_ALERT = Pattern
-		.compile("(?i)received (?:fatal )?alert:? ?([a-z_]+)");
+	private static final Pattern RECEIVED_ALERT = Pattern.compile("(?i)received (?:fatal )?alert:? ?([a-z_]+)");
 
 	/** BoringSSL's reason for a received alert: {@code SSLV3_ALERT_HANDSHAKE_FAILURE}. */
 	private static final Pattern BORINGSSL_RECEIVED_ALERT = Pattern.compile("(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)");
@@ -69,12 +74,14 @@ final class FailureClassifier {
 	}
 
 	/**
-	 * OpenSSL's reason for a handshake failure: {@code decode error} for a ClientHello that
-	 * tlsaccept's parser rejected (engines word and answer those differently, OpenSSL 3 sends
-	 * decode_error for nearly all of them), else as {@link #reason(SSLException, TlsAlert)}.
+	 * OpenSSL's reason for a handshake failure: {@code decode error} for a ClientHello
+	 * that tlsaccept's parser rejected (engines word and answer those differently,
+	 * OpenSSL 3 sends decode_error for nearly all of them), else as
+	 * {@link #reason(SSLException, TlsAlert)}.
 	 * @param failure the engine's exception
 	 * @param alert the alert sent or received, if known
-	 * @param malformedHello whether the whole ClientHello arrived and tlsaccept's parser rejected it
+	 * @param malformedHello whether the whole ClientHello arrived and tlsaccept's parser
+	 * rejected it
 	 * @return a short reason
 	 */
 	static String reason(SSLException failure, @Nullable TlsAlert alert, boolean malformedHello) {
@@ -124,8 +131,10 @@ final class FailureClassifier {
 		if (lower.contains("bad record mac") || lower.contains("bad_record_mac")) {
 			return "bad record mac";
 		}
-		// SunJSSE "The size of the handshake message (N) exceeds the maximum allowed size", BCJSSE
-		// "Handshake message length exceeds the maximum", BoringSSL EXCESSIVE_MESSAGE_SIZE
+		// SunJSSE "The size of the handshake message (N) exceeds the maximum allowed
+		// size", BCJSSE
+		// "Handshake message length exceeds the maximum", BoringSSL
+		// EXCESSIVE_MESSAGE_SIZE
 		if (lower.contains("handshake message") && lower.contains("exceeds the maximum")
 				|| lower.contains("excessive_message_size")) {
 			return "excessive message size";
@@ -179,8 +188,9 @@ final class FailureClassifier {
 	}
 
 	/**
-	 * Whether a failure was raised in a method of that name: Bouncy Castle raises the same bare
-	 * {@code handshake_failure(40)} for different causes, its stack tells them apart.
+	 * Whether a failure was raised in a method of that name: Bouncy Castle raises the
+	 * same bare {@code handshake_failure(40)} for different causes, its stack tells them
+	 * apart.
 	 */
 	private static boolean raisedIn(Throwable failure, String method) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -11,9 +11,9 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 /**
- * An {@link SSLEngine} that forwards every call to another one: the base of the per-provider
- * adapters ({@link BouncyCastleEngineAdapter}, {@link OpenSslEngineAdapter}) that smooth over
- * provider quirks so that the shared state machine sees one behaviour.
+ * An {@link SSLEngine} that forwards every call to another one: the base of the
+ * per-provider adapters ({@link BouncyCastleEngineAdapter}, {@link OpenSslEngineAdapter})
+ * that smooth over provider quirks so that the shared state machine sees one behaviour.
  */
 class ForwardingSslEngine extends SSLEngine {
 

@@ -8,8 +8,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * A trust manager that hands every call to another one: subclasses override the checks they add
- * to (the client checks, for a server).
+ * A trust manager that hands every call to another one: subclasses override the checks
+ * they add to (the client checks, for a server).
  */
 abstract class ForwardingTrustManager extends X509ExtendedTrustManager {
 

@@ -17,10 +17,10 @@ import dev.tlsaccept.keys.KeyMaterial;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A server key manager that holds its keys and chains as objects, and picks one per handshake by
- * the SNI host name the client asked for. The JDK's {@code PKIX} key manager over a PKCS#12 store
- * reads the key back from the store, running PBKDF2, on every handshake: measured at about half
- * of the {@code jdk} engine's CPU per handshake.
+ * A server key manager that holds its keys and chains as objects, and picks one per
+ * handshake by the SNI host name the client asked for. The JDK's {@code PKIX} key manager
+ * over a PKCS#12 store reads the key back from the store, running PBKDF2, on every
+ * handshake: measured at about half of the {@code jdk} engine's CPU per handshake.
  */
 final class InMemoryKeyManager extends X509ExtendedKeyManager {
 
@@ -117,9 +117,9 @@ final class InMemoryKeyManager extends X509ExtendedKeyManager {
 		}
 
 		/**
-		 * Whether the key can serve a key type the TLS implementation asks for: {@code EC},
-		 * {@code RSA}, {@code RSASSA-PSS}, {@code EdDSA}, or TLS 1.2's {@code EC_EC}/{@code EC_RSA}
-		 * (key type, then the issuer's signature type).
+		 * Whether the key can serve a key type the TLS implementation asks for:
+		 * {@code EC}, {@code RSA}, {@code RSASSA-PSS}, {@code EdDSA}, or TLS 1.2's
+		 * {@code EC_EC}/{@code EC_RSA} (key type, then the issuer's signature type).
 		 */
 		boolean matches(@Nullable String keyType) {
 			if (keyType == null) {

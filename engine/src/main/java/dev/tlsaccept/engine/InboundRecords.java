@@ -6,10 +6,11 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Follows the TLS record layer of the bytes a client sends during the handshake, before the
- * engine sees them, to answer what no JSSE engine reports the way OpenSSL does: plaintext HTTP
- * instead of TLS, an oversized first record, and a plaintext alert (close_notify or fatal) from
- * the client. Works across reads of any size: a header or alert may span several reads.
+ * Follows the TLS record layer of the bytes a client sends during the handshake, before
+ * the engine sees them, to answer what no JSSE engine reports the way OpenSSL does:
+ * plaintext HTTP instead of TLS, an oversized first record, and a plaintext alert
+ * (close_notify or fatal) from the client. Works across reads of any size: a header or
+ * alert may span several reads.
  */
 final class InboundRecords {
 
@@ -38,8 +39,9 @@ final class InboundRecords {
 		OVERSIZED_RECORD,
 
 		/**
-		 * A plaintext close_notify or fatal alert from the client: bytes from {@link #stopOffset()}
-		 * on must not reach the engine; see {@link #receivedAlert()}.
+		 * A plaintext close_notify or fatal alert from the client: bytes from
+		 * {@link #stopOffset()} on must not reach the engine; see
+		 * {@link #receivedAlert()}.
 		 */
 		PEER_ALERT
 
@@ -73,8 +75,8 @@ final class InboundRecords {
 	 * @param from index of the first new byte
 	 * @param to index after the last new byte
 	 * @param absoluteFrom stream offset of the byte at {@code from}
-	 * @param checkFirstFlight whether the server has not sent anything yet, so that an oversized
-	 * record can still be refused with a plaintext alert
+	 * @param checkFirstFlight whether the server has not sent anything yet, so that an
+	 * oversized record can still be refused with a plaintext alert
 	 * @return the verdict, {@link Verdict#NONE} to let the engine go on
 	 */
 	Verdict scan(ByteBuffer buffer, int from, int to, long absoluteFrom, boolean checkFirstFlight) {
@@ -168,8 +170,8 @@ final class InboundRecords {
 	}
 
 	/**
-	 * Find the first plaintext alert record ({@code 15 03 0x 00 02 level description}) among
-	 * bytes a server produced.
+	 * Find the first plaintext alert record ({@code 15 03 0x 00 02 level description})
+	 * among bytes a server produced.
 	 * @param bytes the produced bytes, in read mode (position and limit are not changed)
 	 * @param direction how to mark the alert
 	 * @return the alert, or {@code null} when the bytes hold none
@@ -189,9 +191,9 @@ final class InboundRecords {
 	}
 
 	/**
-	 * Whether the bytes a server produced hold any record that could be an encrypted alert: a
-	 * short application-data record (TLS 1.3) or an alert record longer than two bytes (TLS 1.2
-	 * after ChangeCipherSpec).
+	 * Whether the bytes a server produced hold any record that could be an encrypted
+	 * alert: a short application-data record (TLS 1.3) or an alert record longer than two
+	 * bytes (TLS 1.2 after ChangeCipherSpec).
 	 */
 	static boolean hasEncryptedAlert(ByteBuffer bytes) {
 		int index = bytes.position();

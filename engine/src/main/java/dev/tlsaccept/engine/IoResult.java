@@ -3,11 +3,13 @@ package dev.tlsaccept.engine;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link TlsAcceptor#read}, {@link TlsAcceptor#write} and {@link TlsAcceptor#shutdown()}
- * returned, as {@code SSL_read()}, {@code SSL_write()} and {@code SSL_shutdown()} do.
+ * What {@link TlsAcceptor#read}, {@link TlsAcceptor#write} and
+ * {@link TlsAcceptor#shutdown()} returned, as {@code SSL_read()}, {@code SSL_write()} and
+ * {@code SSL_shutdown()} do.
  *
- * @param code for read/write the number of bytes ({@code > 0}), else {@code 0} or {@code -1}; for
- * shutdown {@code 1} (both close_notify exchanged), {@code 0} (ours sent) or {@code -1}
+ * @param code for read/write the number of bytes ({@code > 0}), else {@code 0} or
+ * {@code -1}; for shutdown {@code 1} (both close_notify exchanged), {@code 0} (ours sent)
+ * or {@code -1}
  * @param error the error, as {@code SSL_get_error()} reports it
  * @param reason a short human reason for a failure, else {@code null}
  */

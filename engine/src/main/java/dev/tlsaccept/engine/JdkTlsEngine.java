@@ -39,10 +39,11 @@ public final class JdkTlsEngine implements TlsEngine {
 	}
 
 	/**
-	 * Groups per engine through {@code SSLParameters.setNamedGroups}, which exists from JDK 20 on
-	 * (called reflectively: this code is compiled for 17). Before, SunJSSE takes groups only from
-	 * the JVM-wide system property {@code jdk.tls.namedGroups}, read once: not per listener, so a
-	 * listener with groups is refused rather than given what it did not ask for.
+	 * Groups per engine through {@code SSLParameters.setNamedGroups}, which exists from
+	 * JDK 20 on (called reflectively: this code is compiled for 17). Before, SunJSSE
+	 * takes groups only from the JVM-wide system property {@code jdk.tls.namedGroups},
+	 * read once: not per listener, so a listener with groups is refused rather than given
+	 * what it did not ask for.
 	 */
 	static final class Groups implements JsseEngineContext.NamedGroupSupport {
 
@@ -64,7 +65,8 @@ public final class JdkTlsEngine implements TlsEngine {
 			if (GET_NAMED_GROUPS == null || SET_NAMED_GROUPS == null) {
 				throw new TlsConfigException(TlsConfigException.Setting.GROUPS,
 						"Key-exchange groups per listener need JDK 20 or later on engine 'jdk' (SSLParameters"
-								+ ".setNamedGroups), this is JDK " + Runtime.version() + ": use engine 'bouncy-castle' or "
+								+ ".setNamedGroups), this is JDK " + Runtime.version()
+								+ ": use engine 'bouncy-castle' or "
 								+ "'openssl', or leave groups unset and set the JVM-wide system property jdk.tls.namedGroups");
 			}
 			String[] groups = (String[]) invoke(GET_NAMED_GROUPS, context.getSupportedSSLParameters());
@@ -93,14 +95,16 @@ public final class JdkTlsEngine implements TlsEngine {
 		private static final Pattern ALERT_PREFIX = Pattern.compile("\\(([a-z_]+)\\) ");
 
 		Context(TlsConfig config, Provider provider) throws GeneralSecurityException {
-			// the key and chain held as objects: no PBKDF2 per handshake (see InMemoryKeyManager)
+			// the key and chain held as objects: no PBKDF2 per handshake (see
+			// InMemoryKeyManager)
 			super(config, provider, null, new Groups());
 		}
 
 		/**
-		 * SunJSSE does not expose the alert it sends, and in TLS 1.3 it is encrypted. Since JDK 21
-		 * its messages start with the alert name, {@code (certificate_required) ...}; before, infer
-		 * the alert from the diagnostics SunJSSE 17 attaches to the alerts it raises, then from
+		 * SunJSSE does not expose the alert it sends, and in TLS 1.3 it is encrypted.
+		 * Since JDK 21 its messages start with the alert name,
+		 * {@code (certificate_required) ...}; before, infer the alert from the
+		 * diagnostics SunJSSE 17 attaches to the alerts it raises, then from
 		 * {@link SunJsseAlerts}.
 		 */
 		@Override

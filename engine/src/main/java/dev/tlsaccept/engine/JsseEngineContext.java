@@ -21,8 +21,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link TlsEngineContext} over a JSSE provider's {@link SSLContext}: shared by the engines that
- * are JSSE providers (SunJSSE, BCJSSE). Providers are passed explicitly, never registered.
+ * A {@link TlsEngineContext} over a JSSE provider's {@link SSLContext}: shared by the
+ * engines that are JSSE providers (SunJSSE, BCJSSE). Providers are passed explicitly,
+ * never registered.
  */
 abstract class JsseEngineContext implements TlsEngineContext {
 
@@ -50,8 +51,9 @@ abstract class JsseEngineContext implements TlsEngineContext {
 		}
 		else {
 			if (!config.serverNameKeyMaterial().isEmpty()) {
-				throw new TlsConfigException(TlsConfigException.Setting.SERVER_NAMES, "Key material per server name (SNI) is not supported by "
-						+ jsseProvider.getName() + ": use engine 'jdk', or one certificate with every name in its SANs");
+				throw new TlsConfigException(TlsConfigException.Setting.SERVER_NAMES,
+						"Key material per server name (SNI) is not supported by " + jsseProvider.getName()
+								+ ": use engine 'jdk', or one certificate with every name in its SANs");
 			}
 			KeyManagerFactory factory = KeyManagerFactory.getInstance(keyManagerAlgorithm, jsseProvider);
 			factory.init(config.keyMaterial().toKeyStore(IN_MEMORY_PASSWORD), IN_MEMORY_PASSWORD);
@@ -84,8 +86,9 @@ abstract class JsseEngineContext implements TlsEngineContext {
 		List<String> supportedProtocols = Arrays.asList(supported.getProtocols());
 		for (String protocol : config.protocols()) {
 			if (!supportedProtocols.contains(protocol)) {
-				throw new TlsConfigException(TlsConfigException.Setting.PROTOCOLS, "Protocol '" + protocol + "' is not supported by " + engineName
-						+ ": use one of " + String.join(", ", supportedProtocols));
+				throw new TlsConfigException(TlsConfigException.Setting.PROTOCOLS,
+						"Protocol '" + protocol + "' is not supported by " + engineName + ": use one of "
+								+ String.join(", ", supportedProtocols));
 			}
 		}
 		List<String> supportedSuites = Arrays.asList(supported.getCipherSuites());
@@ -95,8 +98,8 @@ abstract class JsseEngineContext implements TlsEngineContext {
 				suites.add(suite);
 			}
 			else if (config.cipherSuites() != TlsConfig.DEFAULT_CIPHER_SUITES) {
-				throw new TlsConfigException(TlsConfigException.Setting.CIPHER_SUITES, "Cipher suite '" + suite + "' is not supported by " + engineName
-						+ ": use IANA names such as TLS_AES_128_GCM_SHA256");
+				throw new TlsConfigException(TlsConfigException.Setting.CIPHER_SUITES, "Cipher suite '" + suite
+						+ "' is not supported by " + engineName + ": use IANA names such as TLS_AES_128_GCM_SHA256");
 			}
 		}
 		SSLParameters parameters = new SSLParameters(suites.toArray(String[]::new),
@@ -148,8 +151,8 @@ abstract class JsseEngineContext implements TlsEngineContext {
 	}
 
 	/**
-	 * How a JSSE provider takes key-exchange groups per engine: {@code SSLParameters} has no
-	 * groups before JDK 20, so each provider says where they go.
+	 * How a JSSE provider takes key-exchange groups per engine: {@code SSLParameters} has
+	 * no groups before JDK 20, so each provider says where they go.
 	 */
 	interface NamedGroupSupport {
 
@@ -157,8 +160,8 @@ abstract class JsseEngineContext implements TlsEngineContext {
 		 * The groups the provider can use, by IANA name.
 		 * @param context the provider's initialized context
 		 * @return the group names
-		 * @throws TlsConfigException with {@link TlsConfigException.Setting#GROUPS} when the provider
-		 * cannot take groups per engine in this JVM
+		 * @throws TlsConfigException with {@link TlsConfigException.Setting#GROUPS} when
+		 * the provider cannot take groups per engine in this JVM
 		 */
 		List<String> supported(SSLContext context);
 

@@ -14,10 +14,11 @@ import io.netty.internal.tcnative.SSL;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Netty's OpenSSL engine reports a handshake failure one call late: it first wraps BoringSSL's
- * alert as if all were well, and throws on the next call. This adapter asks at once, holds the
- * alert back and throws, then hands the alert out on the next {@code wrap} — the order every JSSE
- * engine follows, so the state machine sends and names the alert the same way for all engines.
+ * Netty's OpenSSL engine reports a handshake failure one call late: it first wraps
+ * BoringSSL's alert as if all were well, and throws on the next call. This adapter asks
+ * at once, holds the alert back and throws, then hands the alert out on the next
+ * {@code wrap} — the order every JSSE engine follows, so the state machine sends and
+ * names the alert the same way for all engines.
  */
 final class OpenSslEngineAdapter extends ForwardingSslEngine {
 
@@ -25,7 +26,10 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 
 	private static final byte HANDSHAKE_RECORD = 22;
 
-	/** The buffer of a zero-byte {@code SSL_write}: never read, tcnative refuses a null address. */
+	/**
+	 * The buffer of a zero-byte {@code SSL_write}: never read, tcnative refuses a null
+	 * address.
+	 */
 	private static final ByteBuffer NOTHING = ByteBuffer.allocateDirect(1);
 
 	private @Nullable ByteBuffer pending;
@@ -70,7 +74,8 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 			next = delegate().wrap(EMPTY, more);
 		}
 		catch (SSLException failure) {
-			// what was just wrapped is the alert of this failure: send it when asked after the failure
+			// what was just wrapped is the alert of this failure: send it when asked
+			// after the failure
 			holdBack(dst, start);
 			throw failure;
 		}
@@ -94,13 +99,15 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 	}
 
 	/**
-	 * Netty reports {@code FINISHED} one unwrap late: the unwrap that consumes the client's Finished
-	 * says {@code NEED_UNWRAP}, the next one says {@code FINISHED}. Ask at once, so that a client
-	 * that closes right after its Finished is seen as having finished the handshake.
+	 * Netty reports {@code FINISHED} one unwrap late: the unwrap that consumes the
+	 * client's Finished says {@code NEED_UNWRAP}, the next one says {@code FINISHED}. Ask
+	 * at once, so that a client that closes right after its Finished is seen as having
+	 * finished the handshake.
 	 */
 	@Override
 	public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
-		boolean established = this.pending == null && delegate().getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING;
+		boolean established = this.pending == null
+				&& delegate().getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING;
 		boolean handshakeRecord = src.hasRemaining() && src.get(src.position()) == HANDSHAKE_RECORD;
 		SSLEngineResult result = delegate().unwrap(src, dsts, offset, length);
 		if (established && !handshakeRecord && result.getStatus() == Status.OK
@@ -121,13 +128,14 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 	}
 
 	/**
-	 * After the handshake, Netty reports a record that does not decrypt one call late too: the
-	 * unwrap says {@code NEED_WRAP}, the next wrap hands out BoringSSL's alert as if all were well,
-	 * and only the wrap after it throws, so the failure went unnoticed until the application wrote
-	 * again. A TLS 1.3 KeyUpdate (or a pending ticket) also says {@code NEED_WRAP}, without a
-	 * failure. Wrap at once to tell them apart: throw now with the alert held back, or hand out
-	 * what was wrapped on the next {@code wrap}. A TLS 1.2 handshake record is a renegotiation,
-	 * which the state machine refuses itself.
+	 * After the handshake, Netty reports a record that does not decrypt one call late
+	 * too: the unwrap says {@code NEED_WRAP}, the next wrap hands out BoringSSL's alert
+	 * as if all were well, and only the wrap after it throws, so the failure went
+	 * unnoticed until the application wrote again. A TLS 1.3 KeyUpdate (or a pending
+	 * ticket) also says {@code NEED_WRAP}, without a failure. Wrap at once to tell them
+	 * apart: throw now with the alert held back, or hand out what was wrapped on the next
+	 * {@code wrap}. A TLS 1.2 handshake record is a renegotiation, which the state
+	 * machine refuses itself.
 	 */
 	private SSLEngineResult askAtOnce(SSLEngineResult unwrapped) throws SSLException {
 		ByteBuffer out = ByteBuffer.allocate(2 * getSession().getPacketBufferSize());
@@ -146,16 +154,18 @@ final class OpenSslEngineAdapter extends ForwardingSslEngine {
 		if (out.hasRemaining()) {
 			this.pending = out;
 		}
-		return new SSLEngineResult(Status.OK, getHandshakeStatus(), unwrapped.bytesConsumed(), unwrapped.bytesProduced());
+		return new SSLEngineResult(Status.OK, getHandshakeStatus(), unwrapped.bytesConsumed(),
+				unwrapped.bytesProduced());
 	}
 
 	/**
-	 * BoringSSL holds a TLS 1.3 server's NewSessionTicket until the first {@code SSL_write} ("to
-	 * prevent a non-reading client from causing the server to hang"; "consumers which don't write
-	 * data to the client will need to do a zero-byte write if they wish to flush the tickets"), and
-	 * Netty never calls {@code SSL_write} for an empty wrap. Do that zero-byte write: the ticket
-	 * lands in the network BIO, which the wrap in progress flushes. A client that waits for the
-	 * ticket before it writes ({@code gnutls-cli --waitresumption}) would wait forever otherwise.
+	 * BoringSSL holds a TLS 1.3 server's NewSessionTicket until the first
+	 * {@code SSL_write} ("to prevent a non-reading client from causing the server to
+	 * hang"; "consumers which don't write data to the client will need to do a zero-byte
+	 * write if they wish to flush the tickets"), and Netty never calls {@code SSL_write}
+	 * for an empty wrap. Do that zero-byte write: the ticket lands in the network BIO,
+	 * which the wrap in progress flushes. A client that waits for the ticket before it
+	 * writes ({@code gnutls-cli --waitresumption}) would wait forever otherwise.
 	 */
 	private void writeZeroBytes() {
 		if (delegate() instanceof ReferenceCountedOpenSslEngine openSsl) {

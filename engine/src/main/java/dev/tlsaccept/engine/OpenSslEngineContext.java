@@ -31,9 +31,9 @@ import io.netty.util.ReferenceCounted;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code openssl} engine's context: a reference-counted Netty {@link SslContext} on BoringSSL.
- * The only class that names Netty types; {@link OpenSslTlsEngine} loads it after checking that
- * Netty is on the class path.
+ * The {@code openssl} engine's context: a reference-counted Netty {@link SslContext} on
+ * BoringSSL. The only class that names Netty types; {@link OpenSslTlsEngine} loads it
+ * after checking that Netty is on the class path.
  */
 final class OpenSslEngineContext implements TlsEngineContext {
 
@@ -51,14 +51,14 @@ final class OpenSslEngineContext implements TlsEngineContext {
 
 	OpenSslEngineContext(TlsConfig config) throws GeneralSecurityException {
 		if (!config.serverNameKeyMaterial().isEmpty()) {
-			throw new TlsConfigException(TlsConfigException.Setting.SERVER_NAMES, "Key material per server name (SNI) is not supported by engine "
-					+ "'openssl': use engine 'jdk', or one certificate with every name in its SANs");
+			throw new TlsConfigException(TlsConfigException.Setting.SERVER_NAMES,
+					"Key material per server name (SNI) is not supported by engine "
+							+ "'openssl': use engine 'jdk', or one certificate with every name in its SANs");
 		}
 		this.protocols = protocols(config);
 		this.cipherSuites = cipherSuites(config);
-		this.groups = config.groups().isEmpty() ? List.of()
-				: NamedGroups.select(config.groups(), List.copyOf(SupportedGroups.BORINGSSL_NAMES.keySet()),
-						OpenSsl.versionString());
+		this.groups = config.groups().isEmpty() ? List.of() : NamedGroups.select(config.groups(),
+				List.copyOf(SupportedGroups.BORINGSSL_NAMES.keySet()), OpenSsl.versionString());
 		X509Certificate[] chain = config.keyMaterial().certificateChain().toArray(X509Certificate[]::new);
 		SslContextBuilder builder = SslContextBuilder.forServer(config.keyMaterial().privateKey(), chain)
 			.sslProvider(SslProvider.OPENSSL_REFCNT)
@@ -102,9 +102,10 @@ final class OpenSslEngineContext implements TlsEngineContext {
 
 	private static List<String> protocols(TlsConfig config) {
 		for (String protocol : config.protocols()) {
-			if (!PROTOCOLS.contains(protocol) || ("TLSv1.3".equals(protocol) && !SslProvider.isTlsv13Supported(SslProvider.OPENSSL_REFCNT))) {
-				throw new TlsConfigException(TlsConfigException.Setting.PROTOCOLS, "Protocol '" + protocol + "' is not supported by "
-						+ OpenSsl.versionString() + ": use one of TLSv1.3, TLSv1.2");
+			if (!PROTOCOLS.contains(protocol)
+					|| ("TLSv1.3".equals(protocol) && !SslProvider.isTlsv13Supported(SslProvider.OPENSSL_REFCNT))) {
+				throw new TlsConfigException(TlsConfigException.Setting.PROTOCOLS, "Protocol '" + protocol
+						+ "' is not supported by " + OpenSsl.versionString() + ": use one of TLSv1.3, TLSv1.2");
 			}
 		}
 		return config.protocols();
@@ -117,8 +118,9 @@ final class OpenSslEngineContext implements TlsEngineContext {
 				suites.add(suite);
 			}
 			else if (config.cipherSuites() != TlsConfig.DEFAULT_CIPHER_SUITES) {
-				throw new TlsConfigException(TlsConfigException.Setting.CIPHER_SUITES, "Cipher suite '" + suite + "' is not supported by "
-						+ OpenSsl.versionString() + ": use IANA names such as TLS_AES_128_GCM_SHA256");
+				throw new TlsConfigException(TlsConfigException.Setting.CIPHER_SUITES,
+						"Cipher suite '" + suite + "' is not supported by " + OpenSsl.versionString()
+								+ ": use IANA names such as TLS_AES_128_GCM_SHA256");
 			}
 		}
 		return List.copyOf(suites);
@@ -156,7 +158,8 @@ final class OpenSslEngineContext implements TlsEngineContext {
 	}
 
 	/**
-	 * Engines created and not yet released: their native {@code SSL} objects are still allocated.
+	 * Engines created and not yet released: their native {@code SSL} objects are still
+	 * allocated.
 	 * @return the number of live engines
 	 */
 	long liveEngines() {
@@ -164,8 +167,8 @@ final class OpenSslEngineContext implements TlsEngineContext {
 	}
 
 	/**
-	 * BoringSSL does not expose the alert it sent; its error queue names the reason, from which
-	 * the alert follows for the failures the contract covers.
+	 * BoringSSL does not expose the alert it sent; its error queue names the reason, from
+	 * which the alert follows for the failures the contract covers.
 	 */
 	@Override
 	public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
@@ -189,7 +192,8 @@ final class OpenSslEngineContext implements TlsEngineContext {
 		if (messages.contains("WRONG_CURVE")) {
 			return 40;
 		}
-		// record protection and message checks: the alert BoringSSL sends with each reason
+		// record protection and message checks: the alert BoringSSL sends with each
+		// reason
 		if (messages.contains("BAD_DECRYPT") || messages.contains("DECRYPTION_FAILED_OR_BAD_RECORD_MAC")) {
 			return 20;
 		}
@@ -231,9 +235,9 @@ final class OpenSslEngineContext implements TlsEngineContext {
 	}
 
 	/**
-	 * The groups this BoringSSL build supports, by IANA name, each with the name BoringSSL's
-	 * {@code SSL_CTX_set1_curves_list} takes: found once by asking a scratch native context to take
-	 * each candidate alone.
+	 * The groups this BoringSSL build supports, by IANA name, each with the name
+	 * BoringSSL's {@code SSL_CTX_set1_curves_list} takes: found once by asking a scratch
+	 * native context to take each candidate alone.
 	 */
 	static final class SupportedGroups {
 
@@ -266,8 +270,8 @@ final class OpenSslEngineContext implements TlsEngineContext {
 			}
 			long context;
 			try {
-				context = io.netty.internal.tcnative.SSLContext.make(SSL.SSL_PROTOCOL_TLSV1_2 | SSL.SSL_PROTOCOL_TLSV1_3,
-						SSL.SSL_MODE_SERVER);
+				context = io.netty.internal.tcnative.SSLContext
+					.make(SSL.SSL_PROTOCOL_TLSV1_2 | SSL.SSL_PROTOCOL_TLSV1_3, SSL.SSL_MODE_SERVER);
 			}
 			catch (Exception ex) {
 				return supported;
@@ -279,7 +283,8 @@ final class OpenSslEngineContext implements TlsEngineContext {
 							supported.put(iana, boringSsl);
 						}
 						else {
-							// as Netty's own probe does: leave no error on this thread's queue
+							// as Netty's own probe does: leave no error on this thread's
+							// queue
 							SSL.clearError();
 						}
 					}

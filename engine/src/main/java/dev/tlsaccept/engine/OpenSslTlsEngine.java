@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code openssl} engine: BoringSSL through Netty's OpenSSL {@code SSLEngine}
- * ({@code io.netty:netty-handler} and {@code io.netty:netty-tcnative-boringssl-static}, optional
- * dependencies the application adds). This class loads without Netty; Netty's types are only
- * touched after {@link #unavailabilityReason()} found them.
+ * ({@code io.netty:netty-handler} and {@code io.netty:netty-tcnative-boringssl-static},
+ * optional dependencies the application adds). This class loads without Netty; Netty's
+ * types are only touched after {@link #unavailabilityReason()} found them.
  */
 public final class OpenSslTlsEngine implements TlsEngine {
 
@@ -36,7 +36,10 @@ public final class OpenSslTlsEngine implements TlsEngine {
 		return OpenSslEngineContext.unavailabilityReason();
 	}
 
-	/** Whether Netty and netty-tcnative are visible to a class loader (the application's, if any). */
+	/**
+	 * Whether Netty and netty-tcnative are visible to a class loader (the application's,
+	 * if any).
+	 */
 	private static boolean isPresent(@Nullable ClassLoader classLoader) {
 		if (classLoader == null) {
 			return true;

@@ -17,8 +17,8 @@ import io.netty.internal.tcnative.CertificateVerifier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JDK's PKIX trust manager with its failures put in OpenSSL's X.509 error codes, so that
- * BoringSSL sends the alert OpenSSL would ({@code unknown_ca} for an unknown issuer,
+ * The JDK's PKIX trust manager with its failures put in OpenSSL's X.509 error codes, so
+ * that BoringSSL sends the alert OpenSSL would ({@code unknown_ca} for an unknown issuer,
  * {@code certificate_expired}, ...) instead of {@code internal_error} for "unspecified".
  */
 final class OpenSslTrustManager extends ForwardingTrustManager {
@@ -102,7 +102,8 @@ final class OpenSslTrustManager extends ForwardingTrustManager {
 	 * The alert BoringSSL sends for a verification error code (its
 	 * {@code SSL_alert_from_verify_result}).
 	 * @param failure the handshake failure
-	 * @return the alert number, or {@code -1} when the failure holds no verification error
+	 * @return the alert number, or {@code -1} when the failure holds no verification
+	 * error
 	 */
 	static int alertFor(@Nullable Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

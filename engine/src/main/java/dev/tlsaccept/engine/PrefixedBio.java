@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A BIO whose first bytes were already read from its connection by someone else (a listener that
- * read a PROXY protocol header and, with it, the start of the ClientHello): reads return those
- * bytes first, then what the connection supplies.
+ * A BIO whose first bytes were already read from its connection by someone else (a
+ * listener that read a PROXY protocol header and, with it, the start of the ClientHello):
+ * reads return those bytes first, then what the connection supplies.
  */
 final class PrefixedBio implements Bio {
 
@@ -17,7 +17,9 @@ final class PrefixedBio implements Bio {
 
 	private @Nullable ByteBuffer prefix;
 
-	/** The client, when not the connection's peer (the one a PROXY protocol header named). */
+	/**
+	 * The client, when not the connection's peer (the one a PROXY protocol header named).
+	 */
 	private final @Nullable InetSocketAddress peer;
 
 	PrefixedBio(Bio bio, ByteBuffer prefix, @Nullable InetSocketAddress peer) {

@@ -9,22 +9,29 @@ import javax.net.ssl.SSLException;
 
 /**
  * A {@link TlsAcceptor}'s buffers and its BIO: bytes from the network not yet unwrapped
- * ({@code netIn}), bytes the engine wrapped but the BIO did not take yet ({@code netOut}), and
- * plaintext unwrapped but not yet read ({@code appIn}), each kept in write mode. A buffer exists
- * only while it holds bytes: it grows on demand and is given back once drained, so an idle
- * connection keeps none (as Netty's {@code SslHandler} releases its buffers between reads).
+ * ({@code netIn}), bytes the engine wrapped but the BIO did not take yet
+ * ({@code netOut}), and plaintext unwrapped but not yet read ({@code appIn}), each kept
+ * in write mode. A buffer exists only while it holds bytes: it grows on demand and is
+ * given back once drained, so an idle connection keeps none (as Netty's
+ * {@code SslHandler} releases its buffers between reads).
  *
- * <p>Not thread-safe: the acceptor guards {@code netIn} and {@code appIn} with its read lock and
- * {@code netOut} with its write lock.
+ * <p>
+ * Not thread-safe: the acceptor guards {@code netIn} and {@code appIn} with its read lock
+ * and {@code netOut} with its write lock.
  */
 final class RecordBuffers {
 
 	static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-	/** What a handshake starts reading with, and what an empty non-blocking read grows to. */
+	/**
+	 * What a handshake starts reading with, and what an empty non-blocking read grows to.
+	 */
 	static final int INITIAL_NET_IN = 4096;
 
-	/** What a blocking data-phase read starts with when no bytes are buffered: a record header and some. */
+	/**
+	 * What a blocking data-phase read starts with when no bytes are buffered: a record
+	 * header and some.
+	 */
 	static final int BLOCKING_READ_START = 64;
 
 	private final Bio bio;
@@ -43,8 +50,8 @@ final class RecordBuffers {
 	}
 
 	/**
-	 * Unwrap what {@code netIn} holds into {@code target} ({@code appIn} or the caller's buffer),
-	 * keeping {@code netIn} in write mode and its stream offset up to date.
+	 * Unwrap what {@code netIn} holds into {@code target} ({@code appIn} or the caller's
+	 * buffer), keeping {@code netIn} in write mode and its stream offset up to date.
 	 * @param engine the engine
 	 * @param target where the plaintext goes
 	 * @return the engine's result
@@ -61,7 +68,8 @@ final class RecordBuffers {
 	}
 
 	/**
-	 * After a {@code BUFFER_UNDERFLOW}: make room for a whole record when {@code netIn} is full.
+	 * After a {@code BUFFER_UNDERFLOW}: make room for a whole record when {@code netIn}
+	 * is full.
 	 * @param packetSize the engine's packet buffer size
 	 */
 	void roomForRecord(int packetSize) {

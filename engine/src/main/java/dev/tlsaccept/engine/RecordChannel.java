@@ -13,16 +13,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The data phase of an established connection, {@code SSL_read}, {@code SSL_write} and
- * {@code SSL_shutdown} over the engine, buffers and BIO its {@link TlsAcceptor} handshook with: a
- * record is unwrapped straight into the caller's buffer when it fits (else through {@code appIn}),
- * application bytes are wrapped into {@code netOut} and flushed, post-handshake messages (a TLS 1.3
- * KeyUpdate) are answered, renegotiation is refused, and close_notify goes both ways. The acceptor
- * checks that the handshake is done before it calls in.
+ * {@code SSL_shutdown} over the engine, buffers and BIO its {@link TlsAcceptor} handshook
+ * with: a record is unwrapped straight into the caller's buffer when it fits (else
+ * through {@code appIn}), application bytes are wrapped into {@code netOut} and flushed,
+ * post-handshake messages (a TLS 1.3 KeyUpdate) are answered, renegotiation is refused,
+ * and close_notify goes both ways. The acceptor checks that the handshake is done before
+ * it calls in.
  *
- * <p>Reads and writes may come from two threads at once (a blocking handler's reader and writer).
- * Lock order: {@link #readLock} before {@link #writeLock} (a read may write: an alert, a KeyUpdate
- * answer), never the other way round. Locks, not monitors: a virtual thread blocked on the socket
- * inside {@code synchronized} would pin its carrier thread on JDK 21 to 23.
+ * <p>
+ * Reads and writes may come from two threads at once (a blocking handler's reader and
+ * writer). Lock order: {@link #readLock} before {@link #writeLock} (a read may write: an
+ * alert, a KeyUpdate answer), never the other way round. Locks, not monitors: a virtual
+ * thread blocked on the socket inside {@code synchronized} would pin its carrier thread
+ * on JDK 21 to 23.
  */
 final class RecordChannel {
 
@@ -49,14 +52,16 @@ final class RecordChannel {
 		@Nullable TlsAlert receivedAlert(SSLException failure);
 
 		/**
-		 * Whether the engine refuses a renegotiation by itself with a warning and carries on.
+		 * Whether the engine refuses a renegotiation by itself with a warning and carries
+		 * on.
 		 * @return see {@link TlsEngineContext#refusesRenegotiationWithWarning()}
 		 */
 		boolean refusesRenegotiationWithWarning();
 
 		/**
 		 * A client-initiated renegotiation was refused: count it.
-		 * @param alert the alert sent for it, or {@code null} when none could be (SunJSSE)
+		 * @param alert the alert sent for it, or {@code null} when none could be
+		 * (SunJSSE)
 		 */
 		void renegotiationRefused(@Nullable TlsAlert alert);
 
@@ -103,9 +108,10 @@ final class RecordChannel {
 	/**
 	 * Read application data, as {@code SSL_read()} does.
 	 * @param dst the buffer to fill, in write mode
-	 * @return the number of bytes read ({@code > 0}); {@code -1 WANT_READ/WANT_WRITE}; {@code 0
-	 * ZERO_RETURN} once the peer sent close_notify; {@code 0 SYSCALL} on EOF without close_notify;
-	 * {@code -1 SSL} or {@code -1 SYSCALL} on failure
+	 * @return the number of bytes read ({@code > 0}); {@code -1 WANT_READ/WANT_WRITE};
+	 * {@code 0
+	 * ZERO_RETURN} once the peer sent close_notify; {@code 0 SYSCALL} on EOF without
+	 * close_notify; {@code -1 SSL} or {@code -1 SYSCALL} on failure
 	 */
 	IoResult read(ByteBuffer dst) {
 		if (!dst.hasRemaining()) {
@@ -133,7 +139,8 @@ final class RecordChannel {
 				if (!flushLocked()) {
 					return IoResult.WANT_WRITE;
 				}
-				// a destination that holds a whole record takes it directly: no application buffer
+				// a destination that holds a whole record takes it directly: no
+				// application buffer
 				int before = dst.position();
 				boolean direct = dst.remaining() >= this.engine.getSession().getApplicationBufferSize();
 				boolean progress = unwrapData(direct ? dst : null);
@@ -194,7 +201,8 @@ final class RecordChannel {
 			}
 			case BUFFER_OVERFLOW -> {
 				if (direct != null) {
-					// the engine wants more room than it said: take the record through appIn
+					// the engine wants more room than it said: take the record through
+					// appIn
 					this.buffers.ensureAppIn(applicationSize());
 				}
 				this.buffers.appIn = RecordBuffers.grow(this.buffers.appIn,
@@ -239,10 +247,11 @@ final class RecordChannel {
 
 	/**
 	 * Write application data, as {@code SSL_write()} does.
-	 * @param src the bytes to write, in read mode; its position advances by the count written
-	 * @return the number of bytes written (all of them over a blocking BIO, possibly fewer over a
-	 * non-blocking one); {@code -1 WANT_WRITE} when nothing could be written; {@code -1 SSL} or
-	 * {@code -1 SYSCALL} on failure
+	 * @param src the bytes to write, in read mode; its position advances by the count
+	 * written
+	 * @return the number of bytes written (all of them over a blocking BIO, possibly
+	 * fewer over a non-blocking one); {@code -1 WANT_WRITE} when nothing could be
+	 * written; {@code -1 SSL} or {@code -1 SYSCALL} on failure
 	 */
 	IoResult write(ByteBuffer src) {
 		if (this.outboundClosed) {
@@ -271,7 +280,8 @@ final class RecordChannel {
 				if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
 					return new IoResult(-1, SslError.SSL, "protocol is shutdown");
 				}
-				if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && this.buffers.netOut.position() == 0) {
+				if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW
+						&& this.buffers.netOut.position() == 0) {
 					this.buffers.netOut = RecordBuffers.grow(this.buffers.netOut, packetSize());
 				}
 				if (!this.buffers.flush()) {
@@ -291,9 +301,11 @@ final class RecordChannel {
 
 	/**
 	 * Shut the TLS connection down, as {@code SSL_shutdown()} does: the first call sends
-	 * close_notify and returns {@code 0}, or {@code 1} when the peer's close_notify was already
-	 * received; a later call waits for the peer's close_notify and returns {@code 1}.
-	 * @return {@code 1}, {@code 0}, or {@code -1} with {@code WANT_READ/WANT_WRITE} or a failure
+	 * close_notify and returns {@code 0}, or {@code 1} when the peer's close_notify was
+	 * already received; a later call waits for the peer's close_notify and returns
+	 * {@code 1}.
+	 * @return {@code 1}, {@code 0}, or {@code -1} with {@code WANT_READ/WANT_WRITE} or a
+	 * failure
 	 */
 	IoResult shutdown() {
 		try {
@@ -348,15 +360,16 @@ final class RecordChannel {
 
 	/**
 	 * Read more network bytes in the data phase.
-	 * @param eofCode the code for EOF without close_notify: {@code 0} for {@code SSL_read},
-	 * {@code -1} for {@code SSL_shutdown}
+	 * @param eofCode the code for EOF without close_notify: {@code 0} for
+	 * {@code SSL_read}, {@code -1} for {@code SSL_shutdown}
 	 * @return {@code null} when bytes arrived, else the result to return
 	 */
 	private @Nullable IoResult readData(int eofCode) throws IOException {
-		// a blocking read of an idle connection waits with a record header's worth of buffer, not
+		// a blocking read of an idle connection waits with a record header's worth of
+		// buffer, not
 		// 4 KiB: the buffer grows to the record once its header came
-		int count = this.buffers.read(0, this.bio.isBlocking() ? RecordBuffers.BLOCKING_READ_START
-				: RecordBuffers.INITIAL_NET_IN);
+		int count = this.buffers.read(0,
+				this.bio.isBlocking() ? RecordBuffers.BLOCKING_READ_START : RecordBuffers.INITIAL_NET_IN);
 		if (count == 0) {
 			return IoResult.WANT_READ;
 		}
@@ -366,7 +379,10 @@ final class RecordChannel {
 		return null;
 	}
 
-	/** The second {@code SSL_shutdown()}: read, discarding data, until the peer's close_notify. */
+	/**
+	 * The second {@code SSL_shutdown()}: read, discarding data, until the peer's
+	 * close_notify.
+	 */
 	private IoResult awaitPeerCloseNotify() throws IOException {
 		while (!this.inboundClosed) {
 			this.buffers.appIn.clear();
@@ -381,8 +397,9 @@ final class RecordChannel {
 	}
 
 	/**
-	 * Refuse a client-initiated renegotiation, as OpenSSL 3 does by default: the alert goes out with
-	 * the next flush; when the engine's refusal ends the connection, it goes out now.
+	 * Refuse a client-initiated renegotiation, as OpenSSL 3 does by default: the alert
+	 * goes out with the next flush; when the engine's refusal ends the connection, it
+	 * goes out now.
 	 * @throws RenegotiationRefusedException when the connection ends
 	 */
 	private void refuseRenegotiation(HandshakeStatus status) throws RenegotiationRefusedException {
@@ -423,8 +440,10 @@ final class RecordChannel {
 	}
 
 	/**
-	 * Whether encrypted bytes wait for the BIO to take them (a non-blocking socket that was full).
-	 * @return {@code true} when the next {@link #write} (even of nothing) must flush first
+	 * Whether encrypted bytes wait for the BIO to take them (a non-blocking socket that
+	 * was full).
+	 * @return {@code true} when the next {@link #write} (even of nothing) must flush
+	 * first
 	 */
 	boolean hasPendingOutput() {
 		this.writeLock.lock();

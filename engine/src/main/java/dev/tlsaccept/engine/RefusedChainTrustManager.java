@@ -11,9 +11,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the chain of a client certificate the trust manager refused in the handshake session, so
- * that the failure's record shows what the client sent (engines forget it when they fail: SunJSSE
- * drops the handshake session, none reports the refused chain). Every other call is delegated.
+ * Keeps the chain of a client certificate the trust manager refused in the handshake
+ * session, so that the failure's record shows what the client sent (engines forget it
+ * when they fail: SunJSSE drops the handshake session, none reports the refused chain).
+ * Every other call is delegated.
  */
 final class RefusedChainTrustManager extends ForwardingTrustManager {
 

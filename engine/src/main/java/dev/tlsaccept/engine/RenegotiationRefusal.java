@@ -10,22 +10,24 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How an established TLS 1.2 connection refuses a client-initiated renegotiation (a ClientHello
- * after the handshake), as OpenSSL 3 does by default: a warning no_renegotiation alert, and the
- * connection carries on (RFC 5246 section 7.2.2, RFC 5746 section 4.4). Engines differ in what they
- * can do:
+ * How an established TLS 1.2 connection refuses a client-initiated renegotiation (a
+ * ClientHello after the handshake), as OpenSSL 3 does by default: a warning
+ * no_renegotiation alert, and the connection carries on (RFC 5246 section 7.2.2, RFC 5746
+ * section 4.4). Engines differ in what they can do:
  * <ul>
- * <li>BCJSSE refuses by itself, with exactly that warning: tlsaccept lets it write the alert.</li>
- * <li>BoringSSL refuses by itself with a <em>fatal</em> no_renegotiation alert: the connection
- * ends.</li>
- * <li>SunJSSE would renegotiate, and has no way to send an alert of our choice: tlsaccept does not
- * run the new handshake's tasks and closes the connection without an alert. Not close_notify: a
- * renegotiating client would take it for an orderly close, and scanners (testssl.sh's
- * {@code echo R | openssl s_client}) for a renegotiation that went through; without an alert the
- * client's renegotiation fails ("unexpected eof").</li>
+ * <li>BCJSSE refuses by itself, with exactly that warning: tlsaccept lets it write the
+ * alert.</li>
+ * <li>BoringSSL refuses by itself with a <em>fatal</em> no_renegotiation alert: the
+ * connection ends.</li>
+ * <li>SunJSSE would renegotiate, and has no way to send an alert of our choice: tlsaccept
+ * does not run the new handshake's tasks and closes the connection without an alert. Not
+ * close_notify: a renegotiating client would take it for an orderly close, and scanners
+ * (testssl.sh's {@code echo R | openssl s_client}) for a renegotiation that went through;
+ * without an alert the client's renegotiation fails ("unexpected eof").</li>
  * </ul>
- * The record of a ClientHello on a connection is a handshake record (content type 22) in the data
- * phase: its content type is visible in TLS 1.2 even though the record is encrypted.
+ * The record of a ClientHello on a connection is a handshake record (content type 22) in
+ * the data phase: its content type is visible in TLS 1.2 even though the record is
+ * encrypted.
  */
 final class RenegotiationRefusal {
 
@@ -41,8 +43,9 @@ final class RenegotiationRefusal {
 
 	/**
 	 * The refusal of one renegotiation attempt.
-	 * @param alert the alert sent: warning or fatal no_renegotiation; {@code null} when none could be
-	 * (SunJSSE)
+	 *
+	 * @param alert the alert sent: warning or fatal no_renegotiation; {@code null} when
+	 * none could be (SunJSSE)
 	 * @param connectionKept whether the connection carries on
 	 */
 	record Outcome(@Nullable TlsAlert alert, boolean connectionKept) {
@@ -50,12 +53,12 @@ final class RenegotiationRefusal {
 	}
 
 	/**
-	 * Whether the record about to be unwrapped starts a renegotiation: a handshake record on an
-	 * established connection that does not speak TLS 1.3 (whose post-handshake messages, KeyUpdate,
-	 * are the engine's to answer).
+	 * Whether the record about to be unwrapped starts a renegotiation: a handshake record
+	 * on an established connection that does not speak TLS 1.3 (whose post-handshake
+	 * messages, KeyUpdate, are the engine's to answer).
 	 * @param netIn the network input, in write mode, the next record at index 0
-	 * @param engine the engine, asked for the negotiated protocol only for a handshake record, not
-	 * on every application data record
+	 * @param engine the engine, asked for the negotiated protocol only for a handshake
+	 * record, not on every application data record
 	 * @return {@code true} for a client-initiated renegotiation
 	 */
 	static boolean isRenegotiation(ByteBuffer netIn, SSLEngine engine) {
@@ -64,8 +67,8 @@ final class RenegotiationRefusal {
 	}
 
 	/**
-	 * Refuse the renegotiation the engine just unwrapped the ClientHello of, writing the alert to
-	 * {@code netOut}.
+	 * Refuse the renegotiation the engine just unwrapped the ClientHello of, writing the
+	 * alert to {@code netOut}.
 	 * @param engine the engine
 	 * @param status the handshake status after the unwrap
 	 * @param engineWarns whether the engine refuses by itself with a warning (BCJSSE)
@@ -74,7 +77,8 @@ final class RenegotiationRefusal {
 	 */
 	static Outcome refuse(SSLEngine engine, HandshakeStatus status, boolean engineWarns, ByteBuffer netOut) {
 		if (status == HandshakeStatus.NEED_TASK) {
-			// SunJSSE started the new handshake in a delegated task it has not run yet: never run it,
+			// SunJSSE started the new handshake in a delegated task it has not run yet:
+			// never run it,
 			// and close without a word it would not let us choose
 			return new Outcome(null, false);
 		}
@@ -85,7 +89,10 @@ final class RenegotiationRefusal {
 		return new Outcome(FATAL, false);
 	}
 
-	/** Let the engine write what it queued; an engine that failed after its alert has nothing more. */
+	/**
+	 * Let the engine write what it queued; an engine that failed after its alert has
+	 * nothing more.
+	 */
 	private static void wrapAll(SSLEngine engine, ByteBuffer netOut) {
 		try {
 			for (int i = 0; i < 4; i++) {

@@ -35,7 +35,8 @@ final class ServerNames {
 	}
 
 	/**
-	 * The pattern that a requested host name matches: the exact name first, then its wildcard.
+	 * The pattern that a requested host name matches: the exact name first, then its
+	 * wildcard.
 	 * @param patterns normalized patterns
 	 * @param hostName the name the client asked for
 	 * @return the matching pattern, or {@code null}
@@ -72,8 +73,8 @@ final class ServerNames {
 	}
 
 	/**
-	 * A matcher that accepts only the configured names: SunJSSE refuses any other requested host
-	 * name with a fatal {@code unrecognized_name} alert.
+	 * A matcher that accepts only the configured names: SunJSSE refuses any other
+	 * requested host name with a fatal {@code unrecognized_name} alert.
 	 * @param patterns normalized patterns
 	 * @return the matchers to set on the engine's parameters
 	 */

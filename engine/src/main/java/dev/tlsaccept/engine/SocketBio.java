@@ -11,8 +11,9 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The blocking BIO: a connected socket's streams. Reads wait at most the timeout the state machine
- * passes (the remaining handshake time), then the socket's own {@code SO_TIMEOUT}.
+ * The blocking BIO: a connected socket's streams. Reads wait at most the timeout the
+ * state machine passes (the remaining handshake time), then the socket's own
+ * {@code SO_TIMEOUT}.
  */
 final class SocketBio implements Bio {
 
@@ -38,7 +39,8 @@ final class SocketBio implements Bio {
 
 	@Override
 	public int read(ByteBuffer dst, long timeoutMillis) throws IOException {
-		int timeout = (timeoutMillis > 0) ? (int) Math.min(Integer.MAX_VALUE, timeoutMillis) : this.defaultTimeoutMillis;
+		int timeout = (timeoutMillis > 0) ? (int) Math.min(Integer.MAX_VALUE, timeoutMillis)
+				: this.defaultTimeoutMillis;
 		if (timeout != this.currentTimeoutMillis) {
 			this.socket.setSoTimeout(timeout);
 			this.currentTimeoutMillis = timeout;

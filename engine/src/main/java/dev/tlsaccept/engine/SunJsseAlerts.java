@@ -16,11 +16,11 @@ import javax.crypto.BadPaddingException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The alert SunJSSE sent for a failure, from what it threw. SunJSSE 21+ starts its messages with
- * the alert's name; SunJSSE 17 does not, and encrypts its TLS 1.3 alerts, so the alert is read off
- * the failure: the record-protection exception in the cause chain, else SunJSSE's own message
- * looked up in {@code sunjsse-alerts.tsv} (each message text with the alert SunJSSE raises it with,
- * read from its sources).
+ * The alert SunJSSE sent for a failure, from what it threw. SunJSSE 21+ starts its
+ * messages with the alert's name; SunJSSE 17 does not, and encrypts its TLS 1.3 alerts,
+ * so the alert is read off the failure: the record-protection exception in the cause
+ * chain, else SunJSSE's own message looked up in {@code sunjsse-alerts.tsv} (each message
+ * text with the alert SunJSSE raises it with, read from its sources).
  */
 final class SunJsseAlerts {
 
@@ -43,8 +43,10 @@ final class SunJsseAlerts {
 	 */
 	static @Nullable TlsAlert duringHandshake(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			// SSLTransport.decode: a failed AEAD tag is bad_record_mac; any other record protection
-			// failure is handshake_failure while a handshake runs ("Incorrect inner plaintext")
+			// SSLTransport.decode: a failed AEAD tag is bad_record_mac; any other record
+			// protection
+			// failure is handshake_failure while a handshake runs ("Incorrect inner
+			// plaintext")
 			if (cause instanceof AEADBadTagException) {
 				return TlsAlert.fatal("bad_record_mac", TlsAlert.Direction.SENT);
 			}

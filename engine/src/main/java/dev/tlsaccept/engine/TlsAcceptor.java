@@ -27,35 +27,40 @@ import dev.tlsaccept.clienthello.ServerHelloGroup;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The server side of one TLS connection, under the contract of OpenSSL's {@code SSL_accept()}:
- * {@link #accept()} returns {@code 1} when the handshake is complete, {@code 0} when the peer shut
- * it down, {@code -1} otherwise, and an {@link SslError} that says why, exactly as
- * {@code SSL_get_error()} would.
+ * The server side of one TLS connection, under the contract of OpenSSL's
+ * {@code SSL_accept()}: {@link #accept()} returns {@code 1} when the handshake is
+ * complete, {@code 0} when the peer shut it down, {@code -1} otherwise, and an
+ * {@link SslError} that says why, exactly as {@code SSL_get_error()} would.
  *
  * <ul>
- * <li>Over a blocking BIO, {@code accept()} returns only when the handshake has finished or
- * failed, bounded by the handshake timeout; it never returns {@code WANT_*}.</li>
- * <li>Over a non-blocking channel or a {@link BioPair}, it returns {@code -1 WANT_READ} or
- * {@code -1 WANT_WRITE} when the BIO cannot make progress; satisfy the need and call it again.
- * A caller that waits longer than {@link #deadlineNanos()} calls {@link #timeOut()}.</li>
- * <li>After {@code 1}, {@code accept()} returns the same {@code 1} at once; after a failure, the
- * same failure.</li>
+ * <li>Over a blocking BIO, {@code accept()} returns only when the handshake has finished
+ * or failed, bounded by the handshake timeout; it never returns {@code WANT_*}.</li>
+ * <li>Over a non-blocking channel or a {@link BioPair}, it returns {@code -1 WANT_READ}
+ * or {@code -1 WANT_WRITE} when the BIO cannot make progress; satisfy the need and call
+ * it again. A caller that waits longer than {@link #deadlineNanos()} calls
+ * {@link #timeOut()}.</li>
+ * <li>After {@code 1}, {@code accept()} returns the same {@code 1} at once; after a
+ * failure, the same failure.</li>
  * </ul>
  *
- * <p>{@link #read}, {@link #write} and {@link #shutdown()} mirror {@code SSL_read},
- * {@code SSL_write} and {@code SSL_shutdown} for the data phase. Writes over a non-blocking BIO
- * may be partial (as with {@code SSL_MODE_ENABLE_PARTIAL_WRITE}).
+ * <p>
+ * {@link #read}, {@link #write} and {@link #shutdown()} mirror {@code SSL_read},
+ * {@code SSL_write} and {@code SSL_shutdown} for the data phase. Writes over a
+ * non-blocking BIO may be partial (as with {@code SSL_MODE_ENABLE_PARTIAL_WRITE}).
  *
- * <p>One state machine over {@link SSLEngine} serves every BIO. Like an {@code SSL*}, one thread
- * drives the handshake; once established, one thread may read while another writes (full duplex:
- * {@code read} and {@code write} take separate locks, as {@code SSLEngine}'s unwrap and wrap do).
- * {@link #close()} may be called from any thread.
- * The acceptor owns its transport: {@code close()} closes the socket or channel.
+ * <p>
+ * One state machine over {@link SSLEngine} serves every BIO. Like an {@code SSL*}, one
+ * thread drives the handshake; once established, one thread may read while another writes
+ * (full duplex: {@code read} and {@code write} take separate locks, as
+ * {@code SSLEngine}'s unwrap and wrap do). {@link #close()} may be called from any
+ * thread. The acceptor owns its transport: {@code close()} closes the socket or channel.
  */
 public final class TlsAcceptor implements AutoCloseable {
 
-	// The handshake lives here; the data phase in RecordChannel, the buffers in RecordBuffers, the
-	// engine's delegated tasks in DelegatedTasks. The lifecycle state below is the one that gates them.
+	// The handshake lives here; the data phase in RecordChannel, the buffers in
+	// RecordBuffers, the
+	// engine's delegated tasks in DelegatedTasks. The lifecycle state below is the one
+	// that gates them.
 
 	private static final ByteBuffer EMPTY = RecordBuffers.EMPTY;
 
@@ -97,7 +102,10 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private boolean handshakeFinished;
 
-	/** The engine was given a chance to write its post-handshake messages (session tickets). */
+	/**
+	 * The engine was given a chance to write its post-handshake messages (session
+	 * tickets).
+	 */
 	private boolean postHandshakeWrapped;
 
 	private boolean peerClosedDuringHandshake;
@@ -139,13 +147,15 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * Run the engine's delegated tasks (the signature, the key exchange: the expensive part of a
-	 * handshake) on an executor instead of the thread that calls {@link #accept()}, as Netty's
-	 * {@code SslHandler} can. While they run, {@code accept()} returns {@code -1 WANT_ASYNC}; when
-	 * they are done, {@code whenDone} is called (on the executor's thread) and the caller calls
+	 * Run the engine's delegated tasks (the signature, the key exchange: the expensive
+	 * part of a handshake) on an executor instead of the thread that calls
+	 * {@link #accept()}, as Netty's {@code SslHandler} can. While they run,
+	 * {@code accept()} returns {@code -1 WANT_ASYNC}; when they are done,
+	 * {@code whenDone} is called (on the executor's thread) and the caller calls
 	 * {@code accept()} again. Call before the first {@code accept()}.
 	 * @param executor where the tasks run
-	 * @param whenDone told when they are done; not called when the acceptor was closed meanwhile
+	 * @param whenDone told when they are done; not called when the acceptor was closed
+	 * meanwhile
 	 */
 	public void delegateTasks(Executor executor, Runnable whenDone) {
 		this.tasks.delegateTo(executor, whenDone);
@@ -153,8 +163,9 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	/**
 	 * Drive the server side of the handshake, as {@code SSL_accept()} does.
-	 * @return the result: {@code 1 NONE} once complete; {@code -1 WANT_READ/WANT_WRITE} when a
-	 * non-blocking BIO cannot make progress; {@code 0} or {@code -1} with the reason otherwise
+	 * @return the result: {@code 1 NONE} once complete; {@code -1 WANT_READ/WANT_WRITE}
+	 * when a non-blocking BIO cannot make progress; {@code 0} or {@code -1} with the
+	 * reason otherwise
 	 */
 	public AcceptResult accept() {
 		AcceptResult done = this.finished;
@@ -187,15 +198,16 @@ public final class TlsAcceptor implements AutoCloseable {
 			return failure(-1, SslError.SYSCALL, null, ex.getMessage(), FailureClassifier.ioReason(ex));
 		}
 		catch (RuntimeException ex) {
-			// an engine that throws something else than SSLException is still a protocol failure
+			// an engine that throws something else than SSLException is still a protocol
+			// failure
 			return failure(-1, SslError.SSL, null, ex.toString(), ex.getClass().getSimpleName());
 		}
 	}
 
 	/**
-	 * End a pending handshake whose deadline passed: {@code -1 SYSCALL}, "handshake timed out".
-	 * A selector loop calls it when {@link #deadlineNanos()} is reached; a finished handshake keeps
-	 * its result.
+	 * End a pending handshake whose deadline passed: {@code -1 SYSCALL}, "handshake timed
+	 * out". A selector loop calls it when {@link #deadlineNanos()} is reached; a finished
+	 * handshake keeps its result.
 	 * @return the result of the handshake
 	 */
 	public AcceptResult timeOut() {
@@ -210,8 +222,8 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * When the handshake times out, in {@link System#nanoTime()} terms; {@code Long.MAX_VALUE}
-	 * before the first {@link #accept()} call.
+	 * When the handshake times out, in {@link System#nanoTime()} terms;
+	 * {@code Long.MAX_VALUE} before the first {@link #accept()} call.
 	 * @return the deadline
 	 */
 	public long deadlineNanos() {
@@ -239,8 +251,10 @@ public final class TlsAcceptor implements AutoCloseable {
 				return failure(-1, SslError.SYSCALL, null, null, FailureClassifier.HANDSHAKE_TIMED_OUT);
 			}
 			HandshakeStatus status = this.engine.getHandshakeStatus();
-			// a whole flight goes out in one write: flush only before waiting for the peer, at the
-			// end, or when the next record does not fit (one write per record met Nagle and delayed
+			// a whole flight goes out in one write: flush only before waiting for the
+			// peer, at the
+			// end, or when the next record does not fit (one write per record met Nagle
+			// and delayed
 			// ACKs: ~40 ms per TLS 1.3 handshake over a blocking socket)
 			boolean flightComplete = status != HandshakeStatus.NEED_WRAP && status != HandshakeStatus.NEED_TASK;
 			if (!this.helloChecked && this.buffers.netOut.position() > 0) {
@@ -280,7 +294,8 @@ public final class TlsAcceptor implements AutoCloseable {
 				}
 				case FINISHED, NOT_HANDSHAKING -> {
 					if (!this.producedOutput) {
-						// a server handshake always sends ServerHello: an engine that stopped before is broken
+						// a server handshake always sends ServerHello: an engine that
+						// stopped before is broken
 						throw new SSLException("the engine stopped handshaking before sending ServerHello");
 					}
 					this.handshakeFinished = true;
@@ -295,9 +310,9 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * An engine may go on past a ClientHello that tlsaccept's parser finds malformed (an extension
-	 * it does not read, such as ALPN when the server offers none): refuse it before the server's
-	 * first flight leaves, with decode_error as OpenSSL 3 does.
+	 * An engine may go on past a ClientHello that tlsaccept's parser finds malformed (an
+	 * extension it does not read, such as ALPN when the server offers none): refuse it
+	 * before the server's first flight leaves, with decode_error as OpenSSL 3 does.
 	 * @return the failure, or {@code null} when the hello is well formed
 	 */
 	private @Nullable AcceptResult refuseMalformedHello() {
@@ -353,7 +368,8 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	/**
 	 * Unwrap buffered network bytes.
-	 * @return {@code true} when the engine made progress, {@code false} when it needs more input
+	 * @return {@code true} when the engine made progress, {@code false} when it needs
+	 * more input
 	 */
 	private boolean unwrapHandshake() throws SSLException {
 		if (!this.tasks.unwrapDue(this.buffers)) {
@@ -394,15 +410,14 @@ public final class TlsAcceptor implements AutoCloseable {
 				return failure(-1, SslError.SSL, alert, null, alert.openSslReason());
 			}
 			return failure(0, SslError.ZERO_RETURN,
-					(alert != null) ? alert : TlsAlert.of(0, TlsAlert.Level.WARNING, TlsAlert.Direction.RECEIVED),
-					null, "peer sent close_notify during the handshake");
+					(alert != null) ? alert : TlsAlert.of(0, TlsAlert.Level.WARNING, TlsAlert.Direction.RECEIVED), null,
+					"peer sent close_notify during the handshake");
 		}
 		if (!this.buffers.netIn.hasRemaining()) {
 			this.buffers.netIn = RecordBuffers.grow(this.buffers.netIn, this.buffers.netIn.capacity() * 2);
 		}
 		int from = this.buffers.netIn.position();
-		long remainingMillis = Math.max(1,
-				TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos - System.nanoTime()));
+		long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos - System.nanoTime()));
 		int count = this.bio.read(this.buffers.netIn, remainingMillis);
 		if (count == 0) {
 			return wantRead();
@@ -414,8 +429,8 @@ public final class TlsAcceptor implements AutoCloseable {
 			this.clientHello.feed(this.buffers.netIn.array(), this.buffers.netIn.arrayOffset() + from, count);
 			this.clientHelloFed = true;
 		}
-		InboundRecords.Verdict verdict = this.records.scan(this.buffers.netIn, from, from + count, this.buffers.netInBase + from,
-				!this.producedOutput);
+		InboundRecords.Verdict verdict = this.records.scan(this.buffers.netIn, from, from + count,
+				this.buffers.netInBase + from, !this.producedOutput);
 		return switch (verdict) {
 			case NONE -> null;
 			case HTTP_REQUEST -> failure(-1, SslError.SSL, null, null, "http request");
@@ -457,20 +472,27 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the server refused the hello because none of the client's groups is configured: read
-	 * from the facts (configured groups, offered groups, handshake_failure before any ServerHello),
-	 * the same on every engine, whatever each engine's message says.
+	 * Whether the server refused the hello because none of the client's groups is
+	 * configured: read from the facts (configured groups, offered groups,
+	 * handshake_failure before any ServerHello), the same on every engine, whatever each
+	 * engine's message says.
 	 */
 	private boolean noSharedGroup(@Nullable TlsAlert alert) {
 		ClientHelloSummary offered = this.clientHello.summary();
 		return !this.config.groups().isEmpty() && !this.serverHelloSent && offered != null
 				&& offered.parseError() == null && alert != null && alert.number() == 40
 				&& alert.direction() == TlsAlert.Direction.SENT
-				&& this.config.groups().stream().noneMatch((group) -> offered.supportedGroups().stream()
-					.anyMatch((candidate) -> candidate.equalsIgnoreCase(group.strip())));
+				&& this.config.groups()
+					.stream()
+					.noneMatch((group) -> offered.supportedGroups()
+						.stream()
+						.anyMatch((candidate) -> candidate.equalsIgnoreCase(group.strip())));
 	}
 
-	/** OpenSSL 3's words: a TLS 1.3 server without a group to share a key in, else no ECDHE suite left. */
+	/**
+	 * OpenSSL 3's words: a TLS 1.3 server without a group to share a key in, else no
+	 * ECDHE suite left.
+	 */
 	private String noSharedGroupReason() {
 		ClientHelloSummary offered = this.clientHello.summary();
 		boolean tls13 = offered != null && offered.supportedVersions().contains("TLSv1.3")
@@ -478,7 +500,10 @@ public final class TlsAcceptor implements AutoCloseable {
 		return tls13 ? FailureClassifier.NO_SUITABLE_KEY_SHARE : "no shared cipher";
 	}
 
-	/** Let the engine produce the alert it queued for a failure, send it, and tell which it was. */
+	/**
+	 * Let the engine produce the alert it queued for a failure, send it, and tell which
+	 * it was.
+	 */
 	private @Nullable TlsAlert drainAlert(SSLException failure, @Nullable String protocol) {
 		ensureNetOut();
 		int start = this.buffers.netOut.position();
@@ -504,9 +529,12 @@ public final class TlsAcceptor implements AutoCloseable {
 			}
 		}
 		else if (!this.producedOutput) {
-			// nothing sent yet, and the engine wrote nothing now: send the alert it raised without
-			// writing it (BCJSSE before a valid ClientHello), or decode_error for a ClientHello that
-			// tlsaccept's parser rejected too (SunJSSE 17 writes nothing when a delegated task fails)
+			// nothing sent yet, and the engine wrote nothing now: send the alert it
+			// raised without
+			// writing it (BCJSSE before a valid ClientHello), or decode_error for a
+			// ClientHello that
+			// tlsaccept's parser rejected too (SunJSSE 17 writes nothing when a delegated
+			// task fails)
 			alert = this.context.unwrittenAlert(failure);
 			if (alert == null && isMalformedHello()) {
 				alert = TlsAlert.of(50, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
@@ -521,8 +549,9 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * The protocol the engine chose, once its ServerHello went out: before, engines report a
-	 * default ({@code TLSv1.2}: BCJSSE) or nothing ({@code ""}: BoringSSL) for hellos they refused.
+	 * The protocol the engine chose, once its ServerHello went out: before, engines
+	 * report a default ({@code TLSv1.2}: BCJSSE) or nothing ({@code ""}: BoringSSL) for
+	 * hellos they refused.
 	 */
 	private @Nullable String handshakeProtocol() {
 		if (!this.serverHelloSent) {
@@ -557,9 +586,10 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * Let the engine write what it queued after the handshake: BoringSSL holds its TLS 1.3
-	 * NewSessionTicket until the next wrap, and a client that waits for the ticket before it writes
-	 * ({@code gnutls-cli --waitresumption}) would wait forever. Other engines write nothing here.
+	 * Let the engine write what it queued after the handshake: BoringSSL holds its TLS
+	 * 1.3 NewSessionTicket until the next wrap, and a client that waits for the ticket
+	 * before it writes ({@code gnutls-cli --waitresumption}) would wait forever. Other
+	 * engines write nothing here.
 	 * @return {@code true} when bytes were produced (the loop flushes them)
 	 */
 	private boolean wrapPostHandshakeMessages() throws SSLException {
@@ -568,7 +598,10 @@ public final class TlsAcceptor implements AutoCloseable {
 		return result.bytesProduced() > 0;
 	}
 
-	/** Hold on to the handshake session: it keeps a refused client chain after the engine failed. */
+	/**
+	 * Hold on to the handshake session: it keeps a refused client chain after the engine
+	 * failed.
+	 */
 	private void rememberHandshakeSession() {
 		if (this.handshakeSession == null && this.state == State.HANDSHAKING) {
 			try {
@@ -661,14 +694,16 @@ public final class TlsAcceptor implements AutoCloseable {
 		return Duration.ofNanos(System.nanoTime() - this.startNanos);
 	}
 
-	// ---- data phase: the record channel -------------------------------------------------
+	// ---- data phase: the record channel
+	// -------------------------------------------------
 
 	/**
 	 * Read application data, as {@code SSL_read()} does.
 	 * @param dst the buffer to fill, in write mode
-	 * @return the number of bytes read ({@code > 0}); {@code -1 WANT_READ/WANT_WRITE}; {@code 0
-	 * ZERO_RETURN} once the peer sent close_notify; {@code 0 SYSCALL} on EOF without close_notify;
-	 * {@code -1 SSL} or {@code -1 SYSCALL} on failure
+	 * @return the number of bytes read ({@code > 0}); {@code -1 WANT_READ/WANT_WRITE};
+	 * {@code 0
+	 * ZERO_RETURN} once the peer sent close_notify; {@code 0 SYSCALL} on EOF without
+	 * close_notify; {@code -1 SSL} or {@code -1 SYSCALL} on failure
 	 */
 	public IoResult read(ByteBuffer dst) {
 		IoResult notReady = requireEstablished();
@@ -688,10 +723,11 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	/**
 	 * Write application data, as {@code SSL_write()} does.
-	 * @param src the bytes to write, in read mode; its position advances by the count written
-	 * @return the number of bytes written (all of them over a blocking BIO, possibly fewer over a
-	 * non-blocking one); {@code -1 WANT_WRITE} when nothing could be written; {@code -1 SSL} or
-	 * {@code -1 SYSCALL} on failure
+	 * @param src the bytes to write, in read mode; its position advances by the count
+	 * written
+	 * @return the number of bytes written (all of them over a blocking BIO, possibly
+	 * fewer over a non-blocking one); {@code -1 WANT_WRITE} when nothing could be
+	 * written; {@code -1 SSL} or {@code -1 SYSCALL} on failure
 	 */
 	public IoResult write(ByteBuffer src) {
 		IoResult notReady = requireEstablished();
@@ -711,9 +747,11 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	/**
 	 * Shut the TLS connection down, as {@code SSL_shutdown()} does: the first call sends
-	 * close_notify and returns {@code 0}, or {@code 1} when the peer's close_notify was already
-	 * received; a later call waits for the peer's close_notify and returns {@code 1}.
-	 * @return {@code 1}, {@code 0}, or {@code -1} with {@code WANT_READ/WANT_WRITE} or a failure
+	 * close_notify and returns {@code 0}, or {@code 1} when the peer's close_notify was
+	 * already received; a later call waits for the peer's close_notify and returns
+	 * {@code 1}.
+	 * @return {@code 1}, {@code 0}, or {@code -1} with {@code WANT_READ/WANT_WRITE} or a
+	 * failure
 	 */
 	public IoResult shutdown() {
 		if (this.state != State.ESTABLISHED) {
@@ -723,8 +761,10 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * Whether encrypted bytes wait for the BIO to take them (a non-blocking socket that was full).
-	 * @return {@code true} when the next {@link #write} (even of nothing) must flush first
+	 * Whether encrypted bytes wait for the BIO to take them (a non-blocking socket that
+	 * was full).
+	 * @return {@code true} when the next {@link #write} (even of nothing) must flush
+	 * first
 	 */
 	public boolean hasPendingOutput() {
 		return this.channel.hasPendingOutput();
@@ -770,7 +810,8 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	}
 
-	// ---- buffers -----------------------------------------------------------------------
+	// ---- buffers
+	// -----------------------------------------------------------------------
 
 	private void ensureNetOut() {
 		this.buffers.ensureNetOut(this.engine.getSession().getPacketBufferSize());
@@ -811,16 +852,17 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	/**
-	 * The acceptor's whole state in one line, for logs and debugging: lifecycle, handshake and
-	 * shutdown flags, the buffers and whether delegated tasks run.
+	 * The acceptor's whole state in one line, for logs and debugging: lifecycle,
+	 * handshake and shutdown flags, the buffers and whether delegated tasks run.
 	 */
 	@Override
 	public String toString() {
-		return "TlsAcceptor[" + this.state + ", " + mode().configName() + (this.handshakeFinished ? ", handshake finished" : "")
+		return "TlsAcceptor[" + this.state + ", " + mode().configName()
+				+ (this.handshakeFinished ? ", handshake finished" : "")
 				+ (this.peerClosedDuringHandshake ? ", peer closed during handshake" : "")
 				+ (this.channel.isInboundClosed() ? ", inbound closed" : "")
-				+ (this.channel.isOutboundClosed() ? ", outbound closed" : "")
-				+ ", netIn " + this.buffers.netIn.position() + "/" + this.buffers.netIn.capacity() + ", netOut "
+				+ (this.channel.isOutboundClosed() ? ", outbound closed" : "") + ", netIn "
+				+ this.buffers.netIn.position() + "/" + this.buffers.netIn.capacity() + ", netOut "
 				+ this.buffers.netOut.position() + "/" + this.buffers.netOut.capacity() + ", appIn "
 				+ this.buffers.appIn.position() + "/" + this.buffers.appIn.capacity()
 				+ (this.tasks.isRunning() ? ", delegated tasks running" : "") + "]";
@@ -828,7 +870,8 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	/**
 	 * Release the engine and close the transport. Does not send close_notify: call
-	 * {@link #shutdown()} first for an orderly close. Idempotent, callable from any thread.
+	 * {@link #shutdown()} first for an orderly close. Idempotent, callable from any
+	 * thread.
 	 */
 	@Override
 	public void close() {

@@ -13,8 +13,9 @@ import dev.tlsaccept.keys.TrustMaterial;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable settings of a TLS server: key material, protocols, suites, key-exchange groups, client
- * authentication, ALPN, handshake timeout and engine. Build one with {@link #builder(KeyMaterial)}.
+ * Immutable settings of a TLS server: key material, protocols, suites, key-exchange
+ * groups, client authentication, ALPN, handshake timeout and engine. Build one with
+ * {@link #builder(KeyMaterial)}.
  */
 public final class TlsConfig {
 
@@ -22,12 +23,12 @@ public final class TlsConfig {
 	public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
 	/**
-	 * Cipher suites enabled unless configured: TLS 1.3 AEAD suites and TLS 1.2 ECDHE with AEAD
-	 * only (forward secrecy, no CBC, no RSA key exchange, no SHA-1). Suites the engine does not
-	 * support are left out.
+	 * Cipher suites enabled unless configured: TLS 1.3 AEAD suites and TLS 1.2 ECDHE with
+	 * AEAD only (forward secrecy, no CBC, no RSA key exchange, no SHA-1). Suites the
+	 * engine does not support are left out.
 	 */
-	public static final List<String> DEFAULT_CIPHER_SUITES = List.of("TLS_AES_128_GCM_SHA256",
-			"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	public static final List<String> DEFAULT_CIPHER_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+			"TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
 			"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
 			"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
 			"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
@@ -118,8 +119,9 @@ public final class TlsConfig {
 	}
 
 	/**
-	 * Key-exchange groups to offer, in order of preference, by IANA name ({@code X25519MLKEM768},
-	 * {@code x25519}, {@code secp256r1}); empty for the engine's defaults.
+	 * Key-exchange groups to offer, in order of preference, by IANA name
+	 * ({@code X25519MLKEM768}, {@code x25519}, {@code secp256r1}); empty for the engine's
+	 * defaults.
 	 * @return the group names
 	 */
 	public List<String> groups() {
@@ -139,8 +141,9 @@ public final class TlsConfig {
 	}
 
 	/**
-	 * Key material per SNI host name ({@code api.example.com}) or wildcard ({@code *.example.com},
-	 * one label); {@link #keyMaterial()} serves clients that send no or another name.
+	 * Key material per SNI host name ({@code api.example.com}) or wildcard
+	 * ({@code *.example.com}, one label); {@link #keyMaterial()} serves clients that send
+	 * no or another name.
 	 * @return host pattern to key material, in lower case, in configuration order
 	 */
 	public Map<String, KeyMaterial> serverNameKeyMaterial() {
@@ -149,8 +152,8 @@ public final class TlsConfig {
 
 	/**
 	 * Whether a client that asks for a server name matching none of
-	 * {@link #serverNameKeyMaterial()} is refused with {@code unrecognized_name} (a client that
-	 * sends no name still gets the default key material).
+	 * {@link #serverNameKeyMaterial()} is refused with {@code unrecognized_name} (a
+	 * client that sends no name still gets the default key material).
 	 * @return {@code true} to refuse unknown names
 	 */
 	public boolean rejectUnknownServerNames() {
@@ -168,8 +171,8 @@ public final class TlsConfig {
 	@Override
 	public String toString() {
 		return "TlsConfig[engine=" + this.engine + ", key=" + this.keyMaterial.source() + ", protocols="
-				+ this.protocols + ", groups=" + this.groups + ", clientAuth=" + this.clientAuth + ", handshakeTimeout=" + this.handshakeTimeout
-				+ "]";
+				+ this.protocols + ", groups=" + this.groups + ", clientAuth=" + this.clientAuth + ", handshakeTimeout="
+				+ this.handshakeTimeout + "]";
 	}
 
 	/**
@@ -207,7 +210,8 @@ public final class TlsConfig {
 		}
 
 		/**
-		 * Certificates trusted to sign client certificates; required unless client auth is NONE.
+		 * Certificates trusted to sign client certificates; required unless client auth
+		 * is NONE.
 		 * @param trustMaterial the trust anchors, or {@code null}
 		 * @return this builder
 		 */
@@ -240,10 +244,11 @@ public final class TlsConfig {
 
 		/**
 		 * Key-exchange groups to offer, in order of preference, by IANA name, e.g.
-		 * {@code X25519MLKEM768}, {@code x25519}, {@code secp256r1} (matched without regard to case).
-		 * The engine must support each: {@link TlsServerContext#create(TlsConfig)} refuses others
-		 * with {@link TlsConfigException.Setting#GROUPS}. The {@code jdk} engine needs JDK 20 or later
-		 * for groups per server.
+		 * {@code X25519MLKEM768}, {@code x25519}, {@code secp256r1} (matched without
+		 * regard to case). The engine must support each:
+		 * {@link TlsServerContext#create(TlsConfig)} refuses others with
+		 * {@link TlsConfigException.Setting#GROUPS}. The {@code jdk} engine needs JDK 20
+		 * or later for groups per server.
 		 * @param groups the group names; empty for the engine's defaults
 		 * @return this builder
 		 */
@@ -311,7 +316,8 @@ public final class TlsConfig {
 
 		/**
 		 * Serve other key material to clients that ask for this server name (SNI).
-		 * @param hostPattern a host name, or {@code *.} and a domain for any one label below it
+		 * @param hostPattern a host name, or {@code *.} and a domain for any one label
+		 * below it
 		 * @param keyMaterial the key material for that name
 		 * @return this builder
 		 */
@@ -333,8 +339,8 @@ public final class TlsConfig {
 		}
 
 		/**
-		 * Whether to refuse, with {@code unrecognized_name}, a client asking for a server name that
-		 * no {@link #serverNameKeyMaterial(String, KeyMaterial)} entry matches.
+		 * Whether to refuse, with {@code unrecognized_name}, a client asking for a server
+		 * name that no {@link #serverNameKeyMaterial(String, KeyMaterial)} entry matches.
 		 * @param reject {@code true} to refuse unknown names
 		 * @return this builder
 		 */
@@ -346,10 +352,10 @@ public final class TlsConfig {
 		/**
 		 * Build the configuration.
 		 * @return the configuration
-		 * @throws TlsConfigException with {@link TlsConfigException.Setting#CLIENT_AUTH} when client
-		 * authentication has no trust material, or
-		 * {@link TlsConfigException.Setting#REJECT_UNKNOWN_SERVER_NAMES} when unknown names are
-		 * rejected but no name is configured
+		 * @throws TlsConfigException with {@link TlsConfigException.Setting#CLIENT_AUTH}
+		 * when client authentication has no trust material, or
+		 * {@link TlsConfigException.Setting#REJECT_UNKNOWN_SERVER_NAMES} when unknown
+		 * names are rejected but no name is configured
 		 */
 		public TlsConfig build() {
 			if (this.rejectUnknownServerNames && this.serverNameKeyMaterial.isEmpty()) {

@@ -6,9 +6,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link TlsConfig} that an engine cannot use, with the {@link Setting} at fault, so that a
- * caller (the Spring Boot auto-configuration) names the property to fix from a type rather than
- * from the message text.
+ * A {@link TlsConfig} that an engine cannot use, with the {@link Setting} at fault, so
+ * that a caller (the Spring Boot auto-configuration) names the property to fix from a
+ * type rather than from the message text.
  */
 public class TlsConfigException extends IllegalArgumentException {
 
@@ -59,7 +59,10 @@ public class TlsConfigException extends IllegalArgumentException {
 		/** {@link TlsConfig.Builder#cipherSuites(java.util.List)}. */
 		CIPHER_SUITES,
 
-		/** {@link TlsConfig.Builder#groups(java.util.List)}: a group the engine does not support. */
+		/**
+		 * {@link TlsConfig.Builder#groups(java.util.List)}: a group the engine does not
+		 * support.
+		 */
 		GROUPS,
 
 		/** {@link TlsConfig.Builder#clientAuth(ClientAuth)} without trust material. */
@@ -68,10 +71,16 @@ public class TlsConfigException extends IllegalArgumentException {
 		/** {@link TlsConfig.Builder#handshakeTimeout(java.time.Duration)}. */
 		HANDSHAKE_TIMEOUT,
 
-		/** Key material per server name (SNI): a bad host pattern, or an engine without SNI support. */
+		/**
+		 * Key material per server name (SNI): a bad host pattern, or an engine without
+		 * SNI support.
+		 */
 		SERVER_NAMES,
 
-		/** {@link TlsConfig.Builder#rejectUnknownServerNames(boolean)} without server names. */
+		/**
+		 * {@link TlsConfig.Builder#rejectUnknownServerNames(boolean)} without server
+		 * names.
+		 */
 		REJECT_UNKNOWN_SERVER_NAMES,
 
 		/** The key material: the engine cannot use the key or its certificate. */

@@ -5,11 +5,13 @@ import java.security.GeneralSecurityException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The engine SPI: one implementation per TLS implementation ({@code jdk}, {@code bouncy-castle},
- * {@code openssl}). An engine turns a {@link TlsConfig} into a {@link TlsEngineContext} that makes
- * one {@link javax.net.ssl.SSLEngine} per connection; the handshake state machine is shared.
+ * The engine SPI: one implementation per TLS implementation ({@code jdk},
+ * {@code bouncy-castle}, {@code openssl}). An engine turns a {@link TlsConfig} into a
+ * {@link TlsEngineContext} that makes one {@link javax.net.ssl.SSLEngine} per connection;
+ * the handshake state machine is shared.
  *
- * <p>Implementations are found with {@link java.util.ServiceLoader}; see {@link TlsEngines}.
+ * <p>
+ * Implementations are found with {@link java.util.ServiceLoader}; see {@link TlsEngines}.
  */
 public interface TlsEngine {
 
@@ -20,8 +22,8 @@ public interface TlsEngine {
 	String name();
 
 	/**
-	 * Why this engine cannot run in this JVM (a missing optional dependency, a native library
-	 * that did not load), or {@code null} when it can.
+	 * Why this engine cannot run in this JVM (a missing optional dependency, a native
+	 * library that did not load), or {@code null} when it can.
 	 * @return a message that says what to add or fix, or {@code null}
 	 */
 	default @Nullable String unavailabilityReason() {

@@ -20,8 +20,10 @@ public final class TlsEngines {
 	/**
 	 * The engine of that name.
 	 * @param name an engine name, e.g. {@code jdk}
-	 * @return the engine, which may still report an {@link TlsEngine#unavailabilityReason()}
-	 * @throws IllegalArgumentException when no engine has that name, listing those that exist
+	 * @return the engine, which may still report an
+	 * {@link TlsEngine#unavailabilityReason()}
+	 * @throws IllegalArgumentException when no engine has that name, listing those that
+	 * exist
 	 */
 	public static TlsEngine get(String name) {
 		TlsEngine engine = all(TlsEngines.class.getClassLoader()).get(name);
@@ -54,7 +56,8 @@ public final class TlsEngines {
 				engines.putIfAbsent(engine.name(), engine);
 			}
 			catch (ServiceConfigurationError | LinkageError ex) {
-				// an engine whose dependencies are absent (e.g. bctls): it is simply not offered
+				// an engine whose dependencies are absent (e.g. bctls): it is simply not
+				// offered
 			}
 		}
 		return engines;

@@ -19,16 +19,19 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A configured TLS server: one engine context, many {@link TlsAcceptor acceptors}, one per
- * connection, in any {@link BioMode}. Immutable and thread-safe; replace it (rather than change
- * it) to rotate key material: acceptors created earlier keep the context they were made with.
+ * A configured TLS server: one engine context, many {@link TlsAcceptor acceptors}, one
+ * per connection, in any {@link BioMode}. Immutable and thread-safe; replace it (rather
+ * than change it) to rotate key material: acceptors created earlier keep the context they
+ * were made with.
  *
- * <p>Reference-counted, so that a context can be retired while handshakes still use it (a
- * rotation): {@link #close()} gives up the creator's reference, every acceptor holds one from its
- * creation until it is closed, and a server that picks the context for a connection it will
- * handshake later holds one with {@link #tryRetain()} until it has made the acceptor. The engine's
- * context (native memory on the {@code openssl} engine) is released once, when the last reference
- * goes; from then on {@link #isClosed()} is {@code true} and no acceptor can be made from it.
+ * <p>
+ * Reference-counted, so that a context can be retired while handshakes still use it (a
+ * rotation): {@link #close()} gives up the creator's reference, every acceptor holds one
+ * from its creation until it is closed, and a server that picks the context for a
+ * connection it will handshake later holds one with {@link #tryRetain()} until it has
+ * made the acceptor. The engine's context (native memory on the {@code openssl} engine)
+ * is released once, when the last reference goes; from then on {@link #isClosed()} is
+ * {@code true} and no acceptor can be made from it.
  *
  * <pre class="code">
  * TlsServerContext context = TlsServerContext.create(TlsConfig.builder(keyMaterial).build());
@@ -50,7 +53,10 @@ public final class TlsServerContext implements AutoCloseable {
 	/** What acceptors use: the engine's context, with each engine holding a reference. */
 	private final TlsEngineContext counted = new Counted();
 
-	/** The creator's, one per acceptor and one per {@link #tryRetain()}; none left: closed. */
+	/**
+	 * The creator's, one per acceptor and one per {@link #tryRetain()}; none left:
+	 * closed.
+	 */
 	private final AtomicInteger references = new AtomicInteger(1);
 
 	private final AtomicBoolean closeCalled = new AtomicBoolean();
@@ -67,9 +73,9 @@ public final class TlsServerContext implements AutoCloseable {
 	 * Create the server context for a configuration, with the engine it names.
 	 * @param config the configuration
 	 * @return the context
-	 * @throws TlsConfigException for an unknown or unavailable engine, a protocol or cipher suite
-	 * the engine does not know, key material it rejects; {@link TlsConfigException#setting()} says
-	 * which setting to change
+	 * @throws TlsConfigException for an unknown or unavailable engine, a protocol or
+	 * cipher suite the engine does not know, key material it rejects;
+	 * {@link TlsConfigException#setting()} says which setting to change
 	 */
 	public static TlsServerContext create(TlsConfig config) {
 		Objects.requireNonNull(config, "config must not be null");
@@ -86,9 +92,8 @@ public final class TlsServerContext implements AutoCloseable {
 			return new TlsServerContext(config, engine, engine.createContext(config));
 		}
 		catch (GeneralSecurityException ex) {
-			throw new TlsConfigException(TlsConfigException.Setting.KEY_MATERIAL,
-					"TLS engine '" + engine.name() + "' cannot use the key material of "
-					+ config.keyMaterial().source() + ": " + ex.getMessage(), ex);
+			throw new TlsConfigException(TlsConfigException.Setting.KEY_MATERIAL, "TLS engine '" + engine.name()
+					+ "' cannot use the key material of " + config.keyMaterial().source() + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -103,13 +108,14 @@ public final class TlsServerContext implements AutoCloseable {
 	}
 
 	/**
-	 * An acceptor over a connected, blocking socket whose first bytes were already read (e.g. with
-	 * a PROXY protocol header): the acceptor reads them first.
+	 * An acceptor over a connected, blocking socket whose first bytes were already read
+	 * (e.g. with a PROXY protocol header): the acceptor reads them first.
 	 * @param socket an accepted socket
-	 * @param prefix the bytes read from the socket that belong to TLS, between position and limit
-	 * (copied; not consumed)
-	 * @param peer the client, when not the socket's peer (the one a PROXY protocol header named), for
-	 * the engine, results and the connection's remote address; {@code null} for the socket's peer
+	 * @param prefix the bytes read from the socket that belong to TLS, between position
+	 * and limit (copied; not consumed)
+	 * @param peer the client, when not the socket's peer (the one a PROXY protocol header
+	 * named), for the engine, results and the connection's remote address; {@code null}
+	 * for the socket's peer
 	 * @return the acceptor, which owns the socket
 	 * @throws IllegalStateException when the context is closed
 	 */
@@ -133,13 +139,15 @@ public final class TlsServerContext implements AutoCloseable {
 	}
 
 	/**
-	 * An acceptor over a connected channel, switched to non-blocking mode, whose first bytes were
-	 * already read (e.g. with a PROXY protocol header): the acceptor reads them first.
+	 * An acceptor over a connected channel, switched to non-blocking mode, whose first
+	 * bytes were already read (e.g. with a PROXY protocol header): the acceptor reads
+	 * them first.
 	 * @param channel an accepted channel
-	 * @param prefix the bytes read from the channel that belong to TLS, between position and limit
-	 * (copied; not consumed)
-	 * @param peer the client, when not the channel's peer (the one a PROXY protocol header named), for
-	 * the engine, results and the connection's remote address; {@code null} for the channel's peer
+	 * @param prefix the bytes read from the channel that belong to TLS, between position
+	 * and limit (copied; not consumed)
+	 * @param peer the client, when not the channel's peer (the one a PROXY protocol
+	 * header named), for the engine, results and the connection's remote address;
+	 * {@code null} for the channel's peer
 	 * @return the acceptor, which owns the channel
 	 * @throws IllegalStateException when the context is closed
 	 */
@@ -170,8 +178,8 @@ public final class TlsServerContext implements AutoCloseable {
 
 	/**
 	 * How many client-initiated renegotiations (a TLS 1.2 ClientHello on an established
-	 * connection) connections of this context refused. The engine decides what the client sees:
-	 * see the README's "Engine differences".
+	 * connection) connections of this context refused. The engine decides what the client
+	 * sees: see the README's "Engine differences".
 	 * @return the count since the context was created
 	 */
 	public long renegotiationsRefused() {
@@ -215,11 +223,12 @@ public final class TlsServerContext implements AutoCloseable {
 	}
 
 	/**
-	 * Take a reference for an acceptor to be made later, possibly on another thread, so that a
-	 * {@link #close()} meanwhile (a rotation) cannot release the context under it. Give it back
-	 * with {@link #release()} once the acceptor is made (it holds its own) or will not be.
-	 * @return {@code true} when the reference was taken; {@code false} when the context is closed
-	 * already: use the context that replaced it
+	 * Take a reference for an acceptor to be made later, possibly on another thread, so
+	 * that a {@link #close()} meanwhile (a rotation) cannot release the context under it.
+	 * Give it back with {@link #release()} once the acceptor is made (it holds its own)
+	 * or will not be.
+	 * @return {@code true} when the reference was taken; {@code false} when the context
+	 * is closed already: use the context that replaced it
 	 */
 	public boolean tryRetain() {
 		int count;
@@ -234,8 +243,8 @@ public final class TlsServerContext implements AutoCloseable {
 	}
 
 	/**
-	 * Give back a reference taken with {@link #tryRetain()}; the context is closed when it was the
-	 * last one.
+	 * Give back a reference taken with {@link #tryRetain()}; the context is closed when
+	 * it was the last one.
 	 * @throws IllegalStateException when no reference is left to give back
 	 */
 	public void release() {
@@ -251,8 +260,9 @@ public final class TlsServerContext implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the context is closed: {@link #close()} was called and no acceptor or retained
-	 * reference uses it any more, so its engine context is released and no acceptor can be made.
+	 * Whether the context is closed: {@link #close()} was called and no acceptor or
+	 * retained reference uses it any more, so its engine context is released and no
+	 * acceptor can be made.
 	 * @return {@code true} once closed
 	 */
 	public boolean isClosed() {
@@ -260,10 +270,10 @@ public final class TlsServerContext implements AutoCloseable {
 	}
 
 	/**
-	 * Retire the context: no reference is taken for new acceptors from now on by the caller, and
-	 * the engine's context is released as soon as the acceptors made from it and the references
-	 * taken with {@link #tryRetain()} are all released (at once when there are none). Established
-	 * connections keep working until they close. Idempotent.
+	 * Retire the context: no reference is taken for new acceptors from now on by the
+	 * caller, and the engine's context is released as soon as the acceptors made from it
+	 * and the references taken with {@link #tryRetain()} are all released (at once when
+	 * there are none). Established connections keep working until they close. Idempotent.
 	 */
 	@Override
 	public void close() {
@@ -273,10 +283,11 @@ public final class TlsServerContext implements AutoCloseable {
 	}
 
 	/**
-	 * The engine's context as acceptors see it: each engine holds a reference to this context from
-	 * its creation to its {@link TlsEngineContext#release release}. Delegates every method but
-	 * {@code close()} (a default method of the interface left undelegated silently loses the
-	 * engine's behaviour: keep this class in step with {@link TlsEngineContext}).
+	 * The engine's context as acceptors see it: each engine holds a reference to this
+	 * context from its creation to its {@link TlsEngineContext#release release}.
+	 * Delegates every method but {@code close()} (a default method of the interface left
+	 * undelegated silently loses the engine's behaviour: keep this class in step with
+	 * {@link TlsEngineContext}).
 	 */
 	private final class Counted implements TlsEngineContext, RefusalCounter {
 

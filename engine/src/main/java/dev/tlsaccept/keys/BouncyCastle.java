@@ -5,9 +5,10 @@ import java.security.Provider;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * The private Bouncy Castle provider instance of this package. It is passed explicitly wherever
- * Bouncy Castle is needed and is never registered with {@link java.security.Security}, so the
- * JVM-wide provider order stays as the application configured it.
+ * The private Bouncy Castle provider instance of this package. It is passed explicitly
+ * wherever Bouncy Castle is needed and is never registered with
+ * {@link java.security.Security}, so the JVM-wide provider order stays as the application
+ * configured it.
  */
 final class BouncyCastle {
 

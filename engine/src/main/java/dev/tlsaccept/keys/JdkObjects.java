@@ -24,17 +24,17 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns keys and certificates into objects of the JDK's own providers where the JDK can represent
- * them, so that JSSE and the JDK's PKCS12 key store take them without surprises; Bouncy Castle
- * objects (from the private provider instance) only for what the JDK cannot read.
+ * Turns keys and certificates into objects of the JDK's own providers where the JDK can
+ * represent them, so that JSSE and the JDK's PKCS12 key store take them without
+ * surprises; Bouncy Castle objects (from the private provider instance) only for what the
+ * JDK cannot read.
  */
 final class JdkObjects {
 
-	private static final Map<ASN1ObjectIdentifier, String> KEY_ALGORITHMS = Map.of(
-			PKCSObjectIdentifiers.rsaEncryption, "RSA", PKCSObjectIdentifiers.id_RSASSA_PSS, "RSASSA-PSS",
-			X9ObjectIdentifiers.id_ecPublicKey, "EC", EdECObjectIdentifiers.id_Ed25519, "Ed25519",
-			EdECObjectIdentifiers.id_Ed448, "Ed448", X9ObjectIdentifiers.id_dsa, "DSA",
-			X509ObjectIdentifiers.id_ea_rsa, "RSA");
+	private static final Map<ASN1ObjectIdentifier, String> KEY_ALGORITHMS = Map.of(PKCSObjectIdentifiers.rsaEncryption,
+			"RSA", PKCSObjectIdentifiers.id_RSASSA_PSS, "RSASSA-PSS", X9ObjectIdentifiers.id_ecPublicKey, "EC",
+			EdECObjectIdentifiers.id_Ed25519, "Ed25519", EdECObjectIdentifiers.id_Ed448, "Ed448",
+			X9ObjectIdentifiers.id_dsa, "DSA", X509ObjectIdentifiers.id_ea_rsa, "RSA");
 
 	private JdkObjects() {
 	}
@@ -45,7 +45,8 @@ final class JdkObjects {
 	}
 
 	/**
-	 * Returns the certificate as a JDK object, or {@code null} if it is not an X.509 certificate.
+	 * Returns the certificate as a JDK object, or {@code null} if it is not an X.509
+	 * certificate.
 	 */
 	static @Nullable X509Certificate certificate(Certificate certificate) throws CertificateException {
 		if (!(certificate instanceof X509Certificate x509)) {
@@ -66,15 +67,16 @@ final class JdkObjects {
 				return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
 			}
 			catch (GeneralSecurityException | IOException | RuntimeException ex) {
-				// For example EC keys with explicit curve parameters: let Bouncy Castle read them.
+				// For example EC keys with explicit curve parameters: let Bouncy Castle
+				// read them.
 			}
 		}
 		return new JcaPEMKeyConverter().setProvider(BouncyCastle.provider()).getPrivateKey(info);
 	}
 
 	/**
-	 * Returns the key as a JDK object when it has a PKCS#8 encoding the JDK can read, otherwise
-	 * the key itself (for example a key that stays in a hardware token).
+	 * Returns the key as a JDK object when it has a PKCS#8 encoding the JDK can read,
+	 * otherwise the key itself (for example a key that stays in a hardware token).
 	 */
 	static PrivateKey privateKey(PrivateKey key) {
 		byte[] encoded = ("PKCS#8".equalsIgnoreCase(key.getFormat())) ? key.getEncoded() : null;

@@ -5,8 +5,9 @@ import java.io.Serial;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Key material could not be loaded or does not fit together. The message says what is wrong and
- * names the file or store (never a password); {@link #action()} says how to fix it.
+ * Key material could not be loaded or does not fit together. The message says what is
+ * wrong and names the file or store (never a password); {@link #action()} says how to fix
+ * it.
  */
 public final class KeyMaterialException extends RuntimeException {
 
@@ -14,7 +15,8 @@ public final class KeyMaterialException extends RuntimeException {
 	private static final long serialVersionUID = 1L;
 
 	/**
-	 * What went wrong, as a closed set a caller (for example a failure analyzer) can switch on.
+	 * What went wrong, as a closed set a caller (for example a failure analyzer) can
+	 * switch on.
 	 */
 	public enum Problem {
 
@@ -30,7 +32,9 @@ public final class KeyMaterialException extends RuntimeException {
 		/** The content is not in a format that can be read. */
 		UNREADABLE_FORMAT,
 
-		/** The requested alias is not in the key store, or an alias is needed to choose. */
+		/**
+		 * The requested alias is not in the key store, or an alias is needed to choose.
+		 */
 		ALIAS_NOT_FOUND,
 
 		/** No private key was found where one is needed. */
@@ -76,13 +80,18 @@ public final class KeyMaterialException extends RuntimeException {
 
 	static String defaultAction(Problem problem) {
 		return switch (problem) {
-			case MISSING_FILE -> "Check that the configured path is correct and that the file is readable by the application.";
-			case WRONG_PASSWORD -> "Check the password (key-store-password / key-password, or the SSL bundle's password and key.password).";
-			case KEY_MISMATCH -> "Configure the private key that was used to create the certificate, or the certificate issued for that key.";
-			case UNREADABLE_FORMAT -> "Provide PEM (-----BEGIN ...-----) text or a PKCS12, JKS or BCFKS key store, and check the configured store type.";
+			case MISSING_FILE ->
+				"Check that the configured path is correct and that the file is readable by the application.";
+			case WRONG_PASSWORD ->
+				"Check the password (key-store-password / key-password, or the SSL bundle's password and key.password).";
+			case KEY_MISMATCH ->
+				"Configure the private key that was used to create the certificate, or the certificate issued for that key.";
+			case UNREADABLE_FORMAT ->
+				"Provide PEM (-----BEGIN ...-----) text or a PKCS12, JKS or BCFKS key store, and check the configured store type.";
 			case ALIAS_NOT_FOUND -> "Configure the key alias of one of the key entries in the store.";
 			case NO_PRIVATE_KEY -> "Provide a private key (PEM PRIVATE KEY block or a key entry in the key store).";
-			case NO_CERTIFICATE -> "Provide the certificate chain as PEM CERTIFICATE blocks, leaf first, or a key store entry with a certificate.";
+			case NO_CERTIFICATE ->
+				"Provide the certificate chain as PEM CERTIFICATE blocks, leaf first, or a key store entry with a certificate.";
 			case UNSUPPORTED_TYPE -> "Use a supported type: PKCS12, JKS or BCFKS stores, RSA, EC or EdDSA keys.";
 		};
 	}

@@ -26,11 +26,12 @@ import org.jspecify.annotations.Nullable;
 import dev.tlsaccept.keys.KeyMaterialException.Problem;
 
 /**
- * Loads {@link KeyMaterial} and {@link TrustMaterial} from PEM files or text and from PKCS12, JKS
- * and BCFKS key stores. Every failure is a {@link KeyMaterialException} that names the file or
- * store (never a password) and says what to do.
+ * Loads {@link KeyMaterial} and {@link TrustMaterial} from PEM files or text and from
+ * PKCS12, JKS and BCFKS key stores. Every failure is a {@link KeyMaterialException} that
+ * names the file or store (never a password) and says what to do.
  *
- * <p>Bouncy Castle reads what the JDK cannot (PKCS#1, SEC1, encrypted PEM, BCFKS) through a
+ * <p>
+ * Bouncy Castle reads what the JDK cannot (PKCS#1, SEC1, encrypted PEM, BCFKS) through a
  * private provider instance; the JVM-wide provider list is never changed.
  */
 public final class KeyMaterials {
@@ -41,16 +42,16 @@ public final class KeyMaterials {
 	}
 
 	/**
-	 * Loads key material from a PEM certificate chain file and a PEM private key file (which may be
-	 * the same file).
+	 * Loads key material from a PEM certificate chain file and a PEM private key file
+	 * (which may be the same file).
 	 * @param certificateChainFile one or more CERTIFICATE blocks, leaf first
-	 * @param privateKeyFile a private key as PKCS#8 ({@code PRIVATE KEY}), encrypted PKCS#8
-	 * ({@code ENCRYPTED PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}), SEC1
+	 * @param privateKeyFile a private key as PKCS#8 ({@code PRIVATE KEY}), encrypted
+	 * PKCS#8 ({@code ENCRYPTED PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}), SEC1
 	 * ({@code EC PRIVATE KEY}) or legacy OpenSSL-encrypted PEM
 	 * @param keyPassword the password of an encrypted key, {@code null} if not encrypted
 	 * @return the key material
-	 * @throws KeyMaterialException if a file is missing or unreadable, the password is missing or
-	 * wrong, or the key does not belong to the leaf certificate
+	 * @throws KeyMaterialException if a file is missing or unreadable, the password is
+	 * missing or wrong, or the key does not belong to the leaf certificate
 	 */
 	public static KeyMaterial fromPem(Path certificateChainFile, Path privateKeyFile, char @Nullable [] keyPassword) {
 		Objects.requireNonNull(certificateChainFile, "certificateChainFile must not be null");
@@ -65,14 +66,15 @@ public final class KeyMaterials {
 		Pem.Contents chain = Pem.parse(chainText, chainPath.toString());
 		Pem.requireCertificates(chain, chainPath.toString());
 		Pem.Contents key = Pem.parse(keyText, keyPath.toString());
-		PrivateKey privateKey = Pem.privateKey(Pem.requireKey(key, keyPath.toString()), keyPassword, keyPath.toString());
+		PrivateKey privateKey = Pem.privateKey(Pem.requireKey(key, keyPath.toString()), keyPassword,
+				keyPath.toString());
 		return loaded(KeyMaterial.of(privateKey, chain.certificates(),
 				"PEM certificate chain " + chainPath + " and private key " + keyPath));
 	}
 
 	/**
-	 * Loads key material from one PEM file that holds both the certificate chain (leaf first) and
-	 * the private key, in any order.
+	 * Loads key material from one PEM file that holds both the certificate chain (leaf
+	 * first) and the private key, in any order.
 	 * @param combinedPemFile the PEM file
 	 * @param keyPassword the password of an encrypted key, {@code null} if not encrypted
 	 * @return the key material
@@ -91,7 +93,8 @@ public final class KeyMaterials {
 	/**
 	 * Loads key material from PEM text, for example the content of an SSL bundle.
 	 * @param certificateChainPem one or more CERTIFICATE blocks, leaf first
-	 * @param privateKeyPem a private key in any encoding {@link #fromPem(Path, Path, char[])} reads
+	 * @param privateKeyPem a private key in any encoding
+	 * {@link #fromPem(Path, Path, char[])} reads
 	 * @param keyPassword the password of an encrypted key, {@code null} if not encrypted
 	 * @param source a description of where the text came from, for messages
 	 * @return the key material
@@ -113,14 +116,16 @@ public final class KeyMaterials {
 	/**
 	 * Loads key material from a key store file.
 	 * @param location the key store file
-	 * @param type {@code PKCS12}, {@code JKS} or {@code BCFKS}; {@code null} to guess from the
-	 * extension ({@code .jks}, {@code .bcfks}, otherwise PKCS12)
+	 * @param type {@code PKCS12}, {@code JKS} or {@code BCFKS}; {@code null} to guess
+	 * from the extension ({@code .jks}, {@code .bcfks}, otherwise PKCS12)
 	 * @param storePassword the store password
 	 * @param keyPassword the key password, {@code null} to use the store password
-	 * @param alias the alias of the key entry, {@code null} if the store holds exactly one
+	 * @param alias the alias of the key entry, {@code null} if the store holds exactly
+	 * one
 	 * @return the key material; its source names the store and the alias
-	 * @throws KeyMaterialException if the file is missing or unreadable, a password is wrong, the
-	 * alias is missing or ambiguous, or the key does not belong to the leaf certificate
+	 * @throws KeyMaterialException if the file is missing or unreadable, a password is
+	 * wrong, the alias is missing or ambiguous, or the key does not belong to the leaf
+	 * certificate
 	 */
 	public static KeyMaterial fromKeyStore(Path location, @Nullable String type, char[] storePassword,
 			char @Nullable [] keyPassword, @Nullable String alias) {
@@ -132,15 +137,17 @@ public final class KeyMaterials {
 	}
 
 	/**
-	 * Takes key material from a loaded key store, for example one handed out by an SSL bundle.
+	 * Takes key material from a loaded key store, for example one handed out by an SSL
+	 * bundle.
 	 * @param store the loaded key store
 	 * @param keyPassword the key password, {@code null} for an empty password
-	 * @param alias the alias of the key entry, {@code null} if the store holds exactly one
-	 * @param source a description of the store, for messages; the alias is appended to it in
-	 * {@link KeyMaterial#source()}
+	 * @param alias the alias of the key entry, {@code null} if the store holds exactly
+	 * one
+	 * @param source a description of the store, for messages; the alias is appended to it
+	 * in {@link KeyMaterial#source()}
 	 * @return the key material
-	 * @throws KeyMaterialException if the key password is wrong, the alias is missing or ambiguous,
-	 * or the key does not belong to the leaf certificate
+	 * @throws KeyMaterialException if the key password is wrong, the alias is missing or
+	 * ambiguous, or the key does not belong to the leaf certificate
 	 */
 	public static KeyMaterial fromKeyStore(KeyStore store, char @Nullable [] keyPassword, @Nullable String alias,
 			String source) {
@@ -159,12 +166,14 @@ public final class KeyMaterials {
 						ex);
 			}
 			catch (NoSuchAlgorithmException ex) {
-				throw new KeyMaterialException(Problem.UNSUPPORTED_TYPE, "Cannot read private key '" + entry
-						+ "' from " + source + ": unsupported algorithm (" + ex.getMessage() + ")", ex);
+				throw new KeyMaterialException(Problem.UNSUPPORTED_TYPE, "Cannot read private key '" + entry + "' from "
+						+ source + ": unsupported algorithm (" + ex.getMessage() + ")", ex);
 			}
 			if (!(key instanceof PrivateKey privateKey)) {
-				throw new KeyMaterialException(Problem.NO_PRIVATE_KEY, "Entry '" + entry + "' in " + source
-						+ " holds a " + ((key != null) ? key.getAlgorithm() + " secret key" : "no key") + ", not a private key",
+				throw new KeyMaterialException(Problem.NO_PRIVATE_KEY,
+						"Entry '" + entry + "' in " + source + " holds a "
+								+ ((key != null) ? key.getAlgorithm() + " secret key" : "no key")
+								+ ", not a private key",
 						null);
 			}
 			Certificate[] chain = store.getCertificateChain(entry);
@@ -188,7 +197,8 @@ public final class KeyMaterials {
 	 * Loads trusted certificates from a PEM file.
 	 * @param certificatesFile one or more CERTIFICATE blocks
 	 * @return the trust material
-	 * @throws KeyMaterialException if the file is missing, not PEM or holds no certificate
+	 * @throws KeyMaterialException if the file is missing, not PEM or holds no
+	 * certificate
 	 */
 	public static TrustMaterial trustFromPem(Path certificatesFile) {
 		Objects.requireNonNull(certificatesFile, "certificatesFile must not be null");
@@ -215,15 +225,15 @@ public final class KeyMaterials {
 	}
 
 	/**
-	 * Loads trusted certificates from a key store file: every trusted certificate entry and the
-	 * certificate of every key entry.
+	 * Loads trusted certificates from a key store file: every trusted certificate entry
+	 * and the certificate of every key entry.
 	 * @param location the store file
-	 * @param type {@code PKCS12}, {@code JKS} or {@code BCFKS}; {@code null} to guess from the
-	 * extension
+	 * @param type {@code PKCS12}, {@code JKS} or {@code BCFKS}; {@code null} to guess
+	 * from the extension
 	 * @param password the store password, {@code null} for none
 	 * @return the trust material
-	 * @throws KeyMaterialException if the file is missing or unreadable, the password is wrong or
-	 * the store holds no certificate
+	 * @throws KeyMaterialException if the file is missing or unreadable, the password is
+	 * wrong or the store holds no certificate
 	 */
 	public static TrustMaterial trustFromKeyStore(Path location, @Nullable String type, char @Nullable [] password) {
 		Objects.requireNonNull(location, "location must not be null");
@@ -232,8 +242,8 @@ public final class KeyMaterials {
 	}
 
 	/**
-	 * Takes trusted certificates from a loaded key store: every trusted certificate entry and the
-	 * certificate of every key entry.
+	 * Takes trusted certificates from a loaded key store: every trusted certificate entry
+	 * and the certificate of every key entry.
 	 * @param store the loaded store
 	 * @param source a description of the store, for messages
 	 * @return the trust material
@@ -276,8 +286,10 @@ public final class KeyMaterials {
 						null);
 			}
 			if (!store.isKeyEntry(alias)) {
-				throw new KeyMaterialException(Problem.NO_PRIVATE_KEY, "Entry '" + alias + "' in " + source
-						+ " is a trusted certificate, not a private key; key entries: " + quoted(keyAliases), null);
+				throw new KeyMaterialException(Problem.NO_PRIVATE_KEY,
+						"Entry '" + alias + "' in " + source
+								+ " is a trusted certificate, not a private key; key entries: " + quoted(keyAliases),
+						null);
 			}
 			return alias;
 		}
@@ -311,7 +323,8 @@ public final class KeyMaterials {
 	}
 
 	private static String quoted(List<String> aliases) {
-		return aliases.isEmpty() ? "none" : aliases.stream().map((alias) -> "'" + alias + "'").collect(Collectors.joining(", "));
+		return aliases.isEmpty() ? "none"
+				: aliases.stream().map((alias) -> "'" + alias + "'").collect(Collectors.joining(", "));
 	}
 
 	private static KeyMaterialException notLoaded(String source, KeyStoreException ex) {

@@ -34,8 +34,9 @@ final class KeyPairCheck {
 		String keyFamily = family(privateKey.getAlgorithm());
 		String certificateFamily = family(publicKey.getAlgorithm());
 		if (!keyFamily.equals(certificateFamily)) {
-			throw mismatch(source, subject, "the private key is " + keyFamily
-					+ " but the certificate's public key is " + certificateFamily, null);
+			throw mismatch(source, subject,
+					"the private key is " + keyFamily + " but the certificate's public key is " + certificateFamily,
+					null);
 		}
 		String algorithm = signatureAlgorithm(keyFamily, privateKey);
 		if (algorithm == null) {
@@ -48,7 +49,8 @@ final class KeyPairCheck {
 		RANDOM.nextBytes(data);
 		GeneralSecurityException signFailure = null;
 		@Nullable Provider[] providers = { null, BouncyCastle.provider() };
-		for (@Nullable Provider provider : providers) {
+		for (@Nullable
+		Provider provider : providers) {
 			byte[] signature;
 			try {
 				Signature signer = signature(algorithm, provider);
@@ -79,9 +81,9 @@ final class KeyPairCheck {
 				signFailure = ex;
 			}
 		}
-		throw new KeyMaterialException(KeyMaterialException.Problem.UNSUPPORTED_TYPE,
-				"Cannot check that the " + privateKey.getAlgorithm() + " private key from " + source
-						+ " matches certificate " + subject + " with " + algorithm,
+		throw new KeyMaterialException(
+				KeyMaterialException.Problem.UNSUPPORTED_TYPE, "Cannot check that the " + privateKey.getAlgorithm()
+						+ " private key from " + source + " matches certificate " + subject + " with " + algorithm,
 				signFailure);
 	}
 
@@ -101,8 +103,7 @@ final class KeyPairCheck {
 	private static KeyMaterialException mismatch(String source, String subject, String reason,
 			@Nullable Throwable cause) {
 		return new KeyMaterialException(KeyMaterialException.Problem.KEY_MISMATCH,
-				"The private key from " + source + " does not belong to certificate " + subject + ": " + reason,
-				cause);
+				"The private key from " + source + " does not belong to certificate " + subject + ": " + reason, cause);
 	}
 
 	private static Signature signature(String algorithm, @Nullable Provider provider) throws GeneralSecurityException {

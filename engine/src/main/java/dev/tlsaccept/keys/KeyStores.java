@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 import dev.tlsaccept.keys.KeyMaterialException.Problem;
 
 /**
- * Opens key store files: type guessing, the private Bouncy Castle provider for BCFKS, and clear
- * messages for missing files and wrong passwords.
+ * Opens key store files: type guessing, the private Bouncy Castle provider for BCFKS, and
+ * clear messages for missing files and wrong passwords.
  */
 final class KeyStores {
 
@@ -28,7 +28,8 @@ final class KeyStores {
 	}
 
 	/**
-	 * A loaded store with its description, for example {@code "PKCS12 key store /x/ks.p12"}.
+	 * A loaded store with its description, for example
+	 * {@code "PKCS12 key store /x/ks.p12"}.
 	 */
 	record Loaded(KeyStore store, String description) {
 	}
@@ -60,8 +61,8 @@ final class KeyStores {
 			store.load(in, password);
 		}
 		catch (AccessDeniedException ex) {
-			throw new KeyMaterialException(Problem.MISSING_FILE,
-					"Cannot read " + kind + " " + path + ": access denied", ex);
+			throw new KeyMaterialException(Problem.MISSING_FILE, "Cannot read " + kind + " " + path + ": access denied",
+					ex);
 		}
 		catch (IOException ex) {
 			if (isWrongPassword(ex)) {
@@ -75,10 +76,8 @@ final class KeyStores {
 					ex);
 		}
 		catch (NoSuchAlgorithmException ex) {
-			throw new KeyMaterialException(Problem.UNSUPPORTED_TYPE,
-					"Cannot read " + description + ": it uses an algorithm this JVM does not support (" + ex.getMessage()
-							+ ")",
-					ex);
+			throw new KeyMaterialException(Problem.UNSUPPORTED_TYPE, "Cannot read " + description
+					+ ": it uses an algorithm this JVM does not support (" + ex.getMessage() + ")", ex);
 		}
 		catch (CertificateException ex) {
 			throw new KeyMaterialException(Problem.UNREADABLE_FORMAT,

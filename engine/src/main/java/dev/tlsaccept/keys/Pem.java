@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
 import dev.tlsaccept.keys.KeyMaterialException.Problem;
 
 /**
- * Reads PEM text with Bouncy Castle's {@link PEMParser}: certificates and private keys in every
- * common encoding, encrypted or not.
+ * Reads PEM text with Bouncy Castle's {@link PEMParser}: certificates and private keys in
+ * every common encoding, encrypted or not.
  */
 final class Pem {
 
@@ -40,6 +40,7 @@ final class Pem {
 
 	/**
 	 * What a PEM text holds.
+	 *
 	 * @param certificates the certificates, in order
 	 * @param keys the private key objects, in order, still encoded or encrypted
 	 * @param blocks how many PEM blocks were found, recognised or not
@@ -52,8 +53,8 @@ final class Pem {
 	 * @param text the text
 	 * @param where the file or source, for messages
 	 * @return the contents
-	 * @throws KeyMaterialException with {@link Problem#UNREADABLE_FORMAT} if the text holds no PEM
-	 * block or a malformed one
+	 * @throws KeyMaterialException with {@link Problem#UNREADABLE_FORMAT} if the text
+	 * holds no PEM block or a malformed one
 	 */
 	static Contents parse(String text, String where) {
 		List<X509Certificate> certificates = new ArrayList<>();
@@ -66,9 +67,12 @@ final class Pem {
 					object = parser.readObject();
 				}
 				catch (IOException | RuntimeException ex) {
-					// RuntimeException: Bouncy Castle throws DecoderException for bad base64.
-					if (ex instanceof IOException && String.valueOf(ex.getMessage()).startsWith("unrecognised object")) {
-						// A block this package has no use for (the parser has consumed it).
+					// RuntimeException: Bouncy Castle throws DecoderException for bad
+					// base64.
+					if (ex instanceof IOException
+							&& String.valueOf(ex.getMessage()).startsWith("unrecognised object")) {
+						// A block this package has no use for (the parser has consumed
+						// it).
 						blocks++;
 						continue;
 					}
@@ -178,13 +182,15 @@ final class Pem {
 	private static PrivateKeyInfo decrypt(PEMEncryptedKeyPair encrypted, char[] password, String where) {
 		try {
 			return encrypted
-				.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BouncyCastle.provider()).build(password))
+				.decryptKeyPair(
+						new JcePEMDecryptorProviderBuilder().setProvider(BouncyCastle.provider()).build(password))
 				.getPrivateKeyInfo();
 		}
 		catch (IOException | RuntimeException ex) {
 			if (causedByMissingAlgorithm(ex) || isUnknownLegacyEncryption(ex)) {
-				throw new KeyMaterialException(Problem.UNSUPPORTED_TYPE, "Cannot read private key from " + where
-						+ ": unsupported legacy PEM encryption " + encrypted.getDekAlgName(),
+				throw new KeyMaterialException(Problem.UNSUPPORTED_TYPE,
+						"Cannot read private key from " + where + ": unsupported legacy PEM encryption "
+								+ encrypted.getDekAlgName(),
 						"Re-encrypt the key with 'openssl pkcs8 -topk8 -v2 aes-256-cbc'.", ex);
 			}
 			throw wrongPassword(where, ex);
@@ -192,12 +198,14 @@ final class Pem {
 	}
 
 	private static boolean isUnknownLegacyEncryption(Throwable ex) {
-		// Bouncy Castle's messages for DEK-Info algorithms it does not know; anything else after a
+		// Bouncy Castle's messages for DEK-Info algorithms it does not know; anything
+		// else after a
 		// decryption attempt (bad padding, undecodable key) means the password is wrong.
 		String message = String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT);
 		return message.contains("unknown encryption with private key")
 				|| message.contains("unknown aes encryption with private key")
-				|| message.contains("no key size for algorithm") || message.contains("cannot create extraction operator");
+				|| message.contains("no key size for algorithm")
+				|| message.contains("cannot create extraction operator");
 	}
 
 	private static KeyMaterialException wrongPassword(String where, Throwable cause) {

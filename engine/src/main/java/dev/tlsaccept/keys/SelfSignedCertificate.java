@@ -39,12 +39,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Generates a self-signed certificate at startup, so that a listener runs with zero setup. Clients
- * will not trust it: it is for development, never for production.
+ * Generates a self-signed certificate at startup, so that a listener runs with zero
+ * setup. Clients will not trust it: it is for development, never for production.
  *
- * <p>EC P-256 key, SHA256withECDSA, subject {@code CN=tlsaccept self-signed}, subject alternative
- * names {@code localhost}, {@code 127.0.0.1}, {@code ::1} and the local host name when it
- * resolves; a server-only end-entity certificate.
+ * <p>
+ * EC P-256 key, SHA256withECDSA, subject {@code CN=tlsaccept self-signed}, subject
+ * alternative names {@code localhost}, {@code 127.0.0.1}, {@code ::1} and the local host
+ * name when it resolves; a server-only end-entity certificate.
  */
 public final class SelfSignedCertificate {
 
@@ -129,7 +130,8 @@ public final class SelfSignedCertificate {
 	}
 
 	private static BigInteger serialNumber() {
-		// 128 random bits with the top bit set: positive, always 16 bytes of entropy-bearing length.
+		// 128 random bits with the top bit set: positive, always 16 bytes of
+		// entropy-bearing length.
 		return new BigInteger(128, RANDOM).setBit(127);
 	}
 
@@ -139,7 +141,8 @@ public final class SelfSignedCertificate {
 			if (name.endsWith(".")) {
 				name = name.substring(0, name.length() - 1);
 			}
-			// getHostName() falls back to the address text when the name does not resolve.
+			// getHostName() falls back to the address text when the name does not
+			// resolve.
 			boolean isAddress = name.contains(":") || name.matches("[0-9.]+");
 			return (!isAddress && name.length() <= 253 && DNS_NAME.matcher(name).matches()) ? name : null;
 		}

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import dev.tlsaccept.keys.KeyMaterialException.Problem;
 
 /**
- * Reads files, turning the usual failures into {@link Problem#MISSING_FILE} with the absolute path.
+ * Reads files, turning the usual failures into {@link Problem#MISSING_FILE} with the
+ * absolute path.
  */
 final class Sources {
 
@@ -28,8 +29,7 @@ final class Sources {
 	 */
 	static void requireReadableFile(Path path, String what) {
 		if (!Files.exists(path)) {
-			throw new KeyMaterialException(Problem.MISSING_FILE, what + " " + path + ": the file does not exist",
-					null);
+			throw new KeyMaterialException(Problem.MISSING_FILE, what + " " + path + ": the file does not exist", null);
 		}
 		if (!Files.isRegularFile(path)) {
 			throw new KeyMaterialException(Problem.MISSING_FILE, what + " " + path + ": not a regular file", null);
@@ -37,7 +37,8 @@ final class Sources {
 	}
 
 	/**
-	 * Reads a text file (PEM); ISO-8859-1 so that any bytes, even binary ones, can be decoded.
+	 * Reads a text file (PEM); ISO-8859-1 so that any bytes, even binary ones, can be
+	 * decoded.
 	 */
 	static String readText(Path path, String what) {
 		requireReadableFile(path, what);

@@ -7,8 +7,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * Trusted certificates, for example the CAs that issue client certificates (mTLS), ready for a
- * {@code TrustManagerFactory}. Immutable; built by {@link KeyMaterials}.
+ * Trusted certificates, for example the CAs that issue client certificates (mTLS), ready
+ * for a {@code TrustManagerFactory}. Immutable; built by {@link KeyMaterials}.
  */
 public final class TrustMaterial {
 
@@ -34,7 +34,8 @@ public final class TrustMaterial {
 	}
 
 	/**
-	 * Returns a human description of where the certificates came from. Never contains a password.
+	 * Returns a human description of where the certificates came from. Never contains a
+	 * password.
 	 * @return the source
 	 */
 	public String source() {
@@ -42,8 +43,8 @@ public final class TrustMaterial {
 	}
 
 	/**
-	 * Returns a new in-memory PKCS12 key store with one trusted certificate entry per certificate
-	 * (aliases {@code trusted-0}, {@code trusted-1}, ...).
+	 * Returns a new in-memory PKCS12 key store with one trusted certificate entry per
+	 * certificate (aliases {@code trusted-0}, {@code trusted-1}, ...).
 	 * @return a new, loaded key store
 	 */
 	public KeyStore toKeyStore() {

@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param engine the engine name, e.g. {@code jdk}
  * @param bioMode the BIO mode the handshake ran in
  * @param peer the peer's address, if known
- * @param result the finished result: code, error, alert, reason, protocol, cipher suite...
- * @param proxy the trusted proxy the connection came through, when it sent a PROXY protocol header
- * (the peer is then the client it named)
+ * @param result the finished result: code, error, alert, reason, protocol, cipher
+ * suite...
+ * @param proxy the trusted proxy the connection came through, when it sent a PROXY
+ * protocol header (the peer is then the client it named)
  * @param proxyHeader what that header said, TLVs included, if one was sent
  */
 public record HandshakeRecord(String id, Instant time, String listener, String engine, BioMode bioMode,
@@ -54,7 +55,8 @@ public record HandshakeRecord(String id, Instant time, String listener, String e
 
 	/**
 	 * A record of a finished handshake reported by a server.
-	 * @param event the event, as a {@link dev.tlsaccept.server.HandshakeObserver} receives it
+	 * @param event the event, as a {@link dev.tlsaccept.server.HandshakeObserver}
+	 * receives it
 	 * @param id an identifier unique within the repository
 	 * @param time when the handshake was recorded
 	 * @return the record

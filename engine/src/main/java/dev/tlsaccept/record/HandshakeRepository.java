@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Keeps {@link HandshakeRecord handshake records}, for example the most recent ones in memory.
- * Implementations are thread-safe: records are added from server threads while they are read from
- * others.
+ * Keeps {@link HandshakeRecord handshake records}, for example the most recent ones in
+ * memory. Implementations are thread-safe: records are added from server threads while
+ * they are read from others.
  */
 public interface HandshakeRepository {
 

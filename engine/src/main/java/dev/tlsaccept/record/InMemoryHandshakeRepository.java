@@ -7,9 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A {@link HandshakeRepository} that keeps the most recent records in memory, up to a capacity;
- * the oldest record is forgotten when a new one would exceed it. Thread-safe; reads return
- * immutable snapshots, newest first.
+ * A {@link HandshakeRepository} that keeps the most recent records in memory, up to a
+ * capacity; the oldest record is forgotten when a new one would exceed it. Thread-safe;
+ * reads return immutable snapshots, newest first.
  */
 public final class InMemoryHandshakeRepository implements HandshakeRepository {
 
@@ -33,8 +33,8 @@ public final class InMemoryHandshakeRepository implements HandshakeRepository {
 	 */
 	public InMemoryHandshakeRepository(int capacity) {
 		if (capacity < 1) {
-			throw new IllegalArgumentException(
-					"capacity must be at least 1, was " + capacity + ": set tlsaccept.handshakes.capacity to a positive number");
+			throw new IllegalArgumentException("capacity must be at least 1, was " + capacity
+					+ ": set tlsaccept.handshakes.capacity to a positive number");
 		}
 		this.capacity = capacity;
 	}

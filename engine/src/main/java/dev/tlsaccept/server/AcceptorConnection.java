@@ -9,11 +9,11 @@ import dev.tlsaccept.engine.IoResult;
 import dev.tlsaccept.engine.TlsAcceptor;
 
 /**
- * An established connection in {@code blocking} or {@code non-blocking} mode: the acceptor's BIO
- * is a blocking socket (or a channel switched back to blocking mode), so {@code SSL_read} and
- * {@code SSL_write} block by themselves. Full duplex: one thread may read while another writes
- * (the acceptor reads and writes under separate locks); one lock per direction here lets close
- * wait for, or wake, whichever is in progress.
+ * An established connection in {@code blocking} or {@code non-blocking} mode: the
+ * acceptor's BIO is a blocking socket (or a channel switched back to blocking mode), so
+ * {@code SSL_read} and {@code SSL_write} block by themselves. Full duplex: one thread may
+ * read while another writes (the acceptor reads and writes under separate locks); one
+ * lock per direction here lets close wait for, or wake, whichever is in progress.
  */
 final class AcceptorConnection extends ServerConnection {
 
@@ -112,7 +112,8 @@ final class AcceptorConnection extends ServerConnection {
 		}
 		boolean writing = this.writeLock.tryLock() || tryLockUntil(this.writeLock, deadlineNanos);
 		if (!reading || !writing) {
-			// a write the peer does not read, or a read that did not wake: fail it, and let it
+			// a write the peer does not read, or a read that did not wake: fail it, and
+			// let it
 			// leave the acceptor before release
 			abort();
 			aborted = true;

@@ -25,9 +25,10 @@ import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code blocking} mode: one acceptor thread on a {@link ServerSocket}; each handshake runs
- * {@link TlsAcceptor#accept()} over the blocking socket on a bounded pool of handshake threads,
- * so a pending handshake holds one thread until it finishes or times out.
+ * The {@code blocking} mode: one acceptor thread on a {@link ServerSocket}; each
+ * handshake runs {@link TlsAcceptor#accept()} over the blocking socket on a bounded pool
+ * of handshake threads, so a pending handshake holds one thread until it finishes or
+ * times out.
  */
 final class BlockingListener implements Listener {
 
@@ -101,7 +102,8 @@ final class BlockingListener implements Listener {
 				continue;
 			}
 			try {
-				// small TLS records (handshake flights, protocol messages) must not wait for an ACK
+				// small TLS records (handshake flights, protocol messages) must not wait
+				// for an ACK
 				socket.setTcpNoDelay(true);
 			}
 			catch (IOException ex) {
@@ -111,7 +113,8 @@ final class BlockingListener implements Listener {
 				dispatch(socket);
 			}
 			catch (RuntimeException ex) {
-				ServerCore.logger.log(Level.ERROR, "TLS listener '" + this.core.name() + "' failed to dispatch a connection", ex);
+				ServerCore.logger.log(Level.ERROR,
+						"TLS listener '" + this.core.name() + "' failed to dispatch a connection", ex);
 				closeQuietly(socket);
 			}
 		}
@@ -119,7 +122,8 @@ final class BlockingListener implements Listener {
 
 	private void acceptFailed(IOException ex) {
 		// e.g. too many open files: do not spin, let connections close
-		ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.core.name() + "' failed to accept a connection: " + ex);
+		ServerCore.logger.log(Level.WARNING,
+				"TLS listener '" + this.core.name() + "' failed to accept a connection: " + ex);
 		try {
 			TimeUnit.MILLISECONDS.sleep(50);
 		}
@@ -168,7 +172,8 @@ final class BlockingListener implements Listener {
 		}
 		ExecutorService pool = this.handshakes;
 		if (pool != null && !ServerThreads.shutdown(pool, JOIN_MILLIS)) {
-			ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.core.name() + "': handshake threads did not end");
+			ServerCore.logger.log(Level.WARNING,
+					"TLS listener '" + this.core.name() + "': handshake threads did not end");
 		}
 	}
 
@@ -180,7 +185,8 @@ final class BlockingListener implements Listener {
 			Thread.currentThread().interrupt();
 		}
 		if (thread.isAlive()) {
-			ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.core.name() + "': " + thread.getName() + " did not end");
+			ServerCore.logger.log(Level.WARNING,
+					"TLS listener '" + this.core.name() + "': " + thread.getName() + " did not end");
 		}
 	}
 
@@ -238,8 +244,9 @@ final class BlockingListener implements Listener {
 		}
 
 		/**
-		 * Read the PROXY protocol header on this thread, each read bounded by what is left of the
-		 * handshake timeout; the socket's own timeout is restored for the handshake.
+		 * Read the PROXY protocol header on this thread, each read bounded by what is
+		 * left of the handshake timeout; the socket's own timeout is restored for the
+		 * handshake.
 		 */
 		private ProxyPhase.Outcome readProxyHeader() {
 			ServerCore core = BlockingListener.this.core;
@@ -262,7 +269,8 @@ final class BlockingListener implements Listener {
 						}
 						this.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
 						ByteBuffer buffer = phase.buffer();
-						int count = in.read(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+						int count = in.read(buffer.array(), buffer.arrayOffset() + buffer.position(),
+								buffer.remaining());
 						if (count < 0) {
 							return phase.endOfStream(clock.instant());
 						}
@@ -283,7 +291,10 @@ final class BlockingListener implements Listener {
 			}
 		}
 
-		/** End the handshake from another thread: closing the socket fails its blocked read. */
+		/**
+		 * End the handshake from another thread: closing the socket fails its blocked
+		 * read.
+		 */
 		void cut() {
 			this.cut = true;
 			closeQuietly(this.socket);
@@ -328,8 +339,8 @@ final class BlockingListener implements Listener {
 				return;
 			}
 			if (BlockingListener.this.core.hasHandler()) {
-				BlockingListener.this.core
-					.handOff(new AcceptorConnection(BlockingListener.this.core, result, acceptor, socketTransport(this.socket)));
+				BlockingListener.this.core.handOff(new AcceptorConnection(BlockingListener.this.core, result, acceptor,
+						socketTransport(this.socket)));
 			}
 			else {
 				// a handshake probe: close_notify, then close

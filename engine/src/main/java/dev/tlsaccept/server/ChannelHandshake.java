@@ -24,7 +24,8 @@ final class ChannelHandshake extends PendingHandshake {
 
 	@Override
 	TlsAcceptor newAcceptor(ByteBuffer prefix) {
-		// behind a trusted proxy the handler's remote address is the client the header named
+		// behind a trusted proxy the handler's remote address is the client the header
+		// named
 		return this.context.newNonBlockingAcceptor(this.channel, prefix, proxied() ? this.peer : null);
 	}
 
@@ -47,7 +48,8 @@ final class ChannelHandshake extends PendingHandshake {
 			return;
 		}
 		cancelKey();
-		// a handshake probe (or a channel that cannot block): close_notify if the socket takes it, close
+		// a handshake probe (or a channel that cannot block): close_notify if the socket
+		// takes it, close
 		try {
 			acceptor.shutdown();
 		}

@@ -6,9 +6,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * An IPv4 or IPv6 address block: a network address and a prefix length, as in {@code 10.0.0.0/8}
- * or {@code 2001:db8::/32}. Immutable; equal blocks are equal objects, so a block is also the key
- * of a source in {@link SourceTracker}. Parsing never resolves a host name.
+ * An IPv4 or IPv6 address block: a network address and a prefix length, as in
+ * {@code 10.0.0.0/8} or {@code 2001:db8::/32}. Immutable; equal blocks are equal objects,
+ * so a block is also the key of a source in {@link SourceTracker}. Parsing never resolves
+ * a host name.
  */
 final class Cidr {
 
@@ -30,11 +31,13 @@ final class Cidr {
 	}
 
 	/**
-	 * Parse a block: {@code 10.0.0.0/8}, {@code 2001:db8::/32}, or a bare address (a {@code /32}
-	 * or {@code /128}). The address must be the network's first one (no host bits set).
+	 * Parse a block: {@code 10.0.0.0/8}, {@code 2001:db8::/32}, or a bare address (a
+	 * {@code /32} or {@code /128}). The address must be the network's first one (no host
+	 * bits set).
 	 * @param text the block
 	 * @return the block
-	 * @throws IllegalArgumentException saying what is wrong and what was meant where it can tell
+	 * @throws IllegalArgumentException saying what is wrong and what was meant where it
+	 * can tell
 	 */
 	static Cidr parse(String text) {
 		String trimmed = text.strip();
@@ -81,8 +84,8 @@ final class Cidr {
 	}
 
 	/**
-	 * Whether the block holds the address. An IPv4 block never holds an IPv6 address (IPv4-mapped
-	 * IPv6 addresses reach the server as IPv4 addresses).
+	 * Whether the block holds the address. An IPv4 block never holds an IPv6 address
+	 * (IPv4-mapped IPv6 addresses reach the server as IPv4 addresses).
 	 * @param address the address
 	 * @return {@code true} when the address is in the block
 	 */
@@ -159,8 +162,9 @@ final class Cidr {
 	}
 
 	private static InetAddress ipv6Address(String text, String address) {
-		if (!address.chars().allMatch((c) -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-				|| c == ':' || c == '.')) {
+		if (!address.chars()
+			.allMatch((c) -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':'
+					|| c == '.')) {
 			throw new IllegalArgumentException(quoted(text)
 					+ " is not an IPv6 address (zone ids and host names are not allowed), e.g. 2001:db8::/32");
 		}
@@ -168,8 +172,8 @@ final class Cidr {
 			// in brackets, the JDK parses a literal or fails: it never looks a name up
 			InetAddress parsed = InetAddress.getByName("[" + address + "]");
 			if (parsed instanceof Inet4Address) {
-				throw new IllegalArgumentException(quoted(text) + " is an IPv4-mapped IPv6 address: write it as IPv4, e.g. "
-						+ parsed.getHostAddress());
+				throw new IllegalArgumentException(quoted(text)
+						+ " is an IPv4-mapped IPv6 address: write it as IPv4, e.g. " + parsed.getHostAddress());
 			}
 			if (!(parsed instanceof Inet6Address)) {
 				throw notAnAddress(text);
@@ -212,7 +216,8 @@ final class Cidr {
 	}
 
 	/**
-	 * The block in the usual notation; a single address ({@code /32}, {@code /128}) alone.
+	 * The block in the usual notation; a single address ({@code /32}, {@code /128})
+	 * alone.
 	 * @return e.g. {@code 10.0.0.0/8}, {@code 2001:db8::/32} or {@code 127.0.0.5}
 	 */
 	@Override
@@ -228,7 +233,10 @@ final class Cidr {
 		return (this.prefix == (this.ipv6 ? 128 : 32)) ? address : address + "/" + this.prefix;
 	}
 
-	/** RFC 5952: lower case, the longest run of two or more zero groups written {@code ::}. */
+	/**
+	 * RFC 5952: lower case, the longest run of two or more zero groups written
+	 * {@code ::}.
+	 */
 	private static String ipv6Text(long high, long low) {
 		int[] groups = new int[8];
 		for (int i = 0; i < 4; i++) {

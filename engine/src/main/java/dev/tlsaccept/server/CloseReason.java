@@ -9,8 +9,9 @@ public enum CloseReason {
 	PEER_CLOSED,
 
 	/**
-	 * The peer closed the TCP connection without close_notify ({@code 0 SYSCALL}, "unexpected eof
-	 * while reading"): common for devices that lose power or for clients that do not shut TLS down.
+	 * The peer closed the TCP connection without close_notify ({@code 0 SYSCALL},
+	 * "unexpected eof while reading"): common for devices that lose power or for clients
+	 * that do not shut TLS down.
 	 */
 	PEER_EOF,
 
@@ -18,15 +19,21 @@ public enum CloseReason {
 	RESET,
 
 	/**
-	 * The TLS layer failed: a record that does not decrypt, a refused renegotiation, an alert from
-	 * the peer ({@code -1 SSL}).
+	 * The TLS layer failed: a record that does not decrypt, a refused renegotiation, an
+	 * alert from the peer ({@code -1 SSL}).
 	 */
 	TLS_FAILURE,
 
-	/** Nothing was read or written for the idle timeout: the listener sent close_notify and closed. */
+	/**
+	 * Nothing was read or written for the idle timeout: the listener sent close_notify
+	 * and closed.
+	 */
 	IDLE_TIMEOUT,
 
-	/** The connection reached its maximum lifetime: the listener sent close_notify and closed. */
+	/**
+	 * The connection reached its maximum lifetime: the listener sent close_notify and
+	 * closed.
+	 */
 	LIFETIME_EXPIRED,
 
 	/** The listener stopped and the connection outlived the shutdown timeout. */
@@ -35,7 +42,10 @@ public enum CloseReason {
 	/** The application closed the connection ({@link TlsChannel#close()}). */
 	CLOSED,
 
-	/** A handler callback threw: the connection was closed with close_notify and the failure logged. */
+	/**
+	 * A handler callback threw: the connection was closed with close_notify and the
+	 * failure logged.
+	 */
 	HANDLER_FAILED
 
 }

@@ -20,21 +20,26 @@ import dev.tlsaccept.engine.TlsAcceptor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An established connection served by its {@link EventLoop} for a {@link TlsChannelHandler}:
- * {@code SSL_read} on readiness into the loop's shared buffer, {@code SSL_write} of a queue of
- * plaintext chunks, {@code SSL_shutdown} on close. Everything but the public {@link TlsChannel}
- * methods runs on the loop thread; those post to the loop when called from elsewhere.
+ * An established connection served by its {@link EventLoop} for a
+ * {@link TlsChannelHandler}: {@code SSL_read} on readiness into the loop's shared buffer,
+ * {@code SSL_write} of a queue of plaintext chunks, {@code SSL_shutdown} on close.
+ * Everything but the public {@link TlsChannel} methods runs on the loop thread; those
+ * post to the loop when called from elsewhere.
  *
- * <p>What an idle connection keeps: this object, its acceptor (the engine's session state, no
- * network or application buffer: they are released when drained), the channel and its key, and
- * two timers. No thread.
+ * <p>
+ * What an idle connection keeps: this object, its acceptor (the engine's session state,
+ * no network or application buffer: they are released when drained), the channel and its
+ * key, and two timers. No thread.
  */
 final class EventConnection implements TlsChannel, Selectable {
 
 	/** Decrypted records delivered in one turn before the loop serves other channels. */
 	private static final int READS_PER_TURN = 16;
 
-	/** How long a graceful close may wait for the peer to take queued output and close_notify. */
+	/**
+	 * How long a graceful close may wait for the peer to take queued output and
+	 * close_notify.
+	 */
 	static final long CLOSE_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(5);
 
 	private enum State {
@@ -89,13 +94,16 @@ final class EventConnection implements TlsChannel, Selectable {
 	private boolean readPaused;
 
 	/**
-	 * The last read said {@code WANT_WRITE}: the acceptor must send what it holds before it reads
-	 * on. Until the socket is writable, the loop does not select OP_READ (the input would stay
-	 * ready and the loop spin) and reads again on OP_WRITE.
+	 * The last read said {@code WANT_WRITE}: the acceptor must send what it holds before
+	 * it reads on. Until the socket is writable, the loop does not select OP_READ (the
+	 * input would stay ready and the loop spin) and reads again on OP_WRITE.
 	 */
 	private boolean readWaitsForOutput;
 
-	/** How many handler callbacks of this connection are running (on the loop thread): 0 or 1. */
+	/**
+	 * How many handler callbacks of this connection are running (on the loop thread): 0
+	 * or 1.
+	 */
 	private int inCallback;
 
 	/** Closed during a callback: {@code closed()} is told when that callback returns. */
@@ -134,7 +142,10 @@ final class EventConnection implements TlsChannel, Selectable {
 		this.lifetimeNanos = core.settings().maxLifetime().toNanos();
 	}
 
-	/** Take over the key, tell the handler, and read what came with the handshake. Loop thread. */
+	/**
+	 * Take over the key, tell the handler, and read what came with the handshake. Loop
+	 * thread.
+	 */
 	void open() {
 		this.key.attach(this);
 		if (!this.core.channelOpened(this)) {
@@ -155,7 +166,8 @@ final class EventConnection implements TlsChannel, Selectable {
 		}
 	}
 
-	// ---- TlsChannel ---------------------------------------------------------------------
+	// ---- TlsChannel
+	// ---------------------------------------------------------------------
 
 	@Override
 	public String listenerName() {
@@ -215,7 +227,8 @@ final class EventConnection implements TlsChannel, Selectable {
 		if (!writable) {
 			this.writableWanted = true;
 			if (!this.loop.inLoop() && this.queued.get() < LOW_WATER_MARK) {
-				// the loop drained the queue between the check and the flag, and will not look again
+				// the loop drained the queue between the check and the flag, and will not
+				// look again
 				this.loop.post(this::tellWritable);
 			}
 		}
@@ -242,13 +255,15 @@ final class EventConnection implements TlsChannel, Selectable {
 
 	@Override
 	public void resumeReading() {
-		// always on a later turn: called from inside received(), reading at once would overwrite the
+		// always on a later turn: called from inside received(), reading at once would
+		// overwrite the
 		// loop's buffer that the running callback still reads
 		this.loop.post(() -> {
 			if (this.readPaused) {
 				this.readPaused = false;
 				interest();
-				// a record may wait in the acceptor, where the selector cannot see it; from a
+				// a record may wait in the acceptor, where the selector cannot see it;
+				// from a
 				// callback, delivered on the next turn (callbacks never nest)
 				if (this.inCallback > 0) {
 					this.loop.post(this::readable);
@@ -308,7 +323,8 @@ final class EventConnection implements TlsChannel, Selectable {
 	}
 
 	/**
-	 * A callback of an offloaded handler threw: close as {@link CloseReason#HANDLER_FAILED}.
+	 * A callback of an offloaded handler threw: close as
+	 * {@link CloseReason#HANDLER_FAILED}.
 	 * @param channel the channel the callback was for
 	 * @param failure what it threw
 	 */
@@ -323,13 +339,15 @@ final class EventConnection implements TlsChannel, Selectable {
 		}
 	}
 
-	// ---- the loop side ------------------------------------------------------------------
+	// ---- the loop side
+	// ------------------------------------------------------------------
 
 	@Override
 	public void ready(int readyOps) {
 		if ((readyOps & SelectionKey.OP_WRITE) != 0) {
 			if (this.readWaitsForOutput && this.state == State.OPEN) {
-				// read first: the acceptor sends what it held, then the queue takes the rest
+				// read first: the acceptor sends what it held, then the queue takes the
+				// rest
 				readable();
 			}
 			flushQueued();
@@ -346,7 +364,8 @@ final class EventConnection implements TlsChannel, Selectable {
 	}
 
 	/**
-	 * The listener stops and the connection outlived the shutdown timeout: close gracefully.
+	 * The listener stops and the connection outlived the shutdown timeout: close
+	 * gracefully.
 	 */
 	void shutdown() {
 		this.loop.execute(() -> closeGracefully(CloseReason.LISTENER_STOPPED));
@@ -385,7 +404,8 @@ final class EventConnection implements TlsChannel, Selectable {
 				}
 				case WANT_WRITE -> {
 					if (flushed) {
-						// the pump made room in the pair: the acceptor can send, and read on
+						// the pump made room in the pair: the acceptor can send, and read
+						// on
 						continue;
 					}
 					this.readWaitsForOutput = true;
@@ -402,7 +422,8 @@ final class EventConnection implements TlsChannel, Selectable {
 				}
 			}
 		}
-		// more may wait in the acceptor: come back after the other channels had their turn
+		// more may wait in the acceptor: come back after the other channels had their
+		// turn
 		this.loop.post(this::readable);
 	}
 
@@ -472,7 +493,10 @@ final class EventConnection implements TlsChannel, Selectable {
 		tellWritable();
 	}
 
-	/** After a {@code false} from {@link #write}: tell the handler once the queue drained. Loop thread. */
+	/**
+	 * After a {@code false} from {@link #write}: tell the handler once the queue drained.
+	 * Loop thread.
+	 */
 	private void tellWritable() {
 		if (this.writableWanted && this.queued.get() < LOW_WATER_MARK && this.state == State.OPEN) {
 			this.writableWanted = false;
@@ -537,7 +561,10 @@ final class EventConnection implements TlsChannel, Selectable {
 		}
 	}
 
-	/** Send what is queued, then close_notify, then close; bounded by {@link #CLOSE_FLUSH_NANOS}. */
+	/**
+	 * Send what is queued, then close_notify, then close; bounded by
+	 * {@link #CLOSE_FLUSH_NANOS}.
+	 */
 	private void closeGracefully(CloseReason reason) {
 		if (this.state != State.OPEN) {
 			return;
@@ -578,7 +605,8 @@ final class EventConnection implements TlsChannel, Selectable {
 		this.queued.set(0);
 		this.core.channelClosed(this);
 		if (this.inCallback > 0) {
-			// closed from inside a callback (close(), a failed write): told when it returns
+			// closed from inside a callback (close(), a failed write): told when it
+			// returns
 			this.closedDuringCallback = reason;
 			return;
 		}
@@ -624,8 +652,9 @@ final class EventConnection implements TlsChannel, Selectable {
 	}
 
 	/**
-	 * Run a handler callback; a failure closes the connection. A close during the callback is told
-	 * ({@code closed()}) when the callback returns: calls for one connection never overlap.
+	 * Run a handler callback; a failure closes the connection. A close during the
+	 * callback is told ({@code closed()}) when the callback returns: calls for one
+	 * connection never overlap.
 	 * @return {@code false} when the callback failed
 	 */
 	private boolean call(Callback callback) {

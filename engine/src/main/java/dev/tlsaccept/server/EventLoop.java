@@ -16,21 +16,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One selector thread: readiness of its channels (pending handshakes and established event-driven
- * connections), tasks posted from other threads, and timers (handshake deadlines, idle and lifetime
- * checks). It only does I/O and bookkeeping: delegated engine tasks, observers and offloaded
- * handlers run elsewhere.
+ * One selector thread: readiness of its channels (pending handshakes and established
+ * event-driven connections), tasks posted from other threads, and timers (handshake
+ * deadlines, idle and lifetime checks). It only does I/O and bookkeeping: delegated
+ * engine tasks, observers and offloaded handlers run elsewhere.
  *
- * <p>It also keeps its pending handshakes in order of their last activity (the longest silent
- * first), so that under pressure the stalled ones are cut first ({@link #cutStalled}).
+ * <p>
+ * It also keeps its pending handshakes in order of their last activity (the longest
+ * silent first), so that under pressure the stalled ones are cut first
+ * ({@link #cutStalled}).
  */
 final class EventLoop implements Runnable {
 
 	private static final long JOIN_MILLIS = 10_000;
 
 	/**
-	 * Room for one decrypted record: SunJSSE asks for 16,709 bytes, BCJSSE and BoringSSL less.
-	 * One per loop, shared by its connections (a connection keeps no application buffer).
+	 * Room for one decrypted record: SunJSSE asks for 16,709 bytes, BCJSSE and BoringSSL
+	 * less. One per loop, shared by its connections (a connection keeps no application
+	 * buffer).
 	 */
 	private static final int SCRATCH_SIZE = 17 * 1024;
 
@@ -63,8 +66,8 @@ final class EventLoop implements Runnable {
 	 * @param listener the listener name, for logs
 	 * @param threads names the thread
 	 * @param number the loop number, for the thread name
-	 * @param beforeTasks run on each turn before the posted tasks (the listener takes its incoming
-	 * connections there)
+	 * @param beforeTasks run on each turn before the posted tasks (the listener takes its
+	 * incoming connections there)
 	 */
 	EventLoop(String listener, ServerThreads threads, int number, Runnable beforeTasks) throws IOException {
 		this.listener = listener;
@@ -86,8 +89,8 @@ final class EventLoop implements Runnable {
 	}
 
 	/**
-	 * Run a task on the loop thread: at once when called on it, else on its next turn. Tasks
-	 * posted after the loop stopped do not run.
+	 * Run a task on the loop thread: at once when called on it, else on its next turn.
+	 * Tasks posted after the loop stopped do not run.
 	 * @param task the task
 	 */
 	void execute(Runnable task) {
@@ -130,8 +133,8 @@ final class EventLoop implements Runnable {
 	}
 
 	/**
-	 * Take a timer out of the queue (loop thread only): it will not fire, and the loop no longer
-	 * holds what it refers to.
+	 * Take a timer out of the queue (loop thread only): it will not fire, and the loop no
+	 * longer holds what it refers to.
 	 * @param timer the timer; one not queued is left alone
 	 */
 	void cancel(LoopTimer timer) {
@@ -139,7 +142,8 @@ final class EventLoop implements Runnable {
 	}
 
 	/**
-	 * The loop's buffer for decrypted bytes, valid until the next call on the loop thread.
+	 * The loop's buffer for decrypted bytes, valid until the next call on the loop
+	 * thread.
 	 * @return the cleared buffer
 	 */
 	ByteBuffer scratch() {
@@ -181,8 +185,8 @@ final class EventLoop implements Runnable {
 	}
 
 	/**
-	 * The pending handshake silent for the longest time, of those waiting for their peer (one whose
-	 * delegated task runs waits for the server and is passed over).
+	 * The pending handshake silent for the longest time, of those waiting for their peer
+	 * (one whose delegated task runs waits for the server and is passed over).
 	 * @return it, or {@code null} when the loop has none
 	 */
 	@Nullable PendingHandshake mostSilent() {
@@ -194,8 +198,8 @@ final class EventLoop implements Runnable {
 	}
 
 	/**
-	 * Cut every pending handshake silent for at least {@code silenceNanos}, the longest silent first
-	 * (passing over those whose delegated task runs).
+	 * Cut every pending handshake silent for at least {@code silenceNanos}, the longest
+	 * silent first (passing over those whose delegated task runs).
 	 * @param now {@link System#nanoTime()} now
 	 * @param silenceNanos the silence that is too long
 	 * @param reason why, in the record
@@ -207,8 +211,8 @@ final class EventLoop implements Runnable {
 		while (candidate != null && now - candidate.lastActivityNanos >= silenceNanos) {
 			PendingHandshake next = candidate.newer;
 			if (!candidate.awaitingTask) {
-				candidate.cutStalled(reason + ", silent " + TimeUnit.NANOSECONDS.toMillis(now - candidate.lastActivityNanos)
-						+ " ms");
+				candidate.cutStalled(reason + ", silent "
+						+ TimeUnit.NANOSECONDS.toMillis(now - candidate.lastActivityNanos) + " ms");
 				// removed by its end already; never keep a cut one listed
 				pendingEnded(candidate);
 				cut++;
@@ -266,8 +270,8 @@ final class EventLoop implements Runnable {
 				Thread.currentThread().interrupt();
 			}
 			if (this.thread.isAlive()) {
-				ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.listener + "': " + this.thread.getName()
-						+ " did not end");
+				ServerCore.logger.log(Level.WARNING,
+						"TLS listener '" + this.listener + "': " + this.thread.getName() + " did not end");
 			}
 		}
 		BlockingListener.closeQuietly(this.selector);
@@ -306,7 +310,8 @@ final class EventLoop implements Runnable {
 
 	/**
 	 * How long to select: until the nearest timer.
-	 * @return milliseconds ({@code 0}: no timer, wait for readiness), or {@code -1} when a timer is due
+	 * @return milliseconds ({@code 0}: no timer, wait for readiness), or {@code -1} when
+	 * a timer is due
 	 */
 	private long nextTimeoutMillis() {
 		LoopTimer head = this.timers.peek();
@@ -348,7 +353,8 @@ final class EventLoop implements Runnable {
 	}
 
 	private void runTasks() {
-		// only the tasks there now: a task that posts another does not keep the loop from selecting
+		// only the tasks there now: a task that posts another does not keep the loop from
+		// selecting
 		for (int count = this.tasks.size(); count > 0; count--) {
 			Runnable task = this.tasks.poll();
 			if (task == null) {

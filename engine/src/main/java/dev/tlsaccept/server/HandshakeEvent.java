@@ -12,11 +12,11 @@ import org.jspecify.annotations.Nullable;
  * @param listener the listener name
  * @param engine the engine name, e.g. {@code jdk}
  * @param bioMode the BIO mode the handshake ran in
- * @param peer the peer's address, if known: the real client's when a trusted proxy named it in
- * a PROXY protocol header
+ * @param peer the peer's address, if known: the real client's when a trusted proxy named
+ * it in a PROXY protocol header
  * @param result the finished result (never {@code WANT_*})
- * @param proxy the address of the trusted proxy the connection came from, when it sent a PROXY
- * protocol header
+ * @param proxy the address of the trusted proxy the connection came from, when it sent a
+ * PROXY protocol header
  * @param proxyHeader what that header said (TLVs included), if one was sent
  */
 public record HandshakeEvent(String listener, String engine, BioMode bioMode, @Nullable InetSocketAddress peer,
@@ -36,8 +36,9 @@ public record HandshakeEvent(String listener, String engine, BioMode bioMode, @N
 	}
 
 	/**
-	 * Whether the connection was a load balancer's health check: a PROXY protocol v2 {@code LOCAL}
-	 * command (HAProxy's checks send one). Its outcome is recorded, but is not a client's failure.
+	 * Whether the connection was a load balancer's health check: a PROXY protocol v2
+	 * {@code LOCAL} command (HAProxy's checks send one). Its outcome is recorded, but is
+	 * not a client's failure.
 	 * @return {@code true} for a health check
 	 */
 	public boolean healthCheck() {

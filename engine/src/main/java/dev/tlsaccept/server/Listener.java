@@ -3,8 +3,9 @@ package dev.tlsaccept.server;
 import java.net.InetSocketAddress;
 
 /**
- * The accepting side of a {@link TlsServer} in one BIO mode: a bound socket, the threads that
- * accept connections and run their handshakes. Established connections are the core's.
+ * The accepting side of a {@link TlsServer} in one BIO mode: a bound socket, the threads
+ * that accept connections and run their handshakes. Established connections are the
+ * core's.
  */
 interface Listener {
 
@@ -20,15 +21,15 @@ interface Listener {
 	void start();
 
 	/**
-	 * Stop accepting: close the listening socket and cut pending handshakes (each reported once);
-	 * established connections go on being served. Idempotent.
+	 * Stop accepting: close the listening socket and cut pending handshakes (each
+	 * reported once); established connections go on being served. Idempotent.
 	 */
 	void stopAccepting();
 
 	/**
-	 * Stop accepting, cut pending handshakes, close the listening socket and join every thread the
-	 * listener started; event-driven connections still open are aborted. Idempotent; safe after a
-	 * failed {@link #start()}.
+	 * Stop accepting, cut pending handshakes, close the listening socket and join every
+	 * thread the listener started; event-driven connections still open are aborted.
+	 * Idempotent; safe after a failed {@link #start()}.
 	 */
 	void stop();
 

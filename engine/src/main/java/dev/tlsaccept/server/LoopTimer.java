@@ -1,9 +1,9 @@
 package dev.tlsaccept.server;
 
 /**
- * Something an {@link EventLoop} must do at a point in time: a handshake deadline, an idle or
- * lifetime check. Confined to its loop; a timer is in the loop's {@link TimerHeap} at most once, and
- * a cancelled one leaves it at once.
+ * Something an {@link EventLoop} must do at a point in time: a handshake deadline, an
+ * idle or lifetime check. Confined to its loop; a timer is in the loop's
+ * {@link TimerHeap} at most once, and a cancelled one leaves it at once.
  */
 abstract class LoopTimer {
 

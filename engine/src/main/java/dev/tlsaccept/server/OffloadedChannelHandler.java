@@ -10,9 +10,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * {@link TlsChannelHandler#offloaded}: the callbacks of each connection run on an executor, one at
- * a time and in order (a serial queue per connection). Received bytes are copied; while more than
- * {@link #PAUSE_BYTES} wait for the executor, reading from the peer pauses (inbound back-pressure).
+ * {@link TlsChannelHandler#offloaded}: the callbacks of each connection run on an
+ * executor, one at a time and in order (a serial queue per connection). Received bytes
+ * are copied; while more than {@link #PAUSE_BYTES} wait for the executor, reading from
+ * the peer pauses (inbound back-pressure).
  */
 final class OffloadedChannelHandler implements TlsChannelHandler {
 
@@ -92,9 +93,10 @@ final class OffloadedChannelHandler implements TlsChannelHandler {
 		}
 
 		/**
-		 * @param closing whether this is the connection's {@code closed()} callback: owed exactly
-		 * once, so when the executor refuses it (shut down before the listener stopped), it runs on
-		 * the calling thread instead of being lost with the handler's resources
+		 * @param closing whether this is the connection's {@code closed()} callback: owed
+		 * exactly once, so when the executor refuses it (shut down before the listener
+		 * stopped), it runs on the calling thread instead of being lost with the
+		 * handler's resources
 		 */
 		void submit(int bytes, Callback callback, boolean closing) {
 			boolean start;

@@ -12,9 +12,10 @@ import dev.tlsaccept.engine.SslError;
 import dev.tlsaccept.engine.TlsAcceptor;
 
 /**
- * An established connection in {@code pair} mode: the acceptor talks to a {@link BioPair}, and
- * the streams pump the pair over the channel (switched to blocking mode) themselves. Socket I/O
- * happens outside the acceptor's lock, so one thread may read while another writes.
+ * An established connection in {@code pair} mode: the acceptor talks to a
+ * {@link BioPair}, and the streams pump the pair over the channel (switched to blocking
+ * mode) themselves. Socket I/O happens outside the acceptor's lock, so one thread may
+ * read while another writes.
  */
 final class PairConnection extends ServerConnection {
 
@@ -43,7 +44,8 @@ final class PairConnection extends ServerConnection {
 
 	/**
 	 * Create the connection over a channel switched to blocking mode.
-	 * @param fromNetwork bytes the handshake read but the pair did not take yet, in read mode
+	 * @param fromNetwork bytes the handshake read but the pair did not take yet, in read
+	 * mode
 	 * @param toNetwork bytes the handshake left unsent, in read mode
 	 * @param inputEnded whether the channel reached end of stream (or failed) already
 	 */

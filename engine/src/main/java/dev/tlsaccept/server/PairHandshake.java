@@ -12,9 +12,9 @@ import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A pending handshake in {@code pair} mode: the acceptor talks to a {@link BioPair}, and a
- * {@link PairPump} moves the bytes between the pair and the non-blocking channel, with interest
- * taken from what is pending.
+ * A pending handshake in {@code pair} mode: the acceptor talks to a {@link BioPair}, and
+ * a {@link PairPump} moves the bytes between the pair and the non-blocking channel, with
+ * interest taken from what is pending.
  */
 final class PairHandshake extends PendingHandshake {
 
@@ -32,14 +32,17 @@ final class PairHandshake extends PendingHandshake {
 		return new PairHandshake(core, loop, context, channel, BioPair.create(), peer);
 	}
 
-	/** The bytes after a PROXY protocol header go into the pair first (an empty pair takes them all). */
+	/**
+	 * The bytes after a PROXY protocol header go into the pair first (an empty pair takes
+	 * them all).
+	 */
 	@Override
 	TlsAcceptor newAcceptor(ByteBuffer prefix) {
 		BioPair pair = this.pump.pair();
 		pair.writeFromNetwork(prefix);
 		if (prefix.hasRemaining()) {
-			throw new IllegalStateException("the pair cannot take the " + prefix.remaining()
-					+ " bytes read after the PROXY protocol header");
+			throw new IllegalStateException(
+					"the pair cannot take the " + prefix.remaining() + " bytes read after the PROXY protocol header");
 		}
 		return this.context.newPairAcceptor(pair, this.peer);
 	}
@@ -64,10 +67,10 @@ final class PairHandshake extends PendingHandshake {
 
 	@Override
 	void established(AcceptResult result) {
-		if (!this.pump.outputFailed() && handOff(
-				() -> new EventConnection(this.core, this.loop, key(), acceptor(), result, this.pump),
-				() -> new PairConnection(this.core, result, acceptor(), this.pump.pair(), this.channel,
-						this.pump.fromNetwork(), this.pump.toNetwork(), this.pump.inputEnded()))) {
+		if (!this.pump.outputFailed()
+				&& handOff(() -> new EventConnection(this.core, this.loop, key(), acceptor(), result, this.pump),
+						() -> new PairConnection(this.core, result, acceptor(), this.pump.pair(), this.channel,
+								this.pump.fromNetwork(), this.pump.toNetwork(), this.pump.inputEnded()))) {
 			return;
 		}
 		cancelKey();

@@ -7,10 +7,10 @@ import java.nio.channels.SocketChannel;
 import dev.tlsaccept.engine.BioPair;
 
 /**
- * Moves bytes between a non-blocking channel and a {@link BioPair} ({@code pair} mode): channel to
- * {@link BioPair#writeFromNetwork}, {@link BioPair#readToNetwork} to channel, partial writes kept
- * for later. Its two buffers exist only while they hold bytes: an idle connection keeps none.
- * Confined to one thread at a time.
+ * Moves bytes between a non-blocking channel and a {@link BioPair} ({@code pair} mode):
+ * channel to {@link BioPair#writeFromNetwork}, {@link BioPair#readToNetwork} to channel,
+ * partial writes kept for later. Its two buffers exist only while they hold bytes: an
+ * idle connection keeps none. Confined to one thread at a time.
  */
 final class PairPump {
 
@@ -60,7 +60,8 @@ final class PairPump {
 				if (this.pair.spaceFromNetwork() == 0) {
 					return progress;
 				}
-				ByteBuffer buffer = (this.fromNetwork.capacity() > 0) ? this.fromNetwork : ByteBuffer.allocate(BUFFER_SIZE);
+				ByteBuffer buffer = (this.fromNetwork.capacity() > 0) ? this.fromNetwork
+						: ByteBuffer.allocate(BUFFER_SIZE);
 				buffer.clear();
 				int count;
 				try {
@@ -116,7 +117,8 @@ final class PairPump {
 				progress = true;
 			}
 			if (this.outputFailed) {
-				// the peer is gone: drop the bytes, the acceptor learns of it on its next read
+				// the peer is gone: drop the bytes, the acceptor learns of it on its next
+				// read
 				this.toNetwork.position(this.toNetwork.limit());
 				continue;
 			}
@@ -138,7 +140,8 @@ final class PairPump {
 
 	/**
 	 * Whether bytes wait to be written to the channel.
-	 * @return {@code true} while the pump or the pair holds output and the channel has not failed
+	 * @return {@code true} while the pump or the pair holds output and the channel has
+	 * not failed
 	 */
 	boolean hasOutput() {
 		return !this.outputFailed && (this.toNetwork.hasRemaining() || this.pair.pendingToNetwork() > 0);

@@ -16,17 +16,18 @@ import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A handshake pending on an {@link EventLoop}: it holds no thread, only a registration. The loop
- * calls {@link #drive()} when the channel is ready, the deadline timer ends it with
- * {@code -1 SYSCALL} "handshake timed out", and {@link #cut()} ends it when the server stops; the
- * handshake reports its result exactly once. The engine's delegated tasks (the signature, the key
- * exchange) run on the server's task executor, never on the loop ({@code WANT_ASYNC} while they
- * run). Confined to its loop thread.
+ * A handshake pending on an {@link EventLoop}: it holds no thread, only a registration.
+ * The loop calls {@link #drive()} when the channel is ready, the deadline timer ends it
+ * with {@code -1 SYSCALL} "handshake timed out", and {@link #cut()} ends it when the
+ * server stops; the handshake reports its result exactly once. The engine's delegated
+ * tasks (the signature, the key exchange) run on the server's task executor, never on the
+ * loop ({@code WANT_ASYNC} while they run). Confined to its loop thread.
  *
- * <p>With {@code proxy-protocol} on, the handshake first reads the PROXY protocol header the same
- * way (on readiness, never blocking the loop), within the handshake timeout, and only then makes
- * its acceptor, handing it the bytes read after the header. Meanwhile it is pending like any
- * other: counted, ordered by silence, cut under pressure and on stop.
+ * <p>
+ * With {@code proxy-protocol} on, the handshake first reads the PROXY protocol header the
+ * same way (on readiness, never blocking the loop), within the handshake timeout, and
+ * only then makes its acceptor, handing it the bytes read after the header. Meanwhile it
+ * is pending like any other: counted, ordered by silence, cut under pressure and on stop.
  */
 abstract class PendingHandshake implements Selectable {
 
@@ -64,7 +65,9 @@ abstract class PendingHandshake implements Selectable {
 
 	@Nullable PendingHandshake older;
 
-	/** The engine's delegated task runs for it: it waits for the server, not for its peer. */
+	/**
+	 * The engine's delegated task runs for it: it waits for the server, not for its peer.
+	 */
 	boolean awaitingTask;
 
 	@Nullable PendingHandshake newer;
@@ -85,8 +88,8 @@ abstract class PendingHandshake implements Selectable {
 	}
 
 	/**
-	 * Make the first {@code accept()} call (or read the PROXY protocol header first), and watch
-	 * the deadline.
+	 * Make the first {@code accept()} call (or read the PROXY protocol header first), and
+	 * watch the deadline.
 	 * @param key the registration, with no interest yet
 	 */
 	final void register(SelectionKey key) {
@@ -95,7 +98,8 @@ abstract class PendingHandshake implements Selectable {
 		if (ProxyPhase.applies(protocol)) {
 			InetSocketAddress connecting = this.peer;
 			this.proxyPhase = new ProxyPhase(protocol,
-					this.core.settings().trustsProxy((connecting != null) ? connecting.getAddress() : null), connecting);
+					this.core.settings().trustsProxy((connecting != null) ? connecting.getAddress() : null),
+					connecting);
 			this.deadline.nanos = this.startNanos + this.context.config().handshakeTimeout().toNanos();
 			this.loop.schedule(this.deadline);
 			readProxyHeader();
@@ -104,7 +108,10 @@ abstract class PendingHandshake implements Selectable {
 		startTls(ByteBuffer.allocate(0));
 	}
 
-	/** Make the acceptor, handing it the bytes that came after the header, and start the handshake. */
+	/**
+	 * Make the acceptor, handing it the bytes that came after the header, and start the
+	 * handshake.
+	 */
 	private void startTls(ByteBuffer prefix) {
 		TlsAcceptor acceptor;
 		try {
@@ -128,7 +135,8 @@ abstract class PendingHandshake implements Selectable {
 	}
 
 	/**
-	 * Read what the channel has of the PROXY protocol header; once decided, start TLS or fail.
+	 * Read what the channel has of the PROXY protocol header; once decided, start TLS or
+	 * fail.
 	 */
 	private void readProxyHeader() {
 		ProxyPhase phase = this.proxyPhase;
@@ -174,8 +182,8 @@ abstract class PendingHandshake implements Selectable {
 
 	/**
 	 * Make the acceptor for this connection.
-	 * @param prefix the bytes already read from the channel that belong to TLS (after a PROXY
-	 * protocol header)
+	 * @param prefix the bytes already read from the channel that belong to TLS (after a
+	 * PROXY protocol header)
 	 * @return the acceptor
 	 */
 	abstract TlsAcceptor newAcceptor(ByteBuffer prefix);
@@ -192,14 +200,18 @@ abstract class PendingHandshake implements Selectable {
 		return acceptor;
 	}
 
-	/** Whether a trusted proxy's PROXY protocol header named the client (then {@link #peer}). */
+	/**
+	 * Whether a trusted proxy's PROXY protocol header named the client (then
+	 * {@link #peer}).
+	 */
 	final boolean proxied() {
 		return this.proxy != null;
 	}
 
 	/**
 	 * The acceptor, if the handshake started.
-	 * @return the acceptor, or {@code null} while (or when it failed in) the PROXY protocol phase
+	 * @return the acceptor, or {@code null} while (or when it failed in) the PROXY
+	 * protocol phase
 	 */
 	final @Nullable TlsAcceptor acceptorIfStarted() {
 		return this.acceptor;
@@ -213,7 +225,8 @@ abstract class PendingHandshake implements Selectable {
 		else {
 			drive();
 		}
-		// silence counts from when the handshake last waited for the peer, not while the server works
+		// silence counts from when the handshake last waited for the peer, not while the
+		// server works
 		this.loop.pendingActive(this, System.nanoTime());
 	}
 
@@ -235,20 +248,22 @@ abstract class PendingHandshake implements Selectable {
 	}
 
 	/**
-	 * Make progress: call {@code accept()} (and, in {@code pair} mode, move bytes), then either
-	 * {@link #finish} or set the interest the result asks for.
+	 * Make progress: call {@code accept()} (and, in {@code pair} mode, move bytes), then
+	 * either {@link #finish} or set the interest the result asks for.
 	 */
 	abstract void drive();
 
 	/**
-	 * The handshake succeeded: hand the connection off (or close it as a probe). The key is still
-	 * registered, with no interest: an event-driven connection takes it over, the others cancel it.
+	 * The handshake succeeded: hand the connection off (or close it as a probe). The key
+	 * is still registered, with no interest: an event-driven connection takes it over,
+	 * the others cancel it.
 	 * @param result the result
 	 */
 	abstract void established(AcceptResult result);
 
 	/**
-	 * The handshake failed: send what is left to send (an alert) if the socket takes it, and close.
+	 * The handshake failed: send what is left to send (an alert) if the socket takes it,
+	 * and close.
 	 */
 	abstract void failed();
 
@@ -264,7 +279,8 @@ abstract class PendingHandshake implements Selectable {
 		this.last = result;
 		this.awaitingTask = result.error() == SslError.WANT_ASYNC;
 		if (this.awaitingTask) {
-			// the engine's task runs elsewhere and resumes the handshake when done; meanwhile the
+			// the engine's task runs elsewhere and resumes the handshake when done;
+			// meanwhile the
 			// handshake waits for the server, so it is never the one cut for being silent
 			key().interestOps(0);
 			return;
@@ -285,7 +301,8 @@ abstract class PendingHandshake implements Selectable {
 	}
 
 	/**
-	 * Cut to make room for handshakes that progress: a connection failure with its own reason.
+	 * Cut to make room for handshakes that progress: a connection failure with its own
+	 * reason.
 	 * @param reason why, in the record
 	 */
 	final void cutStalled(String reason) {
@@ -296,7 +313,8 @@ abstract class PendingHandshake implements Selectable {
 	}
 
 	/**
-	 * Something unexpected went wrong while driving the handshake: end it as a connection failure.
+	 * Something unexpected went wrong while driving the handshake: end it as a connection
+	 * failure.
 	 * @param failure what went wrong
 	 */
 	final void abort(Throwable failure) {
@@ -337,15 +355,15 @@ abstract class PendingHandshake implements Selectable {
 	}
 
 	/**
-	 * Hand an established connection to the handler: an event-driven one takes over the key on this
-	 * loop; a blocking one gets the channel switched to blocking mode on the worker executor.
+	 * Hand an established connection to the handler: an event-driven one takes over the
+	 * key on this loop; a blocking one gets the channel switched to blocking mode on the
+	 * worker executor.
 	 * @param eventConnection makes the event-driven connection
 	 * @param blockingConnection makes the blocking-stream connection
-	 * @return {@code true} when handed off; {@code false} when the listener has no handler (or the
-	 * channel cannot block): close the connection as a handshake probe
+	 * @return {@code true} when handed off; {@code false} when the listener has no
+	 * handler (or the channel cannot block): close the connection as a handshake probe
 	 */
-	final boolean handOff(Supplier<EventConnection> eventConnection,
-			Supplier<ServerConnection> blockingConnection) {
+	final boolean handOff(Supplier<EventConnection> eventConnection, Supplier<ServerConnection> blockingConnection) {
 		if (this.core.hasChannelHandler()) {
 			eventConnection.get().open();
 			return true;
@@ -359,7 +377,8 @@ abstract class PendingHandshake implements Selectable {
 	}
 
 	/**
-	 * Switch the channel back to blocking mode for the handler; the key must be cancelled.
+	 * Switch the channel back to blocking mode for the handler; the key must be
+	 * cancelled.
 	 * @return {@code true} on success; on failure the caller closes the connection
 	 */
 	private boolean switchToBlocking() {
@@ -388,7 +407,8 @@ abstract class PendingHandshake implements Selectable {
 			}
 			else if (phase != null) {
 				PendingHandshake.this.proxyPhase = null;
-				AcceptResult timedOut = phase.timedOut(PendingHandshake.this.context.config().clock().instant()).failure();
+				AcceptResult timedOut = phase.timedOut(PendingHandshake.this.context.config().clock().instant())
+					.failure();
 				finish(Objects.requireNonNull(timedOut, "a time-out is a failure"));
 			}
 		}

@@ -13,14 +13,17 @@ import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decodes a PROXY protocol header (v1 text, v2 binary, as HAProxy's {@code proxy-protocol.txt}
- * defines them) from the first bytes of a connection, as they arrive: stateless, it looks at the
- * bytes read so far and says whether they are a header, the start of one, not one, or a broken
- * one. Never resolves a name: addresses are literals.
+ * Decodes a PROXY protocol header (v1 text, v2 binary, as HAProxy's
+ * {@code proxy-protocol.txt} defines them) from the first bytes of a connection, as they
+ * arrive: stateless, it looks at the bytes read so far and says whether they are a
+ * header, the start of one, not one, or a broken one. Never resolves a name: addresses
+ * are literals.
  *
- * <p>Bounds: a v1 line is at most {@value #V1_MAX_LENGTH} bytes, CRLF included; a v2 header at
- * most {@value #V2_MAX_LENGTH} bytes (16 fixed, then addresses and TLVs: room for every TLV
- * HAProxy sends, client certificate names included). A v2 {@code PP2_TYPE_CRC32C} TLV is checked.
+ * <p>
+ * Bounds: a v1 line is at most {@value #V1_MAX_LENGTH} bytes, CRLF included; a v2 header
+ * at most {@value #V2_MAX_LENGTH} bytes (16 fixed, then addresses and TLVs: room for
+ * every TLV HAProxy sends, client certificate names included). A v2
+ * {@code PP2_TYPE_CRC32C} TLV is checked.
  */
 final class ProxyHeaderDecoder {
 
@@ -51,13 +54,18 @@ final class ProxyHeaderDecoder {
 	/** What the bytes so far are. */
 	enum Status {
 
-		/** A complete header of {@link Decoded#length()} bytes; the bytes after it are the client's. */
+		/**
+		 * A complete header of {@link Decoded#length()} bytes; the bytes after it are the
+		 * client's.
+		 */
 		HEADER,
 
 		/** The start of a header (or too few bytes to tell): read more. */
 		NEED_MORE,
 
-		/** No header: the bytes do not start with either signature (TLS starts with 0x16). */
+		/**
+		 * No header: the bytes do not start with either signature (TLS starts with 0x16).
+		 */
 		NOT_PROXY,
 
 		/** A header that is broken: {@link Decoded#reason()} says how. */
@@ -67,6 +75,7 @@ final class ProxyHeaderDecoder {
 
 	/**
 	 * The decoder's verdict.
+	 *
 	 * @param status what the bytes are
 	 * @param header the header, for {@link Status#HEADER}
 	 * @param length the header's length in bytes, for {@link Status#HEADER}
@@ -86,7 +95,8 @@ final class ProxyHeaderDecoder {
 
 	/**
 	 * Decode the bytes read so far.
-	 * @param bytes the bytes from the connection's first one, between position and limit (not consumed)
+	 * @param bytes the bytes from the connection's first one, between position and limit
+	 * (not consumed)
 	 * @return the verdict
 	 */
 	static Decoded decode(ByteBuffer bytes) {
@@ -116,7 +126,8 @@ final class ProxyHeaderDecoder {
 		return count;
 	}
 
-	// ---- v1 --------------------------------------------------------------------------------
+	// ---- v1
+	// --------------------------------------------------------------------------------
 
 	private static Decoded decodeV1(ByteBuffer in) {
 		int end = -1;
@@ -136,8 +147,7 @@ final class ProxyHeaderDecoder {
 		}
 		if (end < 0) {
 			return (in.remaining() >= V1_MAX_LENGTH)
-					? Decoded.malformed("PROXY v1 header: longer than " + V1_MAX_LENGTH + " bytes")
-					: Decoded.NEED_MORE;
+					? Decoded.malformed("PROXY v1 header: longer than " + V1_MAX_LENGTH + " bytes") : Decoded.NEED_MORE;
 		}
 		byte[] line = new byte[end - 2];
 		in.get(0, line);
@@ -152,7 +162,8 @@ final class ProxyHeaderDecoder {
 			return Decoded.malformed("PROXY v1 header: unknown protocol '" + escape(protocol) + "'");
 		}
 		if (parts.length != 6) {
-			return Decoded.malformed("PROXY v1 header: expected 'PROXY " + protocol + " source destination sport dport'");
+			return Decoded
+				.malformed("PROXY v1 header: expected 'PROXY " + protocol + " source destination sport dport'");
 		}
 		InetAddress source = ipv4 ? ipv4Literal(parts[2]) : ipv6Literal(parts[2]);
 		InetAddress destination = ipv4 ? ipv4Literal(parts[3]) : ipv6Literal(parts[3]);
@@ -163,7 +174,8 @@ final class ProxyHeaderDecoder {
 		int sourcePort = port(parts[4]);
 		int destinationPort = port(parts[5]);
 		if (sourcePort < 0 || destinationPort < 0) {
-			return Decoded.malformed("PROXY v1 header: bad port '" + escape((sourcePort < 0) ? parts[4] : parts[5]) + "'");
+			return Decoded
+				.malformed("PROXY v1 header: bad port '" + escape((sourcePort < 0) ? parts[4] : parts[5]) + "'");
 		}
 		return new Decoded(Status.HEADER, new ProxyHeader(1, false, new InetSocketAddress(source, sourcePort),
 				new InetSocketAddress(destination, destinationPort), null, null, null), end, null);
@@ -190,7 +202,8 @@ final class ProxyHeaderDecoder {
 	}
 
 	private static @Nullable InetAddress ipv6Literal(String text) {
-		// a literal with a colon is never looked up; anything else (a name) is refused first
+		// a literal with a colon is never looked up; anything else (a name) is refused
+		// first
 		if (text.isEmpty() || text.length() > 45 || text.indexOf(':') < 0
 				|| !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
 			return null;
@@ -212,7 +225,8 @@ final class ProxyHeaderDecoder {
 		return (port <= 65535) ? port : -1;
 	}
 
-	// ---- v2 --------------------------------------------------------------------------------
+	// ---- v2
+	// --------------------------------------------------------------------------------
 
 	private static Decoded decodeV2(ByteBuffer in) {
 		if (in.remaining() < 16) {
@@ -229,8 +243,8 @@ final class ProxyHeaderDecoder {
 			return Decoded.malformed("PROXY v2 header: unknown command " + command);
 		}
 		if (16 + length > V2_MAX_LENGTH) {
-			return Decoded.malformed("PROXY v2 header: " + (16 + length) + " bytes, more than the " + V2_MAX_LENGTH
-					+ " accepted");
+			return Decoded.malformed(
+					"PROXY v2 header: " + (16 + length) + " bytes, more than the " + V2_MAX_LENGTH + " accepted");
 		}
 		if (in.remaining() < 16 + length) {
 			return Decoded.NEED_MORE;
@@ -251,8 +265,8 @@ final class ProxyHeaderDecoder {
 			default -> 0;
 		};
 		if (length < addressLength) {
-			return Decoded.malformed("PROXY v2 header: " + length + " bytes, too short for its addresses ("
-					+ addressLength + ")");
+			return Decoded.malformed(
+					"PROXY v2 header: " + length + " bytes, too short for its addresses (" + addressLength + ")");
 		}
 		InetSocketAddress source = null;
 		InetSocketAddress destination = null;
@@ -280,7 +294,8 @@ final class ProxyHeaderDecoder {
 			int valueLength = in.getShort(position + 1) & 0xffff;
 			int value = position + 3;
 			if (value + valueLength > end) {
-				return Decoded.malformed("PROXY v2 header: TLV 0x" + Integer.toHexString(type) + " longer than the header");
+				return Decoded
+					.malformed("PROXY v2 header: TLV 0x" + Integer.toHexString(type) + " longer than the header");
 			}
 			byte[] bytes = new byte[valueLength];
 			in.get(value, bytes);
@@ -304,8 +319,8 @@ final class ProxyHeaderDecoder {
 			}
 			position = value + valueLength;
 		}
-		return new Decoded(Status.HEADER, new ProxyHeader(2, local, source, destination, authority, alpn, uniqueId), end,
-				null);
+		return new Decoded(Status.HEADER, new ProxyHeader(2, local, source, destination, authority, alpn, uniqueId),
+				end, null);
 	}
 
 	private static boolean crcMatches(ByteBuffer in, int end, int crcAt) {
@@ -320,7 +335,10 @@ final class ProxyHeaderDecoder {
 		return (int) crc.getValue() == expected;
 	}
 
-	/** Printable ASCII as it is, anything else in hex: peer-controlled bytes never become raw text. */
+	/**
+	 * Printable ASCII as it is, anything else in hex: peer-controlled bytes never become
+	 * raw text.
+	 */
 	private static String text(byte[] bytes) {
 		for (byte b : bytes) {
 			if (b < 0x20 || b > 0x7e) {

@@ -10,12 +10,13 @@ import dev.tlsaccept.server.ProxyHeaderDecoder.Decoded;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The PROXY protocol phase of one connection, before TLS: the bytes read so far and the decision
- * on them, by the listener's {@link ProxyProtocol} and whether the source is a trusted proxy. The
- * caller reads (a blocking socket, a non-blocking channel) into {@link #buffer()} and asks
- * {@link #decide()}; the buffer starts small ({@value #INITIAL_CAPACITY} bytes, more than the
- * longest v1 line) and grows only for a v2 header with TLVs, up to
- * {@link ProxyHeaderDecoder#V2_MAX_LENGTH}. Confined to one thread.
+ * The PROXY protocol phase of one connection, before TLS: the bytes read so far and the
+ * decision on them, by the listener's {@link ProxyProtocol} and whether the source is a
+ * trusted proxy. The caller reads (a blocking socket, a non-blocking channel) into
+ * {@link #buffer()} and asks {@link #decide()}; the buffer starts small
+ * ({@value #INITIAL_CAPACITY} bytes, more than the longest v1 line) and grows only for a
+ * v2 header with TLVs, up to {@link ProxyHeaderDecoder#V2_MAX_LENGTH}. Confined to one
+ * thread.
  */
 final class ProxyPhase {
 
@@ -30,14 +31,18 @@ final class ProxyPhase {
 	private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_CAPACITY);
 
 	/**
-	 * How the phase ended: either TLS starts (with {@link #prefix} first), or the connection fails.
-	 * @param failure the result to report when the connection fails; {@code null} when TLS starts
-	 * @param peer the peer for the record: the client a trusted proxy named, or the connecting address
+	 * How the phase ended: either TLS starts (with {@link #prefix} first), or the
+	 * connection fails.
+	 *
+	 * @param failure the result to report when the connection fails; {@code null} when
+	 * TLS starts
+	 * @param peer the peer for the record: the client a trusted proxy named, or the
+	 * connecting address
 	 * @param proxy the trusted proxy, when it sent a header
 	 * @param header the header, if one was read
 	 * @param prefix the bytes read after the header, which belong to TLS
-	 * @param refused whether the failure is a refusal by the allow or deny list (counted as such,
-	 * not as a failed handshake)
+	 * @param refused whether the failure is a refusal by the allow or deny list (counted
+	 * as such, not as a failed handshake)
 	 */
 	record Outcome(@Nullable AcceptResult failure, @Nullable InetSocketAddress peer, @Nullable InetSocketAddress proxy,
 			@Nullable ProxyHeader header, ByteBuffer prefix, boolean refused) {
@@ -56,9 +61,9 @@ final class ProxyPhase {
 	}
 
 	/**
-	 * Whether a connection goes through this phase: with {@code required}, every admitted one (all
-	 * are from trusted proxies); with {@code optional}, every one too (a trusted source may send a
-	 * header, any other one must not).
+	 * Whether a connection goes through this phase: with {@code required}, every admitted
+	 * one (all are from trusted proxies); with {@code optional}, every one too (a trusted
+	 * source may send a header, any other one must not).
 	 * @param protocol the listener's setting
 	 * @return {@code true} unless the protocol is off
 	 */
@@ -92,8 +97,9 @@ final class ProxyPhase {
 		return switch (decoded.status()) {
 			case NEED_MORE -> null;
 			case NOT_PROXY -> (this.protocol == ProxyProtocol.REQUIRED)
-					? fail(now, -1, "no PROXY protocol header (proxy-protocol: required): the connection starts with 0x"
-							+ String.format("%02x", bytes.get(0) & 0xff))
+					? fail(now, -1,
+							"no PROXY protocol header (proxy-protocol: required): the connection starts with 0x"
+									+ String.format("%02x", bytes.get(0) & 0xff))
 					: new Outcome(null, this.connecting, null, null, bytes);
 			case MALFORMED -> fail(now, -1, this.trusted ? decoded.reason() : untrusted());
 			case HEADER -> header(now, decoded, bytes);
@@ -115,8 +121,9 @@ final class ProxyPhase {
 	}
 
 	/**
-	 * Apply the allow and deny lists to the client a trusted proxy named (or to the proxy itself
-	 * when it sent no header): the listener skipped them for the proxy's connection.
+	 * Apply the allow and deny lists to the client a trusted proxy named (or to the proxy
+	 * itself when it sent no header): the listener skipped them for the proxy's
+	 * connection.
 	 * @param outcome how the phase ended
 	 * @param core the server, whose lists apply and count
 	 * @param now the time now
@@ -138,8 +145,9 @@ final class ProxyPhase {
 	/**
 	 * The peer closed the connection before the decision.
 	 * @param now the time now
-	 * @return a failure ({@code 0 SYSCALL}, as any EOF before the handshake completes), or TLS with
-	 * nothing read when the header is optional and no byte came (the acceptor sees the EOF itself)
+	 * @return a failure ({@code 0 SYSCALL}, as any EOF before the handshake completes),
+	 * or TLS with nothing read when the header is optional and no byte came (the acceptor
+	 * sees the EOF itself)
 	 */
 	Outcome endOfStream(Instant now) {
 		if (this.buffer.position() == 0 && this.protocol != ProxyProtocol.REQUIRED) {

@@ -8,8 +8,9 @@ import dev.tlsaccept.engine.SslError;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finished results the listener makes itself, for connections whose handshake it ended or never
- * started: refusals by limits, handshakes cut by stop, acceptors that could not be created.
+ * Finished results the listener makes itself, for connections whose handshake it ended or
+ * never started: refusals by limits, handshakes cut by stop, acceptors that could not be
+ * created.
  */
 final class Results {
 
@@ -27,8 +28,8 @@ final class Results {
 	}
 
 	/**
-	 * The same finished result, reported as a connection failure with another reason; every fact,
-	 * the ClientHello included, is kept.
+	 * The same finished result, reported as a connection failure with another reason;
+	 * every fact, the ClientHello included, is kept.
 	 * @param result a finished result
 	 * @param reason the reason
 	 * @return the result
@@ -38,8 +39,8 @@ final class Results {
 	}
 
 	/**
-	 * End a pending handshake as a connection failure ({@code -1 SYSCALL}), keeping what the last
-	 * {@code WANT_*} result knew.
+	 * End a pending handshake as a connection failure ({@code -1 SYSCALL}), keeping what
+	 * the last {@code WANT_*} result knew.
 	 * @param last the last result of the handshake, if any
 	 * @param now the time now, used when there is no last result
 	 * @param startNanos {@link System#nanoTime()} when the handshake started

@@ -1,8 +1,8 @@
 package dev.tlsaccept.server;
 
 /**
- * What an {@link EventLoop} registers a channel for: a pending handshake or an established
- * event-driven connection. Called on the loop thread only.
+ * What an {@link EventLoop} registers a channel for: a pending handshake or an
+ * established event-driven connection. Called on the loop thread only.
  */
 interface Selectable {
 
@@ -13,7 +13,8 @@ interface Selectable {
 	void ready(int readyOps);
 
 	/**
-	 * The loop stops: end at once (cut a handshake, abort a connection), reporting it once.
+	 * The loop stops: end at once (cut a handshake, abort a connection), reporting it
+	 * once.
 	 */
 	void loopStopped();
 

@@ -20,16 +20,18 @@ import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code non-blocking} and {@code pair} modes: {@code selectorThreads} {@link EventLoop}s. The
- * first also owns the listening channel (OP_ACCEPT) and deals accepted channels out round-robin;
- * each loop drives its pending handshakes on readiness, enforces their deadlines, and serves the
- * event-driven connections they become. A pending handshake or an idle connection holds no thread.
+ * The {@code non-blocking} and {@code pair} modes: {@code selectorThreads}
+ * {@link EventLoop}s. The first also owns the listening channel (OP_ACCEPT) and deals
+ * accepted channels out round-robin; each loop drives its pending handshakes on
+ * readiness, enforces their deadlines, and serves the event-driven connections they
+ * become. A pending handshake or an idle connection holds no thread.
  *
- * <p>Pending handshake slots go to handshakes that make progress: each loop holds its share of the
- * limit, and when a new connection finds its loop's share taken, the loop cuts its handshake that
- * has been silent the longest to make room; from
- * half the limit on, handshakes silent for a quarter of the handshake timeout (at least 1 s)
- * are cut (deadlines shrink under pressure, as Envoy's overload manager does).
+ * <p>
+ * Pending handshake slots go to handshakes that make progress: each loop holds its share
+ * of the limit, and when a new connection finds its loop's share taken, the loop cuts its
+ * handshake that has been silent the longest to make room; from half the limit on,
+ * handshakes silent for a quarter of the handshake timeout (at least 1 s) are cut
+ * (deadlines shrink under pressure, as Envoy's overload manager does).
  */
 final class SelectorListener implements Listener {
 
@@ -88,7 +90,8 @@ final class SelectorListener implements Listener {
 			return (InetSocketAddress) this.serverChannel.getLocalAddress();
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("listening channel of TLS listener '" + this.core.name() + "' is closed", ex);
+			throw new IllegalStateException("listening channel of TLS listener '" + this.core.name() + "' is closed",
+					ex);
 		}
 	}
 
@@ -166,7 +169,8 @@ final class SelectorListener implements Listener {
 				return;
 			}
 			try {
-				// small TLS records (handshake flights, protocol messages) must not wait for an ACK
+				// small TLS records (handshake flights, protocol messages) must not wait
+				// for an ACK
 				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
 			}
 			catch (IOException ex) {
@@ -196,11 +200,13 @@ final class SelectorListener implements Listener {
 	}
 
 	/**
-	 * Accepting failed (e.g. too many open files): stop selecting OP_ACCEPT for a moment instead of
-	 * spinning on a listening socket that stays ready, without sleeping on the loop.
+	 * Accepting failed (e.g. too many open files): stop selecting OP_ACCEPT for a moment
+	 * instead of spinning on a listening socket that stays ready, without sleeping on the
+	 * loop.
 	 */
 	private void acceptFailed(EventLoop loop, IOException ex) {
-		ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.core.name() + "' failed to accept a connection: " + ex);
+		ServerCore.logger.log(Level.WARNING,
+				"TLS listener '" + this.core.name() + "' failed to accept a connection: " + ex);
 		SelectionKey key = this.acceptKey;
 		if (key == null || !key.isValid()) {
 			return;
@@ -256,7 +262,8 @@ final class SelectorListener implements Listener {
 		}
 		try {
 			SelectionKey key = loop.register(next.channel(), 0, handshake);
-			// silence counts from the accept: a connection that waited for its loop is not fresher
+			// silence counts from the accept: a connection that waited for its loop is
+			// not fresher
 			loop.pendingStarted(handshake, next.acceptedNanos());
 			handshake.register(key);
 		}
@@ -268,12 +275,13 @@ final class SelectorListener implements Listener {
 
 	/**
 	 * Make a pending slot for a new handshake: each loop holds its share of
-	 * {@code max-pending-handshakes} ({@link #pendingShare}); when its share is full, it cuts its own
-	 * most silent handshake. Connections are dealt round-robin, so every loop sees the same mix of
-	 * silent and progressing peers, and a loop never waits for another one (nor decides on another
-	 * loop's state, which is stale by the time that loop acts).
-	 * @return {@code false} when no slot can be made (every pending handshake of the loop waits for
-	 * its delegated task): refuse the new connection
+	 * {@code max-pending-handshakes} ({@link #pendingShare}); when its share is full, it
+	 * cuts its own most silent handshake. Connections are dealt round-robin, so every
+	 * loop sees the same mix of silent and progressing peers, and a loop never waits for
+	 * another one (nor decides on another loop's state, which is stale by the time that
+	 * loop acts).
+	 * @return {@code false} when no slot can be made (every pending handshake of the loop
+	 * waits for its delegated task): refuse the new connection
 	 */
 	private boolean makeRoom(EventLoop loop) {
 		if (loop.pendingCount() < pendingShare(this.loops.indexOf(loop))) {
@@ -283,16 +291,16 @@ final class SelectorListener implements Listener {
 		if (stalled == null) {
 			return false;
 		}
-		stalled.cutStalled("handshake cut: stalled while max-pending-handshakes (" + this.core.settings().maxPendingHandshakes()
-				+ ") was reached, silent " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalled.lastActivityNanos)
-				+ " ms");
+		stalled.cutStalled("handshake cut: stalled while max-pending-handshakes ("
+				+ this.core.settings().maxPendingHandshakes() + ") was reached, silent "
+				+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalled.lastActivityNanos) + " ms");
 		loop.pendingEnded(stalled);
 		return true;
 	}
 
 	/**
-	 * How many pending handshakes a loop may hold: {@code max-pending-handshakes} split evenly over
-	 * the loops (the first ones take the remainder), at least one each.
+	 * How many pending handshakes a loop may hold: {@code max-pending-handshakes} split
+	 * evenly over the loops (the first ones take the remainder), at least one each.
 	 * @param index the loop's index
 	 * @return its share
 	 */
@@ -315,7 +323,10 @@ final class SelectorListener implements Listener {
 		}
 	}
 
-	/** An admitted channel on its way to a loop, with the context current when it was accepted. */
+	/**
+	 * An admitted channel on its way to a loop, with the context current when it was
+	 * accepted.
+	 */
 	private record Incoming(SocketChannel channel, TlsServerContext context, @Nullable InetSocketAddress peer,
 			long acceptedNanos) {
 	}
@@ -342,8 +353,9 @@ final class SelectorListener implements Listener {
 	}
 
 	/**
-	 * Under pressure (pending handshakes at half the limit or more), cut the loop's handshakes that
-	 * have been silent for too long, every {@link #PRESSURE_SWEEP_NANOS} while it lasts.
+	 * Under pressure (pending handshakes at half the limit or more), cut the loop's
+	 * handshakes that have been silent for too long, every {@link #PRESSURE_SWEEP_NANOS}
+	 * while it lasts.
 	 */
 	private final class PressureSweep extends LoopTimer {
 

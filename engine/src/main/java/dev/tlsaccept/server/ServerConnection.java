@@ -19,16 +19,22 @@ import dev.tlsaccept.engine.SslError;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An established connection of a {@link TlsServer}: the parts every BIO mode shares. Subclasses
- * move the bytes; this class turns {@code SSL_read}/{@code SSL_write} results into stream
- * semantics and makes {@link #close()} idempotent.
+ * An established connection of a {@link TlsServer}: the parts every BIO mode shares.
+ * Subclasses move the bytes; this class turns {@code SSL_read}/{@code SSL_write} results
+ * into stream semantics and makes {@link #close()} idempotent.
  */
 abstract class ServerConnection implements TlsConnection {
 
-	/** How long a close waits for a handler's blocked operation to give way, after waking it. */
+	/**
+	 * How long a close waits for a handler's blocked operation to give way, after waking
+	 * it.
+	 */
 	static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-	/** How long a close waits for an operation to leave the acceptor once the socket is closed. */
+	/**
+	 * How long a close waits for an operation to leave the acceptor once the socket is
+	 * closed.
+	 */
 	static final long ABORT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
 	private final ServerCore core;
@@ -76,8 +82,8 @@ abstract class ServerConnection implements TlsConnection {
 	}
 
 	/**
-	 * Watch the idle timeout and lifetime on a scheduler: one check when the connection would
-	 * expire, re-scheduled while it is active (no per-read rescheduling).
+	 * Watch the idle timeout and lifetime on a scheduler: one check when the connection
+	 * would expire, re-scheduled while it is active (no per-read rescheduling).
 	 * @param watch the scheduler
 	 */
 	void scheduleTimeoutCheck(ScheduledExecutorService watch) {
@@ -99,7 +105,8 @@ abstract class ServerConnection implements TlsConnection {
 			return;
 		}
 		try {
-			this.check = watch.schedule(this::checkTimeouts, Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
+			this.check = watch.schedule(this::checkTimeouts, Math.max(0, due - System.nanoTime()),
+					TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			// the server is stopping
@@ -175,10 +182,11 @@ abstract class ServerConnection implements TlsConnection {
 	}
 
 	/**
-	 * Close: close_notify, then the socket. A handler operation in progress on another thread is
-	 * woken (a read sees end of stream) and given until the deadline to leave; after it, the socket
-	 * is closed under it.
-	 * @param deadlineNanos until when to wait for a handler's operation, in {@link System#nanoTime()}
+	 * Close: close_notify, then the socket. A handler operation in progress on another
+	 * thread is woken (a read sees end of stream) and given until the deadline to leave;
+	 * after it, the socket is closed under it.
+	 * @param deadlineNanos until when to wait for a handler's operation, in
+	 * {@link System#nanoTime()}
 	 */
 	final void close(long deadlineNanos) {
 		if (!this.closed.compareAndSet(false, true)) {
@@ -223,17 +231,20 @@ abstract class ServerConnection implements TlsConnection {
 	abstract boolean busy();
 
 	/**
-	 * Shut the socket's input down: a handler blocked reading sees end of stream. Never throws.
+	 * Shut the socket's input down: a handler blocked reading sees end of stream. Never
+	 * throws.
 	 */
 	abstract void wake();
 
 	/**
-	 * Close the socket under a handler blocked writing to a peer that does not read. Never throws.
+	 * Close the socket under a handler blocked writing to a peer that does not read.
+	 * Never throws.
 	 */
 	abstract void abort();
 
 	/**
-	 * Send close_notify and close the socket, as {@link #close(long)} describes. Never throws.
+	 * Send close_notify and close the socket, as {@link #close(long)} describes. Never
+	 * throws.
 	 * @param deadlineNanos until when to wait for a handler's operation
 	 */
 	abstract void closeTransport(long deadlineNanos);
@@ -285,7 +296,8 @@ abstract class ServerConnection implements TlsConnection {
 			if (result.isOk() && result.code() > 0) {
 				return result.code();
 			}
-			// close_notify, or end of stream without it: both end the stream for the handler
+			// close_notify, or end of stream without it: both end the stream for the
+			// handler
 			if (result.error() == SslError.ZERO_RETURN || (result.error() == SslError.SYSCALL && result.code() == 0)) {
 				this.ended = true;
 				return -1;

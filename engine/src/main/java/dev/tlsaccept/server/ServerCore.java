@@ -21,8 +21,8 @@ import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What every BIO mode of a {@link TlsServer} shares: limits and counts, the observer, the current
- * context, established connections and the hand-off to the handler. Thread-safe.
+ * What every BIO mode of a {@link TlsServer} shares: limits and counts, the observer, the
+ * current context, established connections and the hand-off to the handler. Thread-safe.
  */
 final class ServerCore {
 
@@ -34,14 +34,20 @@ final class ServerCore {
 	/** Why a handshake still pending when the server stopped was ended. */
 	static final String CUT_REASON = "handshake cut: listener stopping";
 
-	/** Why a connection from a source that is no trusted proxy is refused with {@code proxy-protocol: required}. */
+	/**
+	 * Why a connection from a source that is no trusted proxy is refused with
+	 * {@code proxy-protocol: required}.
+	 */
 	static final String PROXY_REQUIRED_REFUSAL = "refused: proxy-protocol required and the source is not a trusted proxy";
 
 	private final TlsServerSettings settings;
 
 	private final Supplier<TlsServerContext> contexts;
 
-	/** The contexts connections captured that may still count (see {@link #renegotiationsRefused()}). */
+	/**
+	 * The contexts connections captured that may still count (see
+	 * {@link #renegotiationsRefused()}).
+	 */
 	private final List<TlsServerContext> contextsInUse = new ArrayList<>();
 
 	private volatile @Nullable TlsServerContext lastCaptured;
@@ -92,7 +98,10 @@ final class ServerCore {
 
 	private final AtomicLong refusedMaxRatePerSource = new AtomicLong();
 
-	/** Pending handshakes and new-connection rates per source; {@code null} without such limits. */
+	/**
+	 * Pending handshakes and new-connection rates per source; {@code null} without such
+	 * limits.
+	 */
 	private final @Nullable SourceTracker sources;
 
 	private volatile @Nullable Executor workers;
@@ -113,7 +122,8 @@ final class ServerCore {
 		this.handler = handler;
 		this.channelHandler = channelHandler;
 		SourceLimits limits = settings.sourceLimits();
-		// more sources than pending handshakes: a source with a pending handshake always fits
+		// more sources than pending handshakes: a source with a pending handshake always
+		// fits
 		this.sources = limits.limitsPerSource() ? new SourceTracker(limits,
 				Math.max(MIN_TRACKED_SOURCES, 2 * settings.maxPendingHandshakes() + 1), System::nanoTime) : null;
 	}
@@ -127,12 +137,13 @@ final class ServerCore {
 	}
 
 	/**
-	 * Capture the context a newly admitted connection will handshake with, retained so that a
-	 * rotation meanwhile cannot close it before the acceptor is made (on another thread, later).
-	 * Every capture is given back by {@link #handshakeFinished}, which each admitted connection
-	 * reaches exactly once with the context captured for it.
-	 * @return the current context, retained; a context closed without a replacement is returned
-	 * as it is (its acceptors cannot be made: the handshake fails as "cannot start")
+	 * Capture the context a newly admitted connection will handshake with, retained so
+	 * that a rotation meanwhile cannot close it before the acceptor is made (on another
+	 * thread, later). Every capture is given back by {@link #handshakeFinished}, which
+	 * each admitted connection reaches exactly once with the context captured for it.
+	 * @return the current context, retained; a context closed without a replacement is
+	 * returned as it is (its acceptors cannot be made: the handshake fails as "cannot
+	 * start")
 	 */
 	TlsServerContext captureContext() {
 		while (true) {
@@ -148,8 +159,9 @@ final class ServerCore {
 	}
 
 	/**
-	 * A context the connections use from now on (the first one, or a rotation's): its refusal
-	 * counts are summed into {@link #stats()} for as long as connections may use it, then kept.
+	 * A context the connections use from now on (the first one, or a rotation's): its
+	 * refusal counts are summed into {@link #stats()} for as long as connections may use
+	 * it, then kept.
 	 */
 	private void contextInUse(TlsServerContext context) {
 		synchronized (this.contextsInUse) {
@@ -162,7 +174,10 @@ final class ServerCore {
 		}
 	}
 
-	/** Client-initiated renegotiations refused by every context this server's connections used. */
+	/**
+	 * Client-initiated renegotiations refused by every context this server's connections
+	 * used.
+	 */
 	private long renegotiationsRefused() {
 		synchronized (this.contextsInUse) {
 			long sum = this.renegotiationsRefusedByClosedContexts;
@@ -197,13 +212,14 @@ final class ServerCore {
 	}
 
 	/**
-	 * Where the selector modes run the engines' delegated tasks and observers, and the blocking
-	 * handlers' idle watch; set by {@link TlsServer#start()}.
+	 * Where the selector modes run the engines' delegated tasks and observers, and the
+	 * blocking handlers' idle watch; set by {@link TlsServer#start()}.
 	 * @param tasks delegated engine tasks
 	 * @param observers handshake observers, one thread: events in order
 	 * @param timeouts the idle and lifetime watch of blocking-stream connections, if any
 	 */
-	void executors(@Nullable Executor tasks, @Nullable Executor observers, @Nullable ScheduledExecutorService timeouts) {
+	void executors(@Nullable Executor tasks, @Nullable Executor observers,
+			@Nullable ScheduledExecutorService timeouts) {
 		this.tasks = tasks;
 		this.observers = observers;
 		this.timeouts = timeouts;
@@ -232,20 +248,21 @@ final class ServerCore {
 	// ---- admission ------------------------------------------------------------------
 
 	/**
-	 * Count a newly accepted connection and check the rules: the allow and deny lists, the limits,
-	 * then the limits per source (last, since admitting counts the connection for its source).
-	 * Called by one accepting thread at a time, so the check and the increment cannot interleave
-	 * with another admission. The pending-handshake limit is checked here in {@code blocking} mode
-	 * only: the selector modes make room for the new handshake by cutting a stalled one
-	 * ({@link #refusedPending} when none is).
+	 * Count a newly accepted connection and check the rules: the allow and deny lists,
+	 * the limits, then the limits per source (last, since admitting counts the connection
+	 * for its source). Called by one accepting thread at a time, so the check and the
+	 * increment cannot interleave with another admission. The pending-handshake limit is
+	 * checked here in {@code blocking} mode only: the selector modes make room for the
+	 * new handshake by cutting a stalled one ({@link #refusedPending} when none is).
 	 * @param peer the peer, for the source rules and the refusal event
-	 * @return {@code true} when the connection may start its handshake (it is now pending);
-	 * {@code false} when it was refused, counted and reported: close it at once
+	 * @return {@code true} when the connection may start its handshake (it is now
+	 * pending); {@code false} when it was refused, counted and reported: close it at once
 	 */
 	boolean admit(@Nullable InetSocketAddress peer) {
 		this.accepted.incrementAndGet();
 		InetAddress address = (peer != null) ? peer.getAddress() : null;
-		// a trusted proxy's connections are its clients': the rules by source apply to the client
+		// a trusted proxy's connections are its clients': the rules by source apply to
+		// the client
 		// its header names (the lists once it is read, see listRefusal), not to the proxy
 		boolean viaProxy = this.settings.trustsProxy(address);
 		String refusal = null;
@@ -301,8 +318,8 @@ final class ServerCore {
 	}
 
 	/**
-	 * An admitted connection found every pending slot taken by handshakes that progress: refused,
-	 * counted and reported; the caller closes it.
+	 * An admitted connection found every pending slot taken by handshakes that progress:
+	 * refused, counted and reported; the caller closes it.
 	 * @param context the context it would have used
 	 * @param mode the BIO mode
 	 * @param peer the peer
@@ -311,17 +328,18 @@ final class ServerCore {
 		notPendingAnyMore(context, peer);
 		this.refusedMaxPending.incrementAndGet();
 		connectionGone();
-		observe(new HandshakeEvent(name(), context.engineName(), mode, peer, Results.syscall(context.config().clock()
-			.instant(), maxPendingRefusal())));
+		observe(new HandshakeEvent(name(), context.engineName(), mode, peer,
+				Results.syscall(context.config().clock().instant(), maxPendingRefusal())));
 	}
 
 	/**
-	 * An admitted connection's handshake ended (or never started): give back what its admission
-	 * took, the captured context's reference and its source's pending count. Exactly once per
-	 * admitted connection.
+	 * An admitted connection's handshake ended (or never started): give back what its
+	 * admission took, the captured context's reference and its source's pending count.
+	 * Exactly once per admitted connection.
 	 */
 	private void notPendingAnyMore(TlsServerContext context, @Nullable InetSocketAddress connecting) {
-		// the acceptor, if one was made, holds its own reference; a closed context was not retained
+		// the acceptor, if one was made, holds its own reference; a closed context was
+		// not retained
 		if (!context.isClosed()) {
 			context.release();
 		}
@@ -354,8 +372,8 @@ final class ServerCore {
 	}
 
 	/**
-	 * The reason of a refusal by a limit per source, counted; the peer is not named (the record's
-	 * peer field carries it, masked where the application masks peers).
+	 * The reason of a refusal by a limit per source, counted; the peer is not named (the
+	 * record's peer field carries it, masked where the application masks peers).
 	 */
 	private @Nullable String perSourceRefusal(SourceTracker.Verdict verdict) {
 		SourceLimits limits = this.settings.sourceLimits();
@@ -363,7 +381,8 @@ final class ServerCore {
 			case ADMITTED -> null;
 			case MAX_PENDING -> {
 				this.refusedMaxPendingPerSource.incrementAndGet();
-				yield "refused: max-pending-handshakes-per-source (" + limits.maxPendingHandshakesPerSource() + ") reached";
+				yield "refused: max-pending-handshakes-per-source (" + limits.maxPendingHandshakesPerSource()
+						+ ") reached";
 			}
 			case MAX_RATE -> {
 				this.refusedMaxRatePerSource.incrementAndGet();
@@ -379,8 +398,9 @@ final class ServerCore {
 	}
 
 	/**
-	 * A pending handshake finished: count it and tell the observer. On failure the connection is
-	 * no longer counted as open; the caller closes it. Gives back the capture of the context.
+	 * A pending handshake finished: count it and tell the observer. On failure the
+	 * connection is no longer counted as open; the caller closes it. Gives back the
+	 * capture of the context.
 	 * @param context the context the handshake ran with, from {@link #captureContext()}
 	 * @param mode the BIO mode
 	 * @param peer the peer
@@ -392,19 +412,23 @@ final class ServerCore {
 	}
 
 	/**
-	 * A pending handshake finished, on a connection that may have come through a proxy: as
+	 * A pending handshake finished, on a connection that may have come through a proxy:
+	 * as
 	 * {@link #handshakeFinished(TlsServerContext, BioMode, InetSocketAddress, AcceptResult)}.
 	 * @param context the context the handshake ran with, from {@link #captureContext()}
 	 * @param mode the BIO mode
 	 * @param peer the peer: the client a trusted proxy named, or the connecting address
-	 * @param proxy the connecting address when a trusted proxy sent a header, else {@code null}
+	 * @param proxy the connecting address when a trusted proxy sent a header, else
+	 * {@code null}
 	 * @param proxyHeader the header, if one was read
-	 * @param refused whether the connection was refused by the allow or deny list once the header
-	 * named the client: counted by {@link #listRefusal} already, not as a failed handshake
+	 * @param refused whether the connection was refused by the allow or deny list once
+	 * the header named the client: counted by {@link #listRefusal} already, not as a
+	 * failed handshake
 	 * @param result the finished result
 	 */
 	void handshakeFinished(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer,
-			@Nullable InetSocketAddress proxy, @Nullable ProxyHeader proxyHeader, boolean refused, AcceptResult result) {
+			@Nullable InetSocketAddress proxy, @Nullable ProxyHeader proxyHeader, boolean refused,
+			AcceptResult result) {
 		notPendingAnyMore(context, (proxy != null) ? proxy : peer);
 		if (result.isSuccess()) {
 			this.succeeded.incrementAndGet();
@@ -419,8 +443,9 @@ final class ServerCore {
 	}
 
 	/**
-	 * Tell the observer: on the observer thread in the selector modes (a slow observer never stalls
-	 * a loop; when its queue is full the event is dropped and counted), inline otherwise.
+	 * Tell the observer: on the observer thread in the selector modes (a slow observer
+	 * never stalls a loop; when its queue is full the event is dropped and counted),
+	 * inline otherwise.
 	 */
 	private void observe(HandshakeEvent event) {
 		Executor executor = this.observers;
@@ -451,16 +476,16 @@ final class ServerCore {
 	// ---- established connections ------------------------------------------------------
 
 	/**
-	 * A connection whose handshake succeeded and that is closed without a handler (a handshake
-	 * probe) or before it reached one.
+	 * A connection whose handshake succeeded and that is closed without a handler (a
+	 * handshake probe) or before it reached one.
 	 */
 	void closedWithoutHandler() {
 		connectionGone();
 	}
 
 	/**
-	 * Run the handler on the worker executor with an established connection, then close it.
-	 * Closes it at once when the server is stopping or the executor refuses the task.
+	 * Run the handler on the worker executor with an established connection, then close
+	 * it. Closes it at once when the server is stopping or the executor refuses the task.
 	 * @param connection the connection
 	 */
 	void handOff(ServerConnection connection) {
@@ -497,8 +522,9 @@ final class ServerCore {
 	}
 
 	/**
-	 * Watch a blocking-stream connection's idle timeout and lifetime: a check is scheduled for when
-	 * the connection would expire, and re-scheduled while it is active.
+	 * Watch a blocking-stream connection's idle timeout and lifetime: a check is
+	 * scheduled for when the connection would expire, and re-scheduled while it is
+	 * active.
 	 */
 	private void watchTimeouts(ServerConnection connection) {
 		ScheduledExecutorService watch = this.timeouts;
@@ -507,7 +533,8 @@ final class ServerCore {
 		}
 	}
 
-	// ---- event-driven connections -------------------------------------------------------
+	// ---- event-driven connections
+	// -------------------------------------------------------
 
 	/**
 	 * An event-driven connection opens.
@@ -572,10 +599,10 @@ final class ServerCore {
 	}
 
 	/**
-	 * Close every established connection still open, with close_notify where the handler lets
-	 * it: first wake every handler blocked in a read (it sees end of stream), then give them all
-	 * one shared wait to leave their operations, then close each (a handler still blocked writing
-	 * to a peer that does not read has its socket closed under it).
+	 * Close every established connection still open, with close_notify where the handler
+	 * lets it: first wake every handler blocked in a read (it sees end of stream), then
+	 * give them all one shared wait to leave their operations, then close each (a handler
+	 * still blocked writing to a peer that does not read has its socket closed under it).
 	 * @return how many were closed
 	 */
 	int closeConnections() {
@@ -618,8 +645,8 @@ final class ServerCore {
 		synchronized (this.drained) {
 			while (!this.channels.isEmpty() && deadlineNanos - System.nanoTime() > 0) {
 				try {
-					TimeUnit.NANOSECONDS.timedWait(this.drained, Math.min(deadlineNanos - System.nanoTime(),
-							TimeUnit.MILLISECONDS.toNanos(100)));
+					TimeUnit.NANOSECONDS.timedWait(this.drained,
+							Math.min(deadlineNanos - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -631,10 +658,10 @@ final class ServerCore {
 
 	TlsServerStats stats() {
 		return new TlsServerStats(this.open.get(), this.pending.get(), this.accepted.get(), this.succeeded.get(),
-				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get(), this.refusedDenied.get(),
-				this.refusedNotAllowed.get(), this.refusedMaxPendingPerSource.get(), this.refusedMaxRatePerSource.get(),
-				this.cutStalled.get(), this.closedIdle.get(), this.closedLifetime.get(), this.observerDropped.get(),
-				renegotiationsRefused());
+				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get(),
+				this.refusedDenied.get(), this.refusedNotAllowed.get(), this.refusedMaxPendingPerSource.get(),
+				this.refusedMaxRatePerSource.get(), this.cutStalled.get(), this.closedIdle.get(),
+				this.closedLifetime.get(), this.observerDropped.get(), renegotiationsRefused());
 	}
 
 }

@@ -30,7 +30,8 @@ final class ServerThreads {
 	}
 
 	/**
-	 * A thread that is not started yet; non-daemon: a running listener keeps the JVM alive.
+	 * A thread that is not started yet; non-daemon: a running listener keeps the JVM
+	 * alive.
 	 * @param role e.g. {@code acceptor} or {@code selector-1}
 	 * @param task what the thread runs
 	 * @return the new thread
@@ -56,10 +57,11 @@ final class ServerThreads {
 	}
 
 	/**
-	 * A pool of at most {@code maxThreads} platform threads named {@code <prefix><role>-N}: threads
-	 * are created when no idle one is there, and die after being idle for a while. Tasks never wait
-	 * in a queue: the caller bounds how many are submitted, and a task submitted while every thread
-	 * is finishing its previous one waits briefly for the first to become idle.
+	 * A pool of at most {@code maxThreads} platform threads named
+	 * {@code <prefix><role>-N}: threads are created when no idle one is there, and die
+	 * after being idle for a while. Tasks never wait in a queue: the caller bounds how
+	 * many are submitted, and a task submitted while every thread is finishing its
+	 * previous one waits briefly for the first to become idle.
 	 * @param role e.g. {@code handshake} or {@code worker}
 	 * @param maxThreads the bound
 	 * @return the pool
@@ -73,7 +75,8 @@ final class ServerThreads {
 		};
 		return new ThreadPoolExecutor(0, maxThreads, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				factory, (task, pool) -> {
-					// a thread that has just finished a task is about to poll for the next one
+					// a thread that has just finished a task is about to poll for the
+					// next one
 					try {
 						if (!pool.isShutdown() && pool.getQueue().offer(task, 2, TimeUnit.SECONDS)) {
 							return;
@@ -87,7 +90,8 @@ final class ServerThreads {
 	}
 
 	/**
-	 * Shut a pool down and wait for its threads to end, interrupting them after {@code graceMillis}.
+	 * Shut a pool down and wait for its threads to end, interrupting them after
+	 * {@code graceMillis}.
 	 * @param pool the pool
 	 * @param graceMillis how long running tasks may take to end on their own
 	 * @return {@code true} when every thread ended

@@ -8,19 +8,21 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable admission rules of a {@link TlsServer} by source address, applied when a connection is
- * accepted, before its handshake starts: allow and deny lists of CIDR blocks, and limits per
- * source (pending handshakes at once, new connections per second). A refused connection is closed
- * at once, counted in {@link TlsServerStats} and reported to the observer as {@code -1 SYSCALL}
- * with the rule as reason. Nothing is restricted unless configured ({@link #NONE}).
+ * Immutable admission rules of a {@link TlsServer} by source address, applied when a
+ * connection is accepted, before its handshake starts: allow and deny lists of CIDR
+ * blocks, and limits per source (pending handshakes at once, new connections per second).
+ * A refused connection is closed at once, counted in {@link TlsServerStats} and reported
+ * to the observer as {@code -1 SYSCALL} with the rule as reason. Nothing is restricted
+ * unless configured ({@link #NONE}).
  *
  * <ul>
- * <li>Deny wins: a connection from a denied block is refused ({@code refused: deny 10.1.2.0/24}),
- * even when it is also allowed.</li>
- * <li>A non-empty allow list refuses every address outside it ({@code refused: not in allow
+ * <li>Deny wins: a connection from a denied block is refused
+ * ({@code refused: deny 10.1.2.0/24}), even when it is also allowed.</li>
+ * <li>A non-empty allow list refuses every address outside it
+ * ({@code refused: not in allow
  * list}).</li>
- * <li>A source is the IPv4 address ({@code /32}) or the IPv6 {@code /64} of the peer, unless
- * other prefix lengths are configured.</li>
+ * <li>A source is the IPv4 address ({@code /32}) or the IPv6 {@code /64} of the peer,
+ * unless other prefix lengths are configured.</li>
  * </ul>
  *
  * <pre class="code">
@@ -38,10 +40,15 @@ public final class SourceLimits {
 	/** The value of a per-source limit that is not configured. */
 	public static final int UNLIMITED = Integer.MAX_VALUE;
 
-	/** Prefix length that makes an IPv4 address one source unless configured: each address. */
+	/**
+	 * Prefix length that makes an IPv4 address one source unless configured: each
+	 * address.
+	 */
 	public static final int DEFAULT_SOURCE_PREFIX_IPV4 = 32;
 
-	/** Prefix length that makes an IPv6 address one source unless configured: each /64. */
+	/**
+	 * Prefix length that makes an IPv6 address one source unless configured: each /64.
+	 */
 	public static final int DEFAULT_SOURCE_PREFIX_IPV6 = 64;
 
 	/** No rule: every source allowed, no limit per source. */
@@ -81,8 +88,8 @@ public final class SourceLimits {
 	}
 
 	/**
-	 * The blocks allowed to connect, in the usual notation ({@code 10.0.0.0/8}, a single address
-	 * alone).
+	 * The blocks allowed to connect, in the usual notation ({@code 10.0.0.0/8}, a single
+	 * address alone).
 	 * @return the blocks; empty: every address not denied may connect
 	 */
 	public List<String> allow() {
@@ -114,8 +121,8 @@ public final class SourceLimits {
 	}
 
 	/**
-	 * How many new connections one source may open at once (the size of its token bucket, which
-	 * refills at {@link #maxHandshakesPerSecondPerSource()}).
+	 * How many new connections one source may open at once (the size of its token bucket,
+	 * which refills at {@link #maxHandshakesPerSecondPerSource()}).
 	 * @return the burst, the rate unless configured
 	 */
 	public int handshakeBurstPerSource() {
@@ -162,8 +169,8 @@ public final class SourceLimits {
 	}
 
 	/**
-	 * Whether the allow list admits an address: every address when it is empty, else those in an
-	 * allowed block (an unknown address is in none).
+	 * Whether the allow list admits an address: every address when it is empty, else
+	 * those in an allowed block (an unknown address is in none).
 	 * @param address the peer's address, {@code null} when unknown
 	 * @return {@code true} when allowed
 	 */
@@ -226,9 +233,11 @@ public final class SourceLimits {
 		}
 
 		/**
-		 * Allow a block; once one is allowed, every address outside the allowed blocks is refused.
-		 * @param cidr an IPv4 or IPv6 block such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}, or
-		 * a bare address (a {@code /32} or {@code /128}); never a host name
+		 * Allow a block; once one is allowed, every address outside the allowed blocks is
+		 * refused.
+		 * @param cidr an IPv4 or IPv6 block such as {@code 10.0.0.0/8} or
+		 * {@code 2001:db8::/32}, or a bare address (a {@code /32} or {@code /128}); never
+		 * a host name
 		 * @return this builder
 		 * @throws IllegalArgumentException when it is not a block, naming what is wrong
 		 */
@@ -260,7 +269,8 @@ public final class SourceLimits {
 		}
 
 		/**
-		 * How many new connections one source may open per second, on average (a token bucket).
+		 * How many new connections one source may open per second, on average (a token
+		 * bucket).
 		 * @param maxHandshakesPerSecondPerSource at least 1; unlimited by default
 		 * @return this builder
 		 */
@@ -282,8 +292,8 @@ public final class SourceLimits {
 
 		/**
 		 * The prefix length that makes IPv4 addresses one source.
-		 * @param sourcePrefixIpv4 0 (all IPv4 addresses are one source) to 32 (each address, the
-		 * default)
+		 * @param sourcePrefixIpv4 0 (all IPv4 addresses are one source) to 32 (each
+		 * address, the default)
 		 * @return this builder
 		 */
 		public Builder sourcePrefixIpv4(int sourcePrefixIpv4) {
@@ -293,8 +303,8 @@ public final class SourceLimits {
 
 		/**
 		 * The prefix length that makes IPv6 addresses one source.
-		 * @param sourcePrefixIpv6 0 to 128; 64 by default (one host or site usually holds a whole
-		 * /64)
+		 * @param sourcePrefixIpv6 0 to 128; 64 by default (one host or site usually holds
+		 * a whole /64)
 		 * @return this builder
 		 */
 		public Builder sourcePrefixIpv6(int sourcePrefixIpv6) {

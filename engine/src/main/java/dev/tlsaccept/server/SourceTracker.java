@@ -7,16 +7,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * The state behind the limits per source of {@link SourceLimits}: for each source, its pending
- * handshakes and a token bucket of new connections. Thread-safe: {@link #admit} runs on the
- * accepting thread, {@link #finished} on any thread; each source's state changes atomically.
+ * The state behind the limits per source of {@link SourceLimits}: for each source, its
+ * pending handshakes and a token bucket of new connections. Thread-safe: {@link #admit}
+ * runs on the accepting thread, {@link #finished} on any thread; each source's state
+ * changes atomically.
  *
- * <p>Bounded in memory, since a hostile client may come from many addresses (every IPv6 /64 is a
- * source): an entry that tells nothing (no pending handshake, a full bucket) is purged, at most
- * once a second; and when {@code maxSources} are tracked, entries without a pending handshake are
- * dropped too (such a source starts again with a full bucket: the limits fail open for it, never
- * closed for everyone else). Entries with a pending handshake are never dropped; the server keeps
- * {@code maxSources} above its {@code max-pending-handshakes}, so there is always room.
+ * <p>
+ * Bounded in memory, since a hostile client may come from many addresses (every IPv6 /64
+ * is a source): an entry that tells nothing (no pending handshake, a full bucket) is
+ * purged, at most once a second; and when {@code maxSources} are tracked, entries without
+ * a pending handshake are dropped too (such a source starts again with a full bucket: the
+ * limits fail open for it, never closed for everyone else). Entries with a pending
+ * handshake are never dropped; the server keeps {@code maxSources} above its
+ * {@code max-pending-handshakes}, so there is always room.
  */
 final class SourceTracker {
 
@@ -29,12 +32,15 @@ final class SourceTracker {
 		/** Refused: the source has {@code max-pending-handshakes-per-source} pending. */
 		MAX_PENDING,
 
-		/** Refused: the source opened {@code max-handshakes-per-second-per-source} too fast. */
+		/**
+		 * Refused: the source opened {@code max-handshakes-per-second-per-source} too
+		 * fast.
+		 */
 		MAX_RATE,
 
 		/**
-		 * Refused: {@code maxSources} sources, each with a handshake pending (not reached in a
-		 * server, which tracks more sources than it lets handshakes be pending).
+		 * Refused: {@code maxSources} sources, each with a handshake pending (not reached
+		 * in a server, which tracks more sources than it lets handshakes be pending).
 		 */
 		FULL
 
@@ -70,8 +76,9 @@ final class SourceTracker {
 	}
 
 	/**
-	 * Admit a new connection from an address, or refuse it by a limit per source. An admitted
-	 * connection counts as pending for its source until {@link #finished} with the same address.
+	 * Admit a new connection from an address, or refuse it by a limit per source. An
+	 * admitted connection counts as pending for its source until {@link #finished} with
+	 * the same address.
 	 * @param address the peer's address
 	 * @return the verdict
 	 */
@@ -96,7 +103,8 @@ final class SourceTracker {
 	}
 
 	/**
-	 * A connection admitted from that address finished its handshake (or never started it).
+	 * A connection admitted from that address finished its handshake (or never started
+	 * it).
 	 * @param address the peer's address, as given to {@link #admit}
 	 */
 	void finished(InetAddress address) {
@@ -126,8 +134,8 @@ final class SourceTracker {
 	}
 
 	/**
-	 * Drop the entries that tell nothing, then, when still full, those without a pending handshake.
-	 * One purge at a time; others go on without waiting.
+	 * Drop the entries that tell nothing, then, when still full, those without a pending
+	 * handshake. One purge at a time; others go on without waiting.
 	 */
 	private void purge(long now) {
 		if (!this.purging.compareAndSet(false, true)) {
@@ -150,8 +158,8 @@ final class SourceTracker {
 	}
 
 	/**
-	 * One source: pending handshakes and a token bucket. Changed only inside the map's atomic
-	 * {@code compute} of its key.
+	 * One source: pending handshakes and a token bucket. Changed only inside the map's
+	 * atomic {@code compute} of its key.
 	 */
 	private final class Entry {
 

@@ -5,10 +5,11 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link EventLoop}'s timers by due time: a binary min-heap in which every timer knows its
- * place, so that a cancelled timer leaves at once, in {@code O(log n)}, instead of staying queued
- * until its time with the handshake or connection it refers to (a closed connection's idle timer
- * would keep the connection for the whole idle timeout). Confined to its loop's thread.
+ * An {@link EventLoop}'s timers by due time: a binary min-heap in which every timer knows
+ * its place, so that a cancelled timer leaves at once, in {@code O(log n)}, instead of
+ * staying queued until its time with the handshake or connection it refers to (a closed
+ * connection's idle timer would keep the connection for the whole idle timeout). Confined
+ * to its loop's thread.
  */
 final class TimerHeap {
 
@@ -123,7 +124,10 @@ final class TimerHeap {
 		timer.index = index;
 	}
 
-	/** Whether {@code a} is due before {@code b} ({@code nanoTime} values compare by difference). */
+	/**
+	 * Whether {@code a} is due before {@code b} ({@code nanoTime} values compare by
+	 * difference).
+	 */
 	private static boolean before(LoopTimer a, LoopTimer b) {
 		return a.nanos - b.nanos < 0;
 	}

@@ -9,9 +9,9 @@ import dev.tlsaccept.engine.AcceptResult;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An established TLS connection handed to a {@link TlsConnectionHandler}, with blocking streams.
- * Not thread-safe across directions beyond what a socket allows: one thread may read while another
- * writes.
+ * An established TLS connection handed to a {@link TlsConnectionHandler}, with blocking
+ * streams. Not thread-safe across directions beyond what a socket allows: one thread may
+ * read while another writes.
  */
 public interface TlsConnection extends AutoCloseable {
 
@@ -22,7 +22,8 @@ public interface TlsConnection extends AutoCloseable {
 	String listenerName();
 
 	/**
-	 * The result of the completed handshake: protocol, cipher suite, SNI, ALPN, client certificates.
+	 * The result of the completed handshake: protocol, cipher suite, SNI, ALPN, client
+	 * certificates.
 	 * @return the handshake result ({@code 1 NONE})
 	 */
 	AcceptResult handshake();
@@ -34,8 +35,9 @@ public interface TlsConnection extends AutoCloseable {
 	@Nullable InetSocketAddress remoteAddress();
 
 	/**
-	 * The decrypted bytes from the peer. Blocking; {@code read()} returns {@code -1} after the
-	 * peer's close_notify (or at end of stream) and throws {@link java.io.IOException} on failure.
+	 * The decrypted bytes from the peer. Blocking; {@code read()} returns {@code -1}
+	 * after the peer's close_notify (or at end of stream) and throws
+	 * {@link java.io.IOException} on failure.
 	 * @return the input stream, the same on every call
 	 */
 	InputStream inputStream();
@@ -47,15 +49,16 @@ public interface TlsConnection extends AutoCloseable {
 	OutputStream outputStream();
 
 	/**
-	 * Override the listener's idle timeout for this connection: when nothing was read or written
-	 * for that long, the listener sends close_notify and closes it (a blocked read then ends).
+	 * Override the listener's idle timeout for this connection: when nothing was read or
+	 * written for that long, the listener sends close_notify and closes it (a blocked
+	 * read then ends).
 	 * @param timeout the timeout; {@link Duration#ZERO} for none
 	 */
 	void setIdleTimeout(Duration timeout);
 
 	/**
-	 * Override the listener's maximum lifetime for this connection, counted from the end of the
-	 * handshake.
+	 * Override the listener's maximum lifetime for this connection, counted from the end
+	 * of the handshake.
 	 * @param lifetime the lifetime; {@link Duration#ZERO} for no limit
 	 */
 	void setMaxLifetime(Duration lifetime);

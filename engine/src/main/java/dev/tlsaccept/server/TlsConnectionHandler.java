@@ -1,9 +1,9 @@
 package dev.tlsaccept.server;
 
 /**
- * What the application does with an established TLS connection. Runs on the server's worker
- * executor; the server closes the connection (close_notify, then the socket) when it returns or
- * throws.
+ * What the application does with an established TLS connection. Runs on the server's
+ * worker executor; the server closes the connection (close_notify, then the socket) when
+ * it returns or throws.
  */
 @FunctionalInterface
 public interface TlsConnectionHandler {

@@ -21,26 +21,29 @@ import dev.tlsaccept.engine.TlsServerContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A managed raw-TCP TLS listener: binds a port, runs the server side of each handshake under the
- * {@code SSL_accept()} contract in the configured {@link BioMode}, reports every finished
- * handshake to a {@link HandshakeObserver}, and hands established connections to a
- * {@link TlsConnectionHandler} on a worker executor. Without a handler it is a handshake probe:
- * each connection is closed with close_notify right after the handshake.
+ * A managed raw-TCP TLS listener: binds a port, runs the server side of each handshake
+ * under the {@code SSL_accept()} contract in the configured {@link BioMode}, reports
+ * every finished handshake to a {@link HandshakeObserver}, and hands established
+ * connections to a {@link TlsConnectionHandler} on a worker executor. Without a handler
+ * it is a handshake probe: each connection is closed with close_notify right after the
+ * handshake.
  *
  * <ul>
- * <li>{@code blocking}: one acceptor thread ({@code tlsaccept-<name>-acceptor}); each handshake
- * holds a thread of a bounded handshake pool ({@code tlsaccept-<name>-handshake-N}) until it
- * finishes or times out.</li>
+ * <li>{@code blocking}: one acceptor thread ({@code tlsaccept-<name>-acceptor}); each
+ * handshake holds a thread of a bounded handshake pool
+ * ({@code tlsaccept-<name>-handshake-N}) until it finishes or times out.</li>
  * <li>{@code non-blocking}: {@code selectorThreads} selector threads
- * ({@code tlsaccept-<name>-selector-N}); a pending handshake holds no thread. The engine's delegated
- * tasks run on {@code tlsaccept-<name>-task-N}, observers on {@code tlsaccept-<name>-observer}.
- * Established connections go to the {@link TlsChannelHandler} on the selector threads
- * ({@link #eventDriven}) or to the {@link TlsConnectionHandler} on worker threads.</li>
- * <li>{@code pair}: as {@code non-blocking}, with the selector pumping socket bytes through an
- * in-memory {@link dev.tlsaccept.engine.BioPair}.</li>
+ * ({@code tlsaccept-<name>-selector-N}); a pending handshake holds no thread. The
+ * engine's delegated tasks run on {@code tlsaccept-<name>-task-N}, observers on
+ * {@code tlsaccept-<name>-observer}. Established connections go to the
+ * {@link TlsChannelHandler} on the selector threads ({@link #eventDriven}) or to the
+ * {@link TlsConnectionHandler} on worker threads.</li>
+ * <li>{@code pair}: as {@code non-blocking}, with the selector pumping socket bytes
+ * through an in-memory {@link dev.tlsaccept.engine.BioPair}.</li>
  * </ul>
  *
- * <p>Nothing starts in the constructor: {@link #start()} binds and starts the threads,
+ * <p>
+ * Nothing starts in the constructor: {@link #start()} binds and starts the threads,
  * {@link #stop()} drains and joins them. A server starts once.
  *
  * <pre class="code">
@@ -57,7 +60,10 @@ public final class TlsServer implements AutoCloseable {
 
 	private static final long WORKER_GRACE_MILLIS = 5_000;
 
-	/** Handshake events waiting for the observers, beyond which they are dropped (and counted). */
+	/**
+	 * Handshake events waiting for the observers, beyond which they are dropped (and
+	 * counted).
+	 */
 	private static final int OBSERVER_QUEUE = 100_000;
 
 	/**
@@ -114,10 +120,12 @@ public final class TlsServer implements AutoCloseable {
 	/**
 	 * Create a server; nothing is bound or started until {@link #start()}.
 	 * @param settings where to listen, the BIO mode and the limits
-	 * @param context the TLS context new handshakes use; replace it with {@link #setContext}
+	 * @param context the TLS context new handshakes use; replace it with
+	 * {@link #setContext}
 	 * @param observer told about every finished handshake, refusals by limits included
-	 * @param handler what to do with established connections, or {@code null} for a handshake
-	 * probe that closes each connection with close_notify right after the handshake
+	 * @param handler what to do with established connections, or {@code null} for a
+	 * handshake probe that closes each connection with close_notify right after the
+	 * handshake
 	 */
 	public TlsServer(TlsServerSettings settings, TlsServerContext context, HandshakeObserver observer,
 			@Nullable TlsConnectionHandler handler) {
@@ -125,17 +133,19 @@ public final class TlsServer implements AutoCloseable {
 	}
 
 	/**
-	 * Create a server whose established connections are event-driven: served by the selector
-	 * threads, holding no thread while idle. Needs the {@code non-blocking} or {@code pair} mode.
+	 * Create a server whose established connections are event-driven: served by the
+	 * selector threads, holding no thread while idle. Needs the {@code non-blocking} or
+	 * {@code pair} mode.
 	 * @param settings where to listen, the BIO mode and the limits
-	 * @param context the TLS context new handshakes use; replace it with {@link #setContext}
+	 * @param context the TLS context new handshakes use; replace it with
+	 * {@link #setContext}
 	 * @param observer told about every finished handshake, refusals by limits included
 	 * @param handler told when bytes arrive, output drained and connections end
 	 * @return the server, not started
 	 * @throws IllegalArgumentException in {@code blocking} mode
 	 */
-	public static TlsServer eventDriven(TlsServerSettings settings, TlsServerContext context, HandshakeObserver observer,
-			TlsChannelHandler handler) {
+	public static TlsServer eventDriven(TlsServerSettings settings, TlsServerContext context,
+			HandshakeObserver observer, TlsChannelHandler handler) {
 		Objects.requireNonNull(settings, "settings must not be null");
 		Objects.requireNonNull(handler, "handler must not be null");
 		if (settings.bioMode() == BioMode.BLOCKING) {
@@ -157,8 +167,9 @@ public final class TlsServer implements AutoCloseable {
 
 	/**
 	 * Bind the listening socket and start the threads.
-	 * @throws TlsServerException when the port is in use, the address is bad or binding fails
-	 * otherwise; the server is then {@link State#FAILED} and holds no thread or socket
+	 * @throws TlsServerException when the port is in use, the address is bad or binding
+	 * fails otherwise; the server is then {@link State#FAILED} and holds no thread or
+	 * socket
 	 * @throws IllegalStateException when the server was started (or stopped) before
 	 */
 	public void start() {
@@ -188,7 +199,8 @@ public final class TlsServer implements AutoCloseable {
 				InetSocketAddress bound = started.localAddress();
 				this.localAddress = bound;
 				this.state = State.RUNNING;
-				// debug: the application (or the Spring layer) logs the one info line per listener
+				// debug: the application (or the Spring layer) logs the one info line per
+				// listener
 				ServerCore.logger.log(Level.DEBUG,
 						() -> "TLS listener '" + this.settings.name() + "' started on " + text(bound.getAddress()) + ":"
 								+ bound.getPort() + " (" + this.settings.bioMode().configName() + ", engine "
@@ -210,8 +222,8 @@ public final class TlsServer implements AutoCloseable {
 				}
 				TlsServerException failure = (ex instanceof TlsServerException known) ? known
 						: new TlsServerException(TlsServerException.Kind.BIND_FAILED, this.settings.name(),
-								text(this.settings.address()), this.settings.port(), "TLS listener '"
-										+ this.settings.name() + "' could not start on " + where() + ": " + ex,
+								text(this.settings.address()), this.settings.port(),
+								"TLS listener '" + this.settings.name() + "' could not start on " + where() + ": " + ex,
 								ex);
 				this.failure = failure;
 				this.state = State.FAILED;
@@ -221,9 +233,9 @@ public final class TlsServer implements AutoCloseable {
 	}
 
 	/**
-	 * The selector modes' helpers: delegated engine tasks on a bounded pool (a full queue runs the
-	 * task on the loop, as before), observers on one thread with a bounded queue, and the idle
-	 * watch of blocking-stream connections.
+	 * The selector modes' helpers: delegated engine tasks on a bounded pool (a full queue
+	 * runs the task on the loop, as before), observers on one thread with a bounded
+	 * queue, and the idle watch of blocking-stream connections.
 	 */
 	private void startExecutors() {
 		ExecutorService tasks = null;
@@ -277,8 +289,9 @@ public final class TlsServer implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new TlsServerException(TlsServerException.Kind.BIND_FAILED, this.settings.name(),
-					text(this.settings.address()), this.settings.port(), "Cannot bind " + where() + " for TLS listener '"
-							+ this.settings.name() + "': " + ex.getMessage() + "; check the address and port",
+					text(this.settings.address()), this.settings.port(),
+					"Cannot bind " + where() + " for TLS listener '" + this.settings.name() + "': " + ex.getMessage()
+							+ "; check the address and port",
 					ex);
 		}
 		catch (UnresolvedAddressException | UnsupportedAddressTypeException ex) {
@@ -299,19 +312,18 @@ public final class TlsServer implements AutoCloseable {
 		if (message.contains("assign") || message.contains("not available")) {
 			return badAddress(ex);
 		}
-		return new TlsServerException(TlsServerException.Kind.BIND_FAILED, this.settings.name(),
-				text(this.settings.address()), this.settings.port(),
-				"Cannot bind " + where() + " for TLS listener '" + this.settings.name() + "': " + ex.getMessage()
-						+ " (a port below 1024 needs privileges): configure another port or address",
+		return new TlsServerException(
+				TlsServerException.Kind.BIND_FAILED, this.settings.name(), text(this.settings.address()),
+				this.settings.port(), "Cannot bind " + where() + " for TLS listener '" + this.settings.name() + "': "
+						+ ex.getMessage() + " (a port below 1024 needs privileges): configure another port or address",
 				ex);
 	}
 
 	private TlsServerException badAddress(Exception ex) {
-		return new TlsServerException(TlsServerException.Kind.BAD_ADDRESS, this.settings.name(),
-				text(this.settings.address()), this.settings.port(),
-				"Address " + text(this.settings.address()) + " (port " + this.settings.port()
-						+ ") cannot be used by TLS listener '" + this.settings.name()
-						+ "': it is not an address of this host. Use one of this host's addresses, or none to listen on all interfaces",
+		return new TlsServerException(TlsServerException.Kind.BAD_ADDRESS, this.settings.name(), text(this.settings
+			.address()), this.settings.port(), "Address " + text(this.settings.address()) + " (port "
+					+ this.settings.port() + ") cannot be used by TLS listener '" + this.settings.name()
+					+ "': it is not an address of this host. Use one of this host's addresses, or none to listen on all interfaces",
 				ex);
 	}
 
@@ -324,10 +336,11 @@ public final class TlsServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stop gracefully: stop accepting, cut pending handshakes (each reported to the observer as
-	 * {@code -1 SYSCALL} "handshake cut: listener stopping"), give established connections up to
-	 * {@link TlsServerSettings#shutdownTimeout()} to finish, then close the rest with close_notify.
-	 * Joins every thread the server started. Idempotent; a server that never started just becomes
+	 * Stop gracefully: stop accepting, cut pending handshakes (each reported to the
+	 * observer as {@code -1 SYSCALL} "handshake cut: listener stopping"), give
+	 * established connections up to {@link TlsServerSettings#shutdownTimeout()} to
+	 * finish, then close the rest with close_notify. Joins every thread the server
+	 * started. Idempotent; a server that never started just becomes
 	 * {@link State#STOPPED}.
 	 */
 	public void stop() {
@@ -349,8 +362,10 @@ public final class TlsServer implements AutoCloseable {
 				}
 				if (!this.core.awaitNoConnections(this.settings.shutdownTimeout().toNanos())) {
 					int closed = this.core.closeConnections();
-					ServerCore.logger.log(Level.INFO, () -> "TLS listener '" + this.settings.name() + "' closed " + closed
-							+ " connection(s) still open after the shutdown timeout of " + this.settings.shutdownTimeout());
+					ServerCore.logger.log(Level.INFO,
+							() -> "TLS listener '" + this.settings.name() + "' closed " + closed
+									+ " connection(s) still open after the shutdown timeout of "
+									+ this.settings.shutdownTimeout());
 				}
 				if (started != null) {
 					// the selector loops served the event-driven connections until now
@@ -359,13 +374,14 @@ public final class TlsServer implements AutoCloseable {
 				stopExecutors();
 				ExecutorService workers = this.ownWorkers;
 				if (workers != null && !ServerThreads.shutdown(workers, WORKER_GRACE_MILLIS)) {
-					ServerCore.logger.log(Level.WARNING,
-							"TLS listener '" + this.settings.name() + "': connection handlers did not end when interrupted");
+					ServerCore.logger.log(Level.WARNING, "TLS listener '" + this.settings.name()
+							+ "': connection handlers did not end when interrupted");
 				}
 			}
 			finally {
 				this.state = State.STOPPED;
-				ServerCore.logger.log(Level.DEBUG, () -> "TLS listener '" + this.settings.name() + "' stopped: " + stats());
+				ServerCore.logger.log(Level.DEBUG,
+						() -> "TLS listener '" + this.settings.name() + "' stopped: " + stats());
 			}
 		}
 	}
@@ -379,11 +395,12 @@ public final class TlsServer implements AutoCloseable {
 	}
 
 	/**
-	 * Rotate key material: handshakes accepted from now on use the new context; pending and
-	 * established connections keep the one they started with. The caller may close the old
-	 * context right after (unless it uses it elsewhere): a {@link TlsServerContext} is
-	 * reference-counted, so it is released only once the handshakes accepted before the rotation
-	 * have made their acceptors and those are closed.
+	 * Rotate key material: handshakes accepted from now on use the new context; pending
+	 * and established connections keep the one they started with. The caller may close
+	 * the old context right after (unless it uses it elsewhere): a
+	 * {@link TlsServerContext} is reference-counted, so it is released only once the
+	 * handshakes accepted before the rotation have made their acceptors and those are
+	 * closed.
 	 * @param context the new context
 	 */
 	public void setContext(TlsServerContext context) {

@@ -5,8 +5,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link TlsServer} could not start: the port is in use, the address is bad, or binding failed
- * otherwise. The message names the listener, the address and the port, and says what to do.
+ * A {@link TlsServer} could not start: the port is in use, the address is bad, or binding
+ * failed otherwise. The message names the listener, the address and the port, and says
+ * what to do.
  */
 public final class TlsServerException extends RuntimeException {
 
@@ -71,7 +72,8 @@ public final class TlsServerException extends RuntimeException {
 	}
 
 	/**
-	 * The address the listener tried to bind, as text ({@code 0.0.0.0} for all interfaces).
+	 * The address the listener tried to bind, as text ({@code 0.0.0.0} for all
+	 * interfaces).
 	 * @return the address
 	 */
 	public String address() {

@@ -11,8 +11,8 @@ import dev.tlsaccept.engine.BioMode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable settings of a {@link TlsServer}: where it listens, how it runs handshakes, and its
- * limits. TLS settings (key material, protocols, handshake timeout) live in the
+ * Immutable settings of a {@link TlsServer}: where it listens, how it runs handshakes,
+ * and its limits. TLS settings (key material, protocols, handshake timeout) live in the
  * {@link dev.tlsaccept.engine.TlsServerContext}.
  *
  * <pre class="code">
@@ -37,9 +37,10 @@ public final class TlsServerSettings {
 	public static final int DEFAULT_SELECTOR_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
 	/**
-	 * How long an established connection may stay without reads and writes, unless configured:
-	 * 10 minutes, nginx's stream default; above the keep-alive interval of typical device
-	 * protocols (MQTT's 60 s x 1.5, syslog and HL7 sessions) and below most balancers' own idle cut.
+	 * How long an established connection may stay without reads and writes, unless
+	 * configured: 10 minutes, nginx's stream default; above the keep-alive interval of
+	 * typical device protocols (MQTT's 60 s x 1.5, syslog and HL7 sessions) and below
+	 * most balancers' own idle cut.
 	 */
 	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -94,7 +95,8 @@ public final class TlsServerSettings {
 
 	/**
 	 * Start building the settings of a listener.
-	 * @param name the listener name, e.g. {@code edge}: used in thread names, logs and events
+	 * @param name the listener name, e.g. {@code edge}: used in thread names, logs and
+	 * events
 	 * @return a builder with the defaults
 	 */
 	public static Builder builder(String name) {
@@ -134,8 +136,8 @@ public final class TlsServerSettings {
 	}
 
 	/**
-	 * How many connections may be open at once, pending handshakes and established connections
-	 * together; further ones are closed at once.
+	 * How many connections may be open at once, pending handshakes and established
+	 * connections together; further ones are closed at once.
 	 * @return the limit, {@value #DEFAULT_MAX_CONNECTIONS} unless configured
 	 */
 	public int maxConnections() {
@@ -143,7 +145,8 @@ public final class TlsServerSettings {
 	}
 
 	/**
-	 * How many handshakes may be in progress at once; further connections are closed at once.
+	 * How many handshakes may be in progress at once; further connections are closed at
+	 * once.
 	 * @return the limit, {@value #DEFAULT_MAX_PENDING_HANDSHAKES} unless configured
 	 */
 	public int maxPendingHandshakes() {
@@ -151,7 +154,8 @@ public final class TlsServerSettings {
 	}
 
 	/**
-	 * How long {@link TlsServer#stop()} lets established connections finish before closing them.
+	 * How long {@link TlsServer#stop()} lets established connections finish before
+	 * closing them.
 	 * @return the timeout, 30 seconds unless configured
 	 */
 	public Duration shutdownTimeout() {
@@ -160,16 +164,16 @@ public final class TlsServerSettings {
 
 	/**
 	 * Where connection handlers run.
-	 * @return the executor, or {@code null} for a bounded pool of platform threads the server
-	 * creates, named {@code tlsaccept-<name>-worker-N}
+	 * @return the executor, or {@code null} for a bounded pool of platform threads the
+	 * server creates, named {@code tlsaccept-<name>-worker-N}
 	 */
 	public @Nullable Executor workerExecutor() {
 		return this.workerExecutor;
 	}
 
 	/**
-	 * How many selector threads run pending handshakes in {@code non-blocking} and {@code pair}
-	 * modes.
+	 * How many selector threads run pending handshakes in {@code non-blocking} and
+	 * {@code pair} modes.
 	 * @return the count, {@link #DEFAULT_SELECTOR_THREADS} unless configured
 	 */
 	public int selectorThreads() {
@@ -177,19 +181,20 @@ public final class TlsServerSettings {
 	}
 
 	/**
-	 * How long an established connection may stay without reads and writes before the server sends
-	 * close_notify and closes it; a handler may override it per connection.
-	 * @return the timeout, {@link #DEFAULT_IDLE_TIMEOUT} unless configured; {@link Duration#ZERO}
-	 * for none
+	 * How long an established connection may stay without reads and writes before the
+	 * server sends close_notify and closes it; a handler may override it per connection.
+	 * @return the timeout, {@link #DEFAULT_IDLE_TIMEOUT} unless configured;
+	 * {@link Duration#ZERO} for none
 	 */
 	public Duration idleTimeout() {
 		return this.idleTimeout;
 	}
 
 	/**
-	 * How long an established connection may stay open at most, counted from the end of its
-	 * handshake, before the server sends close_notify and closes it (e.g. to make devices
-	 * reconnect and pick up rotated certificates); a handler may override it per connection.
+	 * How long an established connection may stay open at most, counted from the end of
+	 * its handshake, before the server sends close_notify and closes it (e.g. to make
+	 * devices reconnect and pick up rotated certificates); a handler may override it per
+	 * connection.
 	 * @return the lifetime; {@link Duration#ZERO} (the default) for no limit
 	 */
 	public Duration maxLifetime() {
@@ -221,8 +226,8 @@ public final class TlsServerSettings {
 	}
 
 	/**
-	 * Whether connections from an address may carry a PROXY protocol header: the protocol is on
-	 * and the address is in a trusted block.
+	 * Whether connections from an address may carry a PROXY protocol header: the protocol
+	 * is on and the address is in a trusted block.
 	 * @param address the connecting address, if known
 	 * @return {@code true} for a trusted proxy
 	 */
@@ -241,11 +246,11 @@ public final class TlsServerSettings {
 	@Override
 	public String toString() {
 		return "TlsServerSettings[name=" + this.name + ", address="
-				+ ((this.address != null) ? this.address.getHostAddress() : "*") + ", port=" + this.port
-				+ ", bioMode=" + this.bioMode.configName() + ", maxConnections=" + this.maxConnections
-				+ ", maxPendingHandshakes=" + this.maxPendingHandshakes + ", shutdownTimeout=" + this.shutdownTimeout
-				+ ", selectorThreads=" + this.selectorThreads + ", idleTimeout=" + this.idleTimeout + ", maxLifetime="
-				+ this.maxLifetime + ((this.sourceLimits != SourceLimits.NONE) ? ", sourceLimits=" + this.sourceLimits : "")
+				+ ((this.address != null) ? this.address.getHostAddress() : "*") + ", port=" + this.port + ", bioMode="
+				+ this.bioMode.configName() + ", maxConnections=" + this.maxConnections + ", maxPendingHandshakes="
+				+ this.maxPendingHandshakes + ", shutdownTimeout=" + this.shutdownTimeout + ", selectorThreads="
+				+ this.selectorThreads + ", idleTimeout=" + this.idleTimeout + ", maxLifetime=" + this.maxLifetime
+				+ ((this.sourceLimits != SourceLimits.NONE) ? ", sourceLimits=" + this.sourceLimits : "")
 				+ ((this.proxyProtocol != ProxyProtocol.OFF)
 						? ", proxyProtocol=" + this.proxyProtocol + ", trustedProxies=" + trustedProxies() : "")
 				+ "]";
@@ -304,12 +309,14 @@ public final class TlsServerSettings {
 
 		/**
 		 * The port to listen on.
-		 * @param port {@code 0} to {@code 65535}; {@code 0} (the default) for an ephemeral port
+		 * @param port {@code 0} to {@code 65535}; {@code 0} (the default) for an
+		 * ephemeral port
 		 * @return this builder
 		 */
 		public Builder port(int port) {
 			if (port < 0 || port > 65535) {
-				throw new IllegalArgumentException("port must be between 0 and 65535 (0 for an ephemeral port), was " + port);
+				throw new IllegalArgumentException(
+						"port must be between 0 and 65535 (0 for an ephemeral port), was " + port);
 			}
 			this.port = port;
 			return this;
@@ -321,13 +328,15 @@ public final class TlsServerSettings {
 		 * @return this builder
 		 */
 		public Builder bioMode(BioMode bioMode) {
-			this.bioMode = Objects.requireNonNull(bioMode, "bioMode must not be null: use blocking, non-blocking or pair");
+			this.bioMode = Objects.requireNonNull(bioMode,
+					"bioMode must not be null: use blocking, non-blocking or pair");
 			return this;
 		}
 
 		/**
 		 * How many connections may be open at once, pending and established together.
-		 * @param maxConnections at least 1; {@value TlsServerSettings#DEFAULT_MAX_CONNECTIONS} by default
+		 * @param maxConnections at least 1;
+		 * {@value TlsServerSettings#DEFAULT_MAX_CONNECTIONS} by default
 		 * @return this builder
 		 */
 		public Builder maxConnections(int maxConnections) {
@@ -337,8 +346,8 @@ public final class TlsServerSettings {
 
 		/**
 		 * How many handshakes may be in progress at once.
-		 * @param maxPendingHandshakes at least 1; {@value TlsServerSettings#DEFAULT_MAX_PENDING_HANDSHAKES} by
-		 * default
+		 * @param maxPendingHandshakes at least 1;
+		 * {@value TlsServerSettings#DEFAULT_MAX_PENDING_HANDSHAKES} by default
 		 * @return this builder
 		 */
 		public Builder maxPendingHandshakes(int maxPendingHandshakes) {
@@ -361,12 +370,13 @@ public final class TlsServerSettings {
 		}
 
 		/**
-		 * Where connection handlers run, one task per established connection. The server does not
-		 * shut a given executor down. A selector thread submits the tasks: {@code execute} must not
-		 * block (no concurrency throttle; {@code max-connections} bounds the tasks already), and may
-		 * reject a task, which closes that connection.
-		 * @param workerExecutor the executor, or {@code null} (the default) for a bounded pool of
-		 * platform threads the server creates and stops
+		 * Where connection handlers run, one task per established connection. The server
+		 * does not shut a given executor down. A selector thread submits the tasks:
+		 * {@code execute} must not block (no concurrency throttle;
+		 * {@code max-connections} bounds the tasks already), and may reject a task, which
+		 * closes that connection.
+		 * @param workerExecutor the executor, or {@code null} (the default) for a bounded
+		 * pool of platform threads the server creates and stops
 		 * @return this builder
 		 */
 		public Builder workerExecutor(@Nullable Executor workerExecutor) {
@@ -375,9 +385,10 @@ public final class TlsServerSettings {
 		}
 
 		/**
-		 * How many selector threads run pending handshakes in {@code non-blocking} and {@code pair}
-		 * modes; ignored in {@code blocking} mode.
-		 * @param selectorThreads at least 1; the number of available processors by default
+		 * How many selector threads run pending handshakes in {@code non-blocking} and
+		 * {@code pair} modes; ignored in {@code blocking} mode.
+		 * @param selectorThreads at least 1; the number of available processors by
+		 * default
 		 * @return this builder
 		 */
 		public Builder selectorThreads(int selectorThreads) {
@@ -387,7 +398,8 @@ public final class TlsServerSettings {
 
 		/**
 		 * How long an established connection may stay without reads and writes.
-		 * @param idleTimeout zero (none) or more; {@link TlsServerSettings#DEFAULT_IDLE_TIMEOUT} by default
+		 * @param idleTimeout zero (none) or more;
+		 * {@link TlsServerSettings#DEFAULT_IDLE_TIMEOUT} by default
 		 * @return this builder
 		 */
 		public Builder idleTimeout(Duration idleTimeout) {
@@ -401,13 +413,15 @@ public final class TlsServerSettings {
 		 * @return this builder
 		 */
 		public Builder sourceLimits(SourceLimits sourceLimits) {
-			this.sourceLimits = Objects.requireNonNull(sourceLimits, "sourceLimits must not be null: use SourceLimits.NONE");
+			this.sourceLimits = Objects.requireNonNull(sourceLimits,
+					"sourceLimits must not be null: use SourceLimits.NONE");
 			return this;
 		}
 
 		/**
-		 * Whether a PROXY protocol header (v1 or v2) is read before the handshake; with anything
-		 * but {@link ProxyProtocol#OFF}, at least one trusted proxy must be named.
+		 * Whether a PROXY protocol header (v1 or v2) is read before the handshake; with
+		 * anything but {@link ProxyProtocol#OFF}, at least one trusted proxy must be
+		 * named.
 		 * @param proxyProtocol {@link ProxyProtocol#OFF} by default
 		 * @return this builder
 		 */
@@ -418,10 +432,10 @@ public final class TlsServerSettings {
 		}
 
 		/**
-		 * Trust a block to send PROXY protocol headers: its connections are the balancer's, and
-		 * the header names the client.
-		 * @param cidr an IPv4 or IPv6 block such as {@code 10.0.0.0/8}, or a bare address; never a
-		 * host name
+		 * Trust a block to send PROXY protocol headers: its connections are the
+		 * balancer's, and the header names the client.
+		 * @param cidr an IPv4 or IPv6 block such as {@code 10.0.0.0/8}, or a bare
+		 * address; never a host name
 		 * @return this builder
 		 * @throws IllegalArgumentException when it is not a block, naming what is wrong
 		 */

@@ -171,7 +171,8 @@ class ClientHelloCollectorTests {
 
 	@Test
 	void sslv2CompatibleHelloIsReported() {
-		// SSLv2 CLIENT-HELLO: 2-byte length with the high bit, msg_type 1, version 3.1, spec/session/challenge lengths
+		// SSLv2 CLIENT-HELLO: 2-byte length with the high bit, msg_type 1, version 3.1,
+		// spec/session/challenge lengths
 		byte[] sslv2 = { (byte) 0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15, 0x00, 0x00, 0x00, 0x10 };
 		ClientHelloCollector collector = collect(sslv2);
 		assertThat(collector.summary().parseError()).isEqualTo("SSLv2-compatible ClientHello is not supported");

@@ -27,8 +27,8 @@ class ClientHelloSummaryTests {
 			.startsWith("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
 					"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
 			.endsWith("TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA");
-		assertThat(summary.extensions()).containsExactly(0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017, 0x002d,
-				0x000d, 0x0005, 0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a, 0x0015);
+		assertThat(summary.extensions()).containsExactly(0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017, 0x002d, 0x000d,
+				0x0005, 0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a, 0x0015);
 		assertThat(summary.supportedGroups()).containsExactly("x25519", "secp256r1", "secp384r1");
 		assertThat(summary.signatureAlgorithms()).containsExactly("ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256",
 				"rsa_pkcs1_sha256", "ecdsa_secp384r1_sha384", "rsa_pss_rsae_sha384", "rsa_pkcs1_sha384",
@@ -88,7 +88,8 @@ class ClientHelloSummaryTests {
 		byte[] message = ClientHellos.foxioExample().message();
 		int cut = 4 + 2 + 32 + 33 + 2 + 10; // inside the cipher suites
 		ClientHelloSummary summary = ClientHelloSummary.parse(Arrays.copyOf(message, cut));
-		assertThat(summary.parseError()).isEqualTo("truncated ClientHello (" + cut + " of " + message.length + " bytes)");
+		assertThat(summary.parseError())
+			.isEqualTo("truncated ClientHello (" + cut + " of " + message.length + " bytes)");
 		assertThat(summary.legacyVersion()).isEqualTo(0x0303);
 		assertThat(summary.cipherSuites()).containsExactly(0x1301, 0x1302, 0x1303, 0xc02b);
 		assertThat(summary.ja4()).isEmpty();
@@ -125,7 +126,10 @@ class ClientHelloSummaryTests {
 
 	@Test
 	void parseRejectsDuplicateExtensions() {
-		byte[] message = hello().ciphers(0x1301).extension(0x0017, new byte[0]).extension(0x0017, new byte[0]).message();
+		byte[] message = hello().ciphers(0x1301)
+			.extension(0x0017, new byte[0])
+			.extension(0x0017, new byte[0])
+			.message();
 		assertThat(ClientHelloSummary.parse(message).parseError())
 			.isEqualTo("malformed ClientHello: duplicate extension 0x0017");
 	}

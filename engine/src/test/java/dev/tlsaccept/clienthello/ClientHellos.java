@@ -18,16 +18,15 @@ final class ClientHellos {
 	static final int GREASE_3 = 0xfafa;
 
 	/** The cipher suites of FoxIO's JA4 example, in their original order. */
-	static final int[] FOXIO_CIPHERS = { 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8,
-			0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035 };
+	static final int[] FOXIO_CIPHERS = { 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013,
+			0xc014, 0x009c, 0x009d, 0x002f, 0x0035 };
 
 	/** The extensions of FoxIO's JA4 example, in their original order. */
 	static final int[] FOXIO_EXTENSIONS = { 0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017, 0x002d, 0x000d, 0x0005,
 			0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a, 0x0015 };
 
 	/** The signature algorithms of FoxIO's JA4 example, in their original order. */
-	static final int[] FOXIO_SIGNATURE_ALGORITHMS = { 0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806,
-			0x0601 };
+	static final int[] FOXIO_SIGNATURE_ALGORITHMS = { 0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601 };
 
 	private int legacyVersion = 0x0303;
 
@@ -44,8 +43,9 @@ final class ClientHellos {
 	}
 
 	/**
-	 * The ClientHello of FoxIO's JA4 example, as a Chrome-like client sends it: GREASE cipher,
-	 * GREASE extensions at both ends, SNI {@code example.com}, ALPN {@code h2, http/1.1}.
+	 * The ClientHello of FoxIO's JA4 example, as a Chrome-like client sends it: GREASE
+	 * cipher, GREASE extensions at both ends, SNI {@code example.com}, ALPN
+	 * {@code h2, http/1.1}.
 	 */
 	static ClientHellos foxioExample() {
 		ClientHellos hello = hello().ciphers(GREASE_1).ciphers(FOXIO_CIPHERS).extension(GREASE_2, new byte[0]);
@@ -152,8 +152,8 @@ final class ClientHellos {
 	}
 
 	/**
-	 * The handshake message in handshake records of the given fragment sizes, and a last record
-	 * with the rest.
+	 * The handshake message in handshake records of the given fragment sizes, and a last
+	 * record with the rest.
 	 */
 	byte[] records(int... fragmentSizes) {
 		return wrap(message(), fragmentSizes);

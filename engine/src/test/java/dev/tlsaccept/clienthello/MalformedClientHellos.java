@@ -11,22 +11,25 @@ import java.util.Set;
 import dev.tlsaccept.peers.RawClient;
 
 /**
- * Malformed ClientHellos for tests: a valid ClientHello with one length field made to overrun
- * the vector that encloses it (RFC 8446 section 3.4), one case per field and value. The fields are
- * found by walking the valid message, so every length field the walker knows is covered wherever
- * it sits: the handshake header, legacy_session_id, cipher_suites, legacy_compression_methods, the
- * extensions block, each extension's length, and inside server_name, supported_groups,
- * signature_algorithms(_cert), supported_versions, key_share, ALPN and psk_key_exchange_modes.
+ * Malformed ClientHellos for tests: a valid ClientHello with one length field made to
+ * overrun the vector that encloses it (RFC 8446 section 3.4), one case per field and
+ * value. The fields are found by walking the valid message, so every length field the
+ * walker knows is covered wherever it sits: the handshake header, legacy_session_id,
+ * cipher_suites, legacy_compression_methods, the extensions block, each extension's
+ * length, and inside server_name, supported_groups, signature_algorithms(_cert),
+ * supported_versions, key_share, ALPN and psk_key_exchange_modes.
  * <p>
- * Not inside ec_point_formats: OpenSSL 3.0 ignores that extension once it negotiates TLS 1.3
- * (it answers a hello whose ec_point_formats overruns with a ServerHello), and tlsaccept's
- * parser does not read it either.
+ * Not inside ec_point_formats: OpenSSL 3.0 ignores that extension once it negotiates TLS
+ * 1.3 (it answers a hello whose ec_point_formats overruns with a ServerHello), and
+ * tlsaccept's parser does not read it either.
  */
 public final class MalformedClientHellos {
 
 	/**
 	 * One malformed hello.
-	 * @param name what was changed, e.g. {@code jdk: extension 0x0000 length 0xffff (2 bytes left)}
+	 *
+	 * @param name what was changed, e.g.
+	 * {@code jdk: extension 0x0000 length 0xffff (2 bytes left)}
 	 * @param field the length field, e.g. {@code server_name list}
 	 * @param value the value written into the field
 	 * @param record the hello in one handshake record, as a client sends it
@@ -53,8 +56,9 @@ public final class MalformedClientHellos {
 	}
 
 	/**
-	 * The malformed hellos built from three valid ClientHellos: one written field by field
-	 * ({@link #valid()}) and the two a JDK client sends, offering TLS 1.3 and 1.2, and TLS 1.2 only.
+	 * The malformed hellos built from three valid ClientHellos: one written field by
+	 * field ({@link #valid()}) and the two a JDK client sends, offering TLS 1.3 and 1.2,
+	 * and TLS 1.2 only.
 	 * @return one case per length field and overrun value (about 200)
 	 */
 	public static List<Case> lengthOverruns() {
@@ -78,14 +82,15 @@ public final class MalformedClientHellos {
 	}
 
 	/**
-	 * A valid TLS 1.3 / 1.2 ClientHello with every extension whose inside the walker knows, that
-	 * each engine answers with a ServerHello for an EC P-256 server key.
+	 * A valid TLS 1.3 / 1.2 ClientHello with every extension whose inside the walker
+	 * knows, that each engine answers with a ServerHello for an EC P-256 server key.
 	 * @return the handshake message
 	 */
 	public static byte[] valid() {
 		byte[] x25519 = new byte[32];
 		Arrays.fill(x25519, (byte) 0x42);
-		byte[] keyShare = ClientHellos.vector16(ClientHellos.concat(ClientHellos.u16(0x001d), ClientHellos.vector16(x25519)));
+		byte[] keyShare = ClientHellos
+			.vector16(ClientHellos.concat(ClientHellos.u16(0x001d), ClientHellos.vector16(x25519)));
 		return ClientHellos.hello()
 			.ciphers(0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030)
 			.serverName("localhost")
@@ -148,9 +153,10 @@ public final class MalformedClientHellos {
 	}
 
 	/**
-	 * The handshake header's length is the one field that cannot overrun (a longer message may
-	 * continue in the next record): a message shorter than its own body makes the fields at its end
-	 * overrun it; one longer than any ClientHello may be is refused at once.
+	 * The handshake header's length is the one field that cannot overrun (a longer
+	 * message may continue in the next record): a message shorter than its own body makes
+	 * the fields at its end overrun it; one longer than any ClientHello may be is refused
+	 * at once.
 	 */
 	private static List<Case> shortMessages(String base, byte[] message) {
 		List<Case> cases = new ArrayList<>();
@@ -167,8 +173,8 @@ public final class MalformedClientHellos {
 	}
 
 	/**
-	 * The length fields of a valid ClientHello, each with the bytes left after it in its enclosing
-	 * vector.
+	 * The length fields of a valid ClientHello, each with the bytes left after it in its
+	 * enclosing vector.
 	 */
 	private static List<LengthField> lengthFields(byte[] message) {
 		Walker walker = new Walker(message);

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The malformed hellos the engine tests send are what they claim: made from valid hellos, one
- * length field overrun each, every field of interest covered, and each one rejected by
- * tlsaccept's own parser (which the handshake record then carries as its parse error).
+ * The malformed hellos the engine tests send are what they claim: made from valid hellos,
+ * one length field overrun each, every field of interest covered, and each one rejected
+ * by tlsaccept's own parser (which the handshake record then carries as its parse error).
  */
 class MalformedClientHellosTests {
 
@@ -45,7 +45,8 @@ class MalformedClientHellosTests {
 			byte[] record = malformed.record();
 			collector.feed(record, 0, record.length);
 			ClientHelloSummary summary = collector.summarizeSoFar();
-			if (malformed.value() > ClientHelloCollector.DEFAULT_MAX_BYTES && malformed.field().equals("handshake message")) {
+			if (malformed.value() > ClientHelloCollector.DEFAULT_MAX_BYTES
+					&& malformed.field().equals("handshake message")) {
 				assertThat(collector.isComplete()).as(malformed.name()).isFalse();
 				assertThat(summary.parseError()).as(malformed.name()).startsWith("ClientHello larger than");
 			}

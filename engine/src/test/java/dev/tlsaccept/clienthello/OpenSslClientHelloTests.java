@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Real ClientHellos from {@code openssl s_client}, captured by a plain server socket that reads
- * them and hangs up. What the collector reads is compared with what s_client's {@code -trace}
- * says it sent, and the JA4 fingerprint with one computed here, independently, from that trace.
+ * Real ClientHellos from {@code openssl s_client}, captured by a plain server socket that
+ * reads them and hangs up. What the collector reads is compared with what s_client's
+ * {@code -trace} says it sent, and the JA4 fingerprint with one computed here,
+ * independently, from that trace.
  */
 class OpenSslClientHelloTests {
 
@@ -63,7 +64,8 @@ class OpenSslClientHelloTests {
 
 	@Test
 	void tls12OnlyHelloMatchesTheTrace() throws Exception {
-		// openssl 3.0 refuses "-tls1_2 -no_tls1_3" together ("Cannot supply both a protocol flag
+		// openssl 3.0 refuses "-tls1_2 -no_tls1_3" together ("Cannot supply both a
+		// protocol flag
 		// and '-no_<prot>'"): -tls1_2 alone offers TLS 1.2 and nothing else
 		Capture capture = capture("-tls1_2");
 		ClientHelloSummary summary = capture.summary();
@@ -114,7 +116,8 @@ class OpenSslClientHelloTests {
 				.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
 				.start();
 			try {
-				CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+				CompletableFuture<String> output = CompletableFuture
+					.supplyAsync(() -> readAll(process.getInputStream()));
 				ClientHelloCollector collector = new ClientHelloCollector();
 				try (Socket socket = server.accept()) {
 					socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
@@ -151,14 +154,16 @@ class OpenSslClientHelloTests {
 	}
 
 	/**
-	 * The first ClientHello in {@code openssl s_client -trace} output, and a JA4 computed from it
-	 * without the production code: the trace's values, plain string sorting and joining.
+	 * The first ClientHello in {@code openssl s_client -trace} output, and a JA4 computed
+	 * from it without the production code: the trace's values, plain string sorting and
+	 * joining.
 	 */
 	static final class Trace {
 
 		private static final Pattern CLIENT_VERSION = Pattern.compile("^\\s*client_version=0x([0-9a-fA-F]+)");
 
-		private static final Pattern CIPHER = Pattern.compile("^\\s*\\{0x([0-9A-Fa-f]{2}), 0x([0-9A-Fa-f]{2})\\} (\\S+)");
+		private static final Pattern CIPHER = Pattern
+			.compile("^\\s*\\{0x([0-9A-Fa-f]{2}), 0x([0-9A-Fa-f]{2})\\} (\\S+)");
 
 		private static final Pattern EXTENSION = Pattern.compile("^\\s*extension_type=(\\w+)\\((\\d+)\\), length=\\d+");
 
@@ -227,8 +232,8 @@ class OpenSslClientHelloTests {
 		}
 
 		/**
-		 * JA4 as the specification's prose describes it (openssl sends no GREASE, so there is
-		 * none to drop).
+		 * JA4 as the specification's prose describes it (openssl sends no GREASE, so
+		 * there is none to drop).
 		 */
 		String ja4() throws Exception {
 			int version = this.supportedVersionsPresent ? Collections.max(this.versions) : this.legacyVersion;

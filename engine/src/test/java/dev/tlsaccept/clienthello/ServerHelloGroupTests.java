@@ -17,8 +17,8 @@ class ServerHelloGroupTests {
 
 	@Test
 	void tls13KeyShareNamesTheGroupEvenWhenFedOneByteAtATime() {
-		byte[] flight = record(22, serverHello(0x1301, extension(43, 0x03, 0x04),
-				extension(51, 0x11, 0xec, 0x00, 0x02, 0xaa, 0xbb)));
+		byte[] flight = record(22,
+				serverHello(0x1301, extension(43, 0x03, 0x04), extension(51, 0x11, 0xec, 0x00, 0x02, 0xaa, 0xbb)));
 		assertThat(feedBytewise(flight)).isEqualTo("X25519MLKEM768");
 		assertThat(feedWhole(flight)).isEqualTo("X25519MLKEM768");
 	}
@@ -35,7 +35,8 @@ class ServerHelloGroupTests {
 		byte[] rsa = concat(record(22, serverHello(0x009c)), record(22, message(11, new byte[100])),
 				record(22, message(14)));
 		assertThat(feedWhole(rsa)).isNull();
-		// a resumption: change_cipher_spec, then an encrypted Finished that must not be parsed
+		// a resumption: change_cipher_spec, then an encrypted Finished that must not be
+		// parsed
 		byte[] resumed = concat(record(22, serverHello(0xc02f)), record(20, bytes(1)),
 				record(22, message(12, 3, 0x00, 0x1d)));
 		assertThat(feedWhole(resumed)).isNull();
@@ -43,7 +44,8 @@ class ServerHelloGroupTests {
 
 	@Test
 	void tls12FiniteFieldServerKeyExchangeIsNotReadAsACurve() {
-		// a DHE suite whose dh_p length starts with 3 (ffdhe6144, 768 bytes) must not look like named_curve
+		// a DHE suite whose dh_p length starts with 3 (ffdhe6144, 768 bytes) must not
+		// look like named_curve
 		byte[] flight = concat(record(22, serverHello(0x009e)), record(22, message(12, 0x03, 0x00, 0x17)));
 		assertThat(feedWhole(flight)).isNull();
 	}
@@ -85,9 +87,9 @@ class ServerHelloGroupTests {
 	}
 
 	private static final byte[] HRR_RANDOM = { (byte) 0xcf, 0x21, (byte) 0xad, 0x74, (byte) 0xe5, (byte) 0x9a, 0x61,
-			0x11, (byte) 0xbe, 0x1d, (byte) 0x8c, 0x02, 0x1e, 0x65, (byte) 0xb8, (byte) 0x91, (byte) 0xc2,
-			(byte) 0xa2, 0x11, 0x16, 0x7a, (byte) 0xbb, (byte) 0x8c, 0x5e, 0x07, (byte) 0x9e, 0x09, (byte) 0xe2,
-			(byte) 0xc8, (byte) 0xa8, 0x33, (byte) 0x9c };
+			0x11, (byte) 0xbe, 0x1d, (byte) 0x8c, 0x02, 0x1e, 0x65, (byte) 0xb8, (byte) 0x91, (byte) 0xc2, (byte) 0xa2,
+			0x11, 0x16, 0x7a, (byte) 0xbb, (byte) 0x8c, 0x5e, 0x07, (byte) 0x9e, 0x09, (byte) 0xe2, (byte) 0xc8,
+			(byte) 0xa8, 0x33, (byte) 0x9c };
 
 	private static String feedBytewise(byte[] flight) {
 		ServerHelloGroup group = new ServerHelloGroup();
@@ -136,8 +138,9 @@ class ServerHelloGroupTests {
 	}
 
 	private static byte[] message(int type, byte[] body) {
-		return concat(new byte[] { (byte) type, (byte) (body.length >> 16), (byte) (body.length >> 8),
-				(byte) body.length }, body);
+		return concat(
+				new byte[] { (byte) type, (byte) (body.length >> 16), (byte) (body.length >> 8), (byte) body.length },
+				body);
 	}
 
 	/** One record, or several when the fragment exceeds 2^14. */

@@ -33,9 +33,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The {@code SSL_accept()} contract, cell by cell, against real clients: {@code openssl
- * s_client} and raw sockets reproducing every client behaviour of {@code openssl-reference.md}
- * (rows a–p). One subclass per engine × BIO mode (Netty's {@code SSLEngineTest} pattern): adding
- * an engine or a mode means adding one small class.
+ * s_client} and raw sockets reproducing every client behaviour of
+ * {@code openssl-reference.md} (rows a–p). One subclass per engine × BIO mode (Netty's
+ * {@code SSLEngineTest} pattern): adding an engine or a mode means adding one small
+ * class.
  */
 abstract class AbstractAcceptContractTests {
 
@@ -62,7 +63,8 @@ abstract class AbstractAcceptContractTests {
 	abstract BioMode mode();
 
 	/**
-	 * What this engine sends where it differs from OpenSSL 3.0 (see README "Engine differences").
+	 * What this engine sends where it differs from OpenSSL 3.0 (see README "Engine
+	 * differences").
 	 * @param openSslAlert the alert OpenSSL 3.0 sends in that cell
 	 * @param cell the cell, e.g. {@code n13}
 	 * @return the alert number this engine sends
@@ -72,17 +74,17 @@ abstract class AbstractAcceptContractTests {
 	}
 
 	/**
-	 * Whether this engine sends TLS 1.3 session tickets, so that clients resume (see README
-	 * "Engine differences": BCJSSE 1.84 sends none).
+	 * Whether this engine sends TLS 1.3 session tickets, so that clients resume (see
+	 * README "Engine differences": BCJSSE 1.84 sends none).
 	 */
 	boolean resumesTls13Sessions() {
 		return true;
 	}
 
 	/**
-	 * What the JDK client reports when this engine refuses its renegotiation (README, "Engine
-	 * differences"): BCJSSE's warning no_renegotiation, as OpenSSL 3 sends it; {@code null} when
-	 * the connection closes without an alert.
+	 * What the JDK client reports when this engine refuses its renegotiation (README,
+	 * "Engine differences"): BCJSSE's warning no_renegotiation, as OpenSSL 3 sends it;
+	 * {@code null} when the connection closes without an alert.
 	 */
 	@Nullable String renegotiationRefusalSeenByClient() {
 		return "received handshake warning: no_renegotiation";
@@ -144,8 +146,8 @@ abstract class AbstractAcceptContractTests {
 			assertThat(outcome.calls().subList(0, outcome.calls().size() - 1))
 				.allSatisfy((call) -> assertThat(call.error().isRetryable()).isTrue())
 				.allSatisfy((call) -> assertThat(call.code()).isEqualTo(-1));
-			assertThat(result.wantReadTurns()).as("turns in %s", outcome.calls()).isEqualTo(
-					(int) outcome.calls().stream().filter((call) -> call.error() == SslError.WANT_READ).count());
+			assertThat(result.wantReadTurns()).as("turns in %s", outcome.calls())
+				.isEqualTo((int) outcome.calls().stream().filter((call) -> call.error() == SslError.WANT_READ).count());
 		}
 		return result;
 	}
@@ -168,8 +170,10 @@ abstract class AbstractAcceptContractTests {
 		assertThat(result.duration()).isPositive();
 		assertCompleted(client);
 		assertThat(client.protocol()).hasValue("TLSv1.3");
-		// WANT_READ turns over a socket depend on timing (OpenSSL saw 2 for this row); finished()
-		// checks that they match the calls, PairHandshakeTests proves WANT_READ deterministically
+		// WANT_READ turns over a socket depend on timing (OpenSSL saw 2 for this row);
+		// finished()
+		// checks that they match the calls, PairHandshakeTests proves WANT_READ
+		// deterministically
 	}
 
 	// b
@@ -188,7 +192,8 @@ abstract class AbstractAcceptContractTests {
 
 	@Test
 	void acceptRecordsServerNameAndApplicationProtocol() throws Exception {
-		ContractServer server = start(TlsConfig.builder(serverKey()).applicationProtocols(java.util.List.of("h2", "x-tlsaccept")));
+		ContractServer server = start(
+				TlsConfig.builder(serverKey()).applicationProtocols(java.util.List.of("h2", "x-tlsaccept")));
 		OpenSslResult client = openssl(server).tls13().servername("localhost").alpn("x-tlsaccept").run();
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, 1, SslError.NONE);
@@ -219,9 +224,10 @@ abstract class AbstractAcceptContractTests {
 	}
 
 	/**
-	 * {@code gnutls-cli --waitresumption --resume} waits for the TLS 1.3 NewSessionTicket before it
-	 * writes a byte, then connects again with it: the server must send its ticket without waiting
-	 * for the application to write (BoringSSL holds it until the first write).
+	 * {@code gnutls-cli --waitresumption --resume} waits for the TLS 1.3 NewSessionTicket
+	 * before it writes a byte, then connects again with it: the server must send its
+	 * ticket without waiting for the application to write (BoringSSL holds it until the
+	 * first write).
 	 */
 	@Test
 	void tls13ClientThatWaitsForTheSessionTicketGetsItAndResumes() throws Exception {
@@ -242,8 +248,8 @@ abstract class AbstractAcceptContractTests {
 	}
 
 	/**
-	 * tlsfuzzer's {@code test-renegotiation-disabled.py}: a ClientHello on an established TLS 1.2
-	 * connection, then application data at once.
+	 * tlsfuzzer's {@code test-renegotiation-disabled.py}: a ClientHello on an established
+	 * TLS 1.2 connection, then application data at once.
 	 */
 	@Test
 	void tls12RenegotiationIsRefusedAsTheEngineCan() throws Exception {
@@ -275,14 +281,18 @@ abstract class AbstractAcceptContractTests {
 		assertThat(this.server.renegotiationsRefused()).isOne();
 	}
 
-	/** tlsfuzzer's {@code test-fuzzed-ciphertext.py}: one bit flipped in an application data record. */
+	/**
+	 * tlsfuzzer's {@code test-fuzzed-ciphertext.py}: one bit flipped in an application
+	 * data record.
+	 */
 	@Test
 	void bitFlippedApplicationDataIsAnsweredWithBadRecordMac() throws Exception {
 		ContractServer server = start();
 		for (String protocol : new String[] { "TLSv1.3", "TLSv1.2" }) {
 			try (EngineClient client = new EngineClient(server.port(), clientEngine(protocol), WAIT)) {
 				client.handshake();
-				ByteBuffer record = client.wrap(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+				ByteBuffer record = client
+					.wrap(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
 				record.put(record.limit() - 1, (byte) (record.get(record.limit() - 1) ^ 0x01));
 				client.send(record);
 				EngineClient.Answer answer = client.readAnswer();
@@ -410,8 +420,8 @@ abstract class AbstractAcceptContractTests {
 		assertThat(result.reason()).isEqualTo("packet length too long");
 		assertThat(result.protocol()).isNull();
 		assertSent(result, 22);
-		assertThat(RawClient.plaintextAlertIn(client.bytesReceived())).hasValueSatisfying(
-				(alert) -> assertThat(alert.description()).isEqualTo(22));
+		assertThat(RawClient.plaintextAlertIn(client.bytesReceived()))
+			.hasValueSatisfying((alert) -> assertThat(alert.description()).isEqualTo(22));
 	}
 
 	// l
@@ -480,9 +490,7 @@ abstract class AbstractAcceptContractTests {
 	@Test
 	void acceptRefusesTls12ClientCertificateFromUntrustedCa() throws Exception {
 		ContractServer server = startNeedingClientCertificates();
-		OpenSslResult client = openssl(server).tls12()
-			.cert(pki.untrustedClientCert(), pki.untrustedClientKey())
-			.run();
+		OpenSslResult client = openssl(server).tls12().cert(pki.untrustedClientCert(), pki.untrustedClientKey()).run();
 		AcceptResult result = finished(server.next(WAIT));
 		assertCell(result, -1, SslError.SSL);
 		assertThat(result.reason()).isEqualTo("certificate verify failed");
@@ -495,7 +503,8 @@ abstract class AbstractAcceptContractTests {
 	private static void assertRefusedChainRecorded(AcceptResult result, Path clientCert) {
 		X509Certificate sent = KeyMaterials.trustFromPem(clientCert).certificates().get(0);
 		assertThat(result.peerCertificates()).as("the refused chain").isNotEmpty();
-		assertThat(result.peerCertificates().get(0).getSubjectX500Principal()).isEqualTo(sent.getSubjectX500Principal());
+		assertThat(result.peerCertificates().get(0).getSubjectX500Principal())
+			.isEqualTo(sent.getSubjectX500Principal());
 		assertThat(result.peerCertificates().get(0).getIssuerX500Principal()).isEqualTo(sent.getIssuerX500Principal());
 	}
 
@@ -531,7 +540,10 @@ abstract class AbstractAcceptContractTests {
 		}
 	}
 
-	/** The client agreed a protocol and a cipher and received no fatal alert (close_notify is fine). */
+	/**
+	 * The client agreed a protocol and a cipher and received no fatal alert (close_notify
+	 * is fine).
+	 */
 	private static void assertCompleted(OpenSslResult client) {
 		assertThat(client.protocol()).as(client.describe()).isPresent();
 		assertThat(client.cipher()).as(client.describe()).isPresent();

@@ -1,7 +1,8 @@
 package dev.tlsaccept.engine;
 
 /**
- * The contract on the {@code bouncy-castle} engine (BCJSSE), with its documented alert differences.
+ * The contract on the {@code bouncy-castle} engine (BCJSSE), with its documented alert
+ * differences.
  */
 abstract class AbstractBouncyCastleContractTests extends AbstractAcceptContractTests {
 
@@ -10,7 +11,10 @@ abstract class AbstractBouncyCastleContractTests extends AbstractAcceptContractT
 		return BouncyCastleTlsEngine.NAME;
 	}
 
-	/** BCJSSE 1.84's server sends no TLS 1.3 NewSessionTicket (README, "Engine differences"). */
+	/**
+	 * BCJSSE 1.84's server sends no TLS 1.3 NewSessionTicket (README, "Engine
+	 * differences").
+	 */
 	@Override
 	boolean resumesTls13Sessions() {
 		return false;

@@ -1,8 +1,8 @@
 package dev.tlsaccept.engine;
 
 /**
- * The contract on the {@code openssl} engine (BoringSSL through Netty): it sends what OpenSSL 3.0
- * sends in every cell.
+ * The contract on the {@code openssl} engine (BoringSSL through Netty): it sends what
+ * OpenSSL 3.0 sends in every cell.
  */
 abstract class AbstractOpenSslContractTests extends AbstractAcceptContractTests {
 

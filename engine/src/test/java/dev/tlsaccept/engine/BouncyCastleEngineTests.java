@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code bouncy-castle} engine: private providers, exact alerts from BCJSSE's exceptions.
+ * The {@code bouncy-castle} engine: private providers, exact alerts from BCJSSE's
+ * exceptions.
  */
 class BouncyCastleEngineTests {
 
@@ -101,13 +102,14 @@ class BouncyCastleEngineTests {
 
 	@Test
 	void bouncyCastleMessagesAreClassifiedInOpenSslWords() {
-		assertThat(FailureClassifier.reason(new SSLException(new TlsFatalAlert(AlertDescription.protocol_version)),
-				null)).isEqualTo("unsupported protocol");
-		assertThat(FailureClassifier.reason(
-				new SSLException(new TlsFatalAlert(AlertDescription.certificate_required)), null))
+		assertThat(
+				FailureClassifier.reason(new SSLException(new TlsFatalAlert(AlertDescription.protocol_version)), null))
+			.isEqualTo("unsupported protocol");
+		assertThat(FailureClassifier.reason(new SSLException(new TlsFatalAlert(AlertDescription.certificate_required)),
+				null))
 			.isEqualTo("peer did not return a certificate");
-		assertThat(FailureClassifier.reason(new SSLException(
-				"handshake_failure(40); found no selectable cipher suite among the 2 offered"), null))
+		assertThat(FailureClassifier.reason(
+				new SSLException("handshake_failure(40); found no selectable cipher suite among the 2 offered"), null))
 			.isEqualTo("no shared cipher");
 	}
 

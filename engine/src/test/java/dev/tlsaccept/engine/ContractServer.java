@@ -18,15 +18,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A test server that drives one {@link TlsAcceptor} per connection in a given {@link BioMode},
- * exactly as a caller of the contract would: blocking calls {@code accept()} once; non-blocking
- * waits in a selector for what {@code WANT_*} asked and calls again; pair pumps socket bytes
- * through a {@link BioPair}. Every {@code accept()} result is recorded in order, so tests can
- * assert both the final cell and the turns that led to it.
+ * A test server that drives one {@link TlsAcceptor} per connection in a given
+ * {@link BioMode}, exactly as a caller of the contract would: blocking calls
+ * {@code accept()} once; non-blocking waits in a selector for what {@code WANT_*} asked
+ * and calls again; pair pumps socket bytes through a {@link BioPair}. Every
+ * {@code accept()} result is recorded in order, so tests can assert both the final cell
+ * and the turns that led to it.
  */
 final class ContractServer implements AutoCloseable {
 
-	/** Every result a connection's {@code accept()} calls returned, the last one finished. */
+	/**
+	 * Every result a connection's {@code accept()} calls returned, the last one finished.
+	 */
 	record Outcome(List<AcceptResult> calls, AcceptResult repeated, byte[] afterHandshake) {
 
 		AcceptResult result() {
@@ -117,9 +120,10 @@ final class ContractServer implements AutoCloseable {
 						AcceptResult result = acceptor.accept();
 						calls.add(result);
 						while (result.error().isRetryable()) {
-							key.interestOps(
-									(result.error() == SslError.WANT_READ) ? SelectionKey.OP_READ : SelectionKey.OP_WRITE);
-							long waitMillis = TimeUnit.NANOSECONDS.toMillis(acceptor.deadlineNanos() - System.nanoTime());
+							key.interestOps((result.error() == SslError.WANT_READ) ? SelectionKey.OP_READ
+									: SelectionKey.OP_WRITE);
+							long waitMillis = TimeUnit.NANOSECONDS
+								.toMillis(acceptor.deadlineNanos() - System.nanoTime());
 							if (waitMillis <= 0 || selector.select(waitMillis) == 0
 									&& System.nanoTime() - acceptor.deadlineNanos() >= 0) {
 								result = acceptor.timeOut();
@@ -168,8 +172,8 @@ final class ContractServer implements AutoCloseable {
 				.reason("test harness failure")
 				.build());
 		}
-		this.outcomes.add(new Outcome(List.copyOf(calls), (repeated[0] != null) ? repeated[0] : calls.get(calls.size() - 1),
-				received));
+		this.outcomes.add(new Outcome(List.copyOf(calls),
+				(repeated[0] != null) ? repeated[0] : calls.get(calls.size() - 1), received));
 	}
 
 	/** Blocking data phase: read one chunk, echo it, shut down. */
@@ -230,7 +234,10 @@ final class ContractServer implements AutoCloseable {
 		}
 	}
 
-	/** Moves bytes between a non-blocking socket channel and a pair, as a pair's caller does. */
+	/**
+	 * Moves bytes between a non-blocking socket channel and a pair, as a pair's caller
+	 * does.
+	 */
 	static final class PairPump {
 
 		private final SocketChannel channel;

@@ -19,18 +19,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A record whose ciphertext has one bit flipped, on every engine: the client's Finished during the
- * handshake, and application data after it (tlsfuzzer's {@code test-fuzzed-ciphertext.py}). The
- * server must answer with bad_record_mac and record it, reason in OpenSSL's words. The wire is
- * read by the JDK client: it decrypts the TLS 1.3 alert that a raw reader cannot see.
+ * A record whose ciphertext has one bit flipped, on every engine: the client's Finished
+ * during the handshake, and application data after it (tlsfuzzer's
+ * {@code test-fuzzed-ciphertext.py}). The server must answer with bad_record_mac and
+ * record it, reason in OpenSSL's words. The wire is read by the JDK client: it decrypts
+ * the TLS 1.3 alert that a raw reader cannot see.
  */
 class CorruptedRecordTests {
 
 	@ParameterizedTest
-	@CsvSource({ "jdk, TLSv1.3", "jdk, TLSv1.2", "bouncy-castle, TLSv1.3", "bouncy-castle, TLSv1.2",
-			"openssl, TLSv1.3", "openssl, TLSv1.2" })
+	@CsvSource({ "jdk, TLSv1.3", "jdk, TLSv1.2", "bouncy-castle, TLSv1.3", "bouncy-castle, TLSv1.2", "openssl, TLSv1.3",
+			"openssl, TLSv1.2" })
 	void bitFlippedFinishedRecordIsAnsweredWithBadRecordMac(String engine, String protocol) throws Exception {
-		try (TlsServerContext context = TlsServerContext.create(TlsConfig.builder(EnginePairTests.KEY).engine(engine).build())) {
+		try (TlsServerContext context = TlsServerContext
+			.create(TlsConfig.builder(EnginePairTests.KEY).engine(engine).build())) {
 			BioPair pair = BioPair.create();
 			TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
 			SSLEngine client = EnginePairTests.client(protocol);
@@ -38,7 +40,8 @@ class CorruptedRecordTests {
 			AcceptResult result = exchange.handshakeFlippingTheFinishedRecord();
 			assertThat(result.code()).as("%s", result).isEqualTo(-1);
 			assertThat(result.error()).isEqualTo(SslError.SSL);
-			assertThat(result.alert()).as("%s", result).isEqualTo(TlsAlert.of(20, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
+			assertThat(result.alert()).as("%s", result)
+				.isEqualTo(TlsAlert.of(20, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
 			assertThat(result.reason()).isEqualTo("bad record mac");
 			assertThat(result.engineMessage()).isNotBlank();
 			if (protocol.equals("TLSv1.2")) {
@@ -52,10 +55,11 @@ class CorruptedRecordTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "jdk, TLSv1.3", "jdk, TLSv1.2", "bouncy-castle, TLSv1.3", "bouncy-castle, TLSv1.2",
-			"openssl, TLSv1.3", "openssl, TLSv1.2" })
+	@CsvSource({ "jdk, TLSv1.3", "jdk, TLSv1.2", "bouncy-castle, TLSv1.3", "bouncy-castle, TLSv1.2", "openssl, TLSv1.3",
+			"openssl, TLSv1.2" })
 	void bitFlippedApplicationDataRecordIsAnsweredWithBadRecordMac(String engine, String protocol) throws Exception {
-		try (TlsServerContext context = TlsServerContext.create(TlsConfig.builder(EnginePairTests.KEY).engine(engine).build())) {
+		try (TlsServerContext context = TlsServerContext
+			.create(TlsConfig.builder(EnginePairTests.KEY).engine(engine).build())) {
 			BioPair pair = BioPair.create();
 			TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
 			SSLEngine client = EnginePairTests.client(protocol);
@@ -78,7 +82,9 @@ class CorruptedRecordTests {
 		}
 	}
 
-	/** Unwrap every record (a TLS 1.3 server may send session tickets before its alert). */
+	/**
+	 * Unwrap every record (a TLS 1.3 server may send session tickets before its alert).
+	 */
 	static void unwrapAll(SSLEngine client, ByteBuffer fromServer) throws SSLException {
 		ByteBuffer app = ByteBuffer.allocate(64 * 1024);
 		while (fromServer.hasRemaining() && client.unwrap(fromServer, app).bytesConsumed() > 0) {
@@ -86,7 +92,10 @@ class CorruptedRecordTests {
 		}
 	}
 
-	/** Both sides in memory, the client's flights wrapped whole before the server sees them. */
+	/**
+	 * Both sides in memory, the client's flights wrapped whole before the server sees
+	 * them.
+	 */
 	private static final class Exchange {
 
 		private final TlsAcceptor acceptor;
@@ -109,9 +118,10 @@ class CorruptedRecordTests {
 		}
 
 		/**
-		 * Run the handshake, flipping a bit in the last byte (the AEAD tag) of the client's
-		 * encrypted Finished: the last record of the flight that ends with application data
-		 * (TLS 1.3) or with a record after the ChangeCipherSpec (TLS 1.2).
+		 * Run the handshake, flipping a bit in the last byte (the AEAD tag) of the
+		 * client's encrypted Finished: the last record of the flight that ends with
+		 * application data (TLS 1.3) or with a record after the ChangeCipherSpec (TLS
+		 * 1.2).
 		 */
 		AcceptResult handshakeFlippingTheFinishedRecord() throws Exception {
 			AcceptResult result = this.acceptor.accept();

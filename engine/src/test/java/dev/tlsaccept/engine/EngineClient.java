@@ -17,10 +17,10 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A JDK client {@link SSLEngine} over a plain socket, driven by hand so that a test can send what
- * an {@code SSLSocket} never would: a renegotiation ClientHello followed at once by application
- * data, or a record with a bit flipped. It decrypts what the server answers, TLS 1.3 alerts
- * included, and reports what it saw.
+ * A JDK client {@link SSLEngine} over a plain socket, driven by hand so that a test can
+ * send what an {@code SSLSocket} never would: a renegotiation ClientHello followed at
+ * once by application data, or a record with a bit flipped. It decrypts what the server
+ * answers, TLS 1.3 alerts included, and reports what it saw.
  */
 final class EngineClient implements AutoCloseable {
 
@@ -160,9 +160,11 @@ final class EngineClient implements AutoCloseable {
 
 	/**
 	 * What the server answered.
+	 *
 	 * @param data the application data decrypted
 	 * @param failure the client engine's failure (it names the alert received), if any
-	 * @param closed whether the server closed the connection without an alert the engine reported
+	 * @param closed whether the server closed the connection without an alert the engine
+	 * reported
 	 */
 	record Answer(String data, @Nullable SSLException failure, boolean closed) {
 

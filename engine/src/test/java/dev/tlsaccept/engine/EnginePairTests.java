@@ -23,15 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every engine through the pair BIO against a JDK client in memory: same results, same facts.
+ * Every engine through the pair BIO against a JDK client in memory: same results, same
+ * facts.
  */
 class EnginePairTests {
 
 	static final KeyMaterial KEY = SelfSignedCertificate.generate();
 
 	@ParameterizedTest
-	@CsvSource({ "jdk, TLSv1.3", "jdk, TLSv1.2", "bouncy-castle, TLSv1.3", "bouncy-castle, TLSv1.2",
-			"openssl, TLSv1.3", "openssl, TLSv1.2" })
+	@CsvSource({ "jdk, TLSv1.3", "jdk, TLSv1.2", "bouncy-castle, TLSv1.3", "bouncy-castle, TLSv1.2", "openssl, TLSv1.3",
+			"openssl, TLSv1.2" })
 	void acceptReturnsOneWithServerNameAndAlpnOnEveryEngine(String engine, String protocol) throws Exception {
 		try (TlsServerContext context = TlsServerContext
 			.create(TlsConfig.builder(KEY).engine(engine).applicationProtocols(List.of("h2", "x-tlsaccept")).build())) {
@@ -85,15 +86,16 @@ class EnginePairTests {
 	}
 
 	/**
-	 * A TLS 1.2 ClientHello on an established connection, followed by application data, as
-	 * tlsfuzzer's {@code test-renegotiation-disabled.py} sends them. The JDK client decrypts what the
-	 * server answered and names the alert: "received handshake warning" is a level-1 alert. The jdk
-	 * engine answers nothing: SunJSSE cannot send an alert of our choice.
+	 * A TLS 1.2 ClientHello on an established connection, followed by application data,
+	 * as tlsfuzzer's {@code test-renegotiation-disabled.py} sends them. The JDK client
+	 * decrypts what the server answered and names the alert: "received handshake warning"
+	 * is a level-1 alert. The jdk engine answers nothing: SunJSSE cannot send an alert of
+	 * our choice.
 	 */
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "jdk | | false",
-			"bouncy-castle | received handshake warning: no_renegotiation | true",
-			"openssl | Received fatal alert: no_renegotiation | false" })
+	@CsvSource(delimiter = '|',
+			value = { "jdk | | false", "bouncy-castle | received handshake warning: no_renegotiation | true",
+					"openssl | Received fatal alert: no_renegotiation | false" })
 	void clientInitiatedRenegotiationOnTls12IsRefusedAsTheEngineCan(String engine, @Nullable String clientSees,
 			boolean connectionKept) throws Exception {
 		try (TlsServerContext context = TlsServerContext.create(TlsConfig.builder(KEY).engine(engine).build())) {

@@ -38,14 +38,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The key-exchange group the server chose, recorded from the server's plaintext hello for every
- * engine, against a Bouncy Castle client that offers only the groups under test.
+ * The key-exchange group the server chose, recorded from the server's plaintext hello for
+ * every engine, against a Bouncy Castle client that offers only the groups under test.
  */
 class KeyExchangeGroupTests {
 
 	/**
-	 * A self-signed RSA certificate: with an ECDSA one (or an RSA one signed by an ECDSA CA), BCJSSE
-	 * needs the key's curve among the client's groups, which would add secp256r1 to every offer.
+	 * A self-signed RSA certificate: with an ECDSA one (or an RSA one signed by an ECDSA
+	 * CA), BCJSSE needs the key's curve among the client's groups, which would add
+	 * secp256r1 to every offer.
 	 */
 	static KeyMaterial rsa;
 
@@ -68,19 +69,17 @@ class KeyExchangeGroupTests {
 	@ParameterizedTest
 	@CsvSource({ "bouncy-castle", "openssl" })
 	void hybridPostQuantumGroupIsRecordedWhenTheClientOffersOnlyX25519MLKEM768(String engine) throws Exception {
-		AcceptResult result = handshake(TlsConfig.builder(rsa).engine(engine).build(), "TLSv1.3",
-				"X25519MLKEM768");
+		AcceptResult result = handshake(TlsConfig.builder(rsa).engine(engine).build(), "TLSv1.3", "X25519MLKEM768");
 		assertThat(result.code()).as("%s", result).isEqualTo(1);
 		assertThat(result.group()).isEqualTo("X25519MLKEM768");
 		assertThat(result.clientHello().supportedGroups()).containsExactly("X25519MLKEM768");
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "jdk, TLSv1.3", "jdk, TLSv1.2", "bouncy-castle, TLSv1.3", "bouncy-castle, TLSv1.2",
-			"openssl, TLSv1.3", "openssl, TLSv1.2" })
+	@CsvSource({ "jdk, TLSv1.3", "jdk, TLSv1.2", "bouncy-castle, TLSv1.3", "bouncy-castle, TLSv1.2", "openssl, TLSv1.3",
+			"openssl, TLSv1.2" })
 	void classicalGroupIsRecordedOnEveryEngineAndProtocol(String engine, String protocol) throws Exception {
-		AcceptResult result = handshake(TlsConfig.builder(rsa).engine(engine).build(), protocol,
-				"x25519");
+		AcceptResult result = handshake(TlsConfig.builder(rsa).engine(engine).build(), protocol, "x25519");
 		assertThat(result.code()).as("%s", result).isEqualTo(1);
 		assertThat(result.protocol()).isEqualTo(protocol);
 		assertThat(result.group()).isEqualTo("x25519");
@@ -89,11 +88,12 @@ class KeyExchangeGroupTests {
 	@ParameterizedTest
 	@CsvSource({ "bouncy-castle", "openssl" })
 	void helloRetryRequestIsRecordedWithTheGroupOfTheFinalServerHello(String engine) throws Exception {
-		// the client sends a key share for its first group only: a server that takes only the second
-		// asks again (HelloRetryRequest), and the group is the one of the ServerHello after it
-		AcceptResult result = handshake(
-				TlsConfig.builder(rsa).engine(engine).groups(List.of("secp384r1")).build(), "TLSv1.3", "secp256r1",
-				"secp384r1");
+		// the client sends a key share for its first group only: a server that takes only
+		// the second
+		// asks again (HelloRetryRequest), and the group is the one of the ServerHello
+		// after it
+		AcceptResult result = handshake(TlsConfig.builder(rsa).engine(engine).groups(List.of("secp384r1")).build(),
+				"TLSv1.3", "secp256r1", "secp384r1");
 		assertThat(result.code()).as("%s", result).isEqualTo(1);
 		assertThat(result.group()).isEqualTo("secp384r1");
 	}
@@ -159,7 +159,10 @@ class KeyExchangeGroupTests {
 		assertThat(result.group()).isEqualTo("secp384r1");
 	}
 
-	/** Drive both sides until the server's handshake has failed, ignoring the client's own failure. */
+	/**
+	 * Drive both sides until the server's handshake has failed, ignoring the client's own
+	 * failure.
+	 */
 	static AcceptResult driveToFailure(TlsAcceptor acceptor, BioPair pair, SSLEngine client) throws Exception {
 		ByteBuffer toServer = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
 		AcceptResult result = acceptor.accept();

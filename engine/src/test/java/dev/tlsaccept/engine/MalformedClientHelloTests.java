@@ -29,15 +29,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A ClientHello with a length field that overruns its vector (every field, about 200 cases, see
- * {@link MalformedClientHellos}) is answered at once in every engine × BIO mode: a fatal alert on
- * the raw socket well before the 10 s handshake timeout (within 1 s), and {@code -1 SSL} recorded with that same alert, a reason and
- * the parser's error; never {@code 0 SYSCALL}, never a timeout. One server per cell.
+ * A ClientHello with a length field that overruns its vector (every field, about 200
+ * cases, see {@link MalformedClientHellos}) is answered at once in every engine × BIO
+ * mode: a fatal alert on the raw socket well before the 10 s handshake timeout (within 1
+ * s), and {@code -1 SSL} recorded with that same alert, a reason and the parser's error;
+ * never {@code 0 SYSCALL}, never a timeout. One server per cell.
  *
- * <p>A case that misses 1 s is sent once more and must make it then (a 2-core machine shared
- * with builds can stall any thread for a while: 100 ms was missed twice in a row there); the alert
- * and the record must be right both times.
- * A hang shows as no alert within {@link #NO_ANSWER}.
+ * <p>
+ * A case that misses 1 s is sent once more and must make it then (a 2-core machine shared
+ * with builds can stall any thread for a while: 100 ms was missed twice in a row there);
+ * the alert and the record must be right both times. A hang shows as no alert within
+ * {@link #NO_ANSWER}.
  */
 class MalformedClientHelloTests {
 
@@ -74,8 +76,9 @@ class MalformedClientHelloTests {
 		try (ContractServer server = new ContractServer(context, mode)) {
 			for (Map.Entry<String, byte[]> base : MalformedClientHellos.bases().entrySet()) {
 				Answer answer = send(server.port(), MalformedClientHellos.record(base.getValue()));
-				assertThat(answer.serverHello()).as("%s %s: ServerHello for the valid '%s' hello: %s", engine, mode,
-						base.getKey(), answer).isTrue();
+				assertThat(answer.serverHello())
+					.as("%s %s: ServerHello for the valid '%s' hello: %s", engine, mode, base.getKey(), answer)
+					.isTrue();
 				server.next(WAIT);
 			}
 			for (MalformedClientHellos.Case malformed : MalformedClientHellos.lengthOverruns()) {
@@ -127,7 +130,10 @@ class MalformedClientHelloTests {
 		return null;
 	}
 
-	/** Connect, send the bytes, read until a whole alert record (or a ServerHello) arrived. */
+	/**
+	 * Connect, send the bytes, read until a whole alert record (or a ServerHello)
+	 * arrived.
+	 */
 	private static Answer send(int port, byte[] bytes) throws IOException {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Thousands of {@code openssl} handshakes through the pair BIO — successful, garbage, abandoned —
- * must not leak native engines or direct memory: every path releases its engine.
+ * Thousands of {@code openssl} handshakes through the pair BIO — successful, garbage,
+ * abandoned — must not leak native engines or direct memory: every path releases its
+ * engine.
  */
 class OpenSslNativeMemoryTests {
 
@@ -43,8 +44,10 @@ class OpenSslNativeMemoryTests {
 			}
 			Snapshot end = Snapshot.take(context);
 			long millis = (System.nanoTime() - started) / 1_000_000;
-			System.out.printf("openssl native memory: %d handshakes in %d ms (ok=%d, failed=%d, abandoned=%d);"
-					+ " warm %s, end %s%n", HANDSHAKES, millis, outcomes[0], outcomes[1], outcomes[2], warm, end);
+			System.out.printf(
+					"openssl native memory: %d handshakes in %d ms (ok=%d, failed=%d, abandoned=%d);"
+							+ " warm %s, end %s%n",
+					HANDSHAKES, millis, outcomes[0], outcomes[1], outcomes[2], warm, end);
 			assertThat(outcomes[0]).isEqualTo((HANDSHAKES + 2) / 3);
 			assertThat(outcomes[1]).isEqualTo((HANDSHAKES + 1) / 3);
 			assertThat(end.liveEngines()).isZero();
@@ -72,7 +75,8 @@ class OpenSslNativeMemoryTests {
 			client.wrap(ByteBuffer.allocate(0), hello);
 			hello.flip();
 			if (kind == 1) {
-				// a well-framed record whose ClientHello body is garbage: BoringSSL fails and queues an alert
+				// a well-framed record whose ClientHello body is garbage: BoringSSL fails
+				// and queues an alert
 				byte[] bytes = Arrays.copyOf(hello.array(), hello.limit());
 				Arrays.fill(bytes, 9, bytes.length, (byte) 0x5a);
 				pair.writeFromNetwork(ByteBuffer.wrap(bytes));

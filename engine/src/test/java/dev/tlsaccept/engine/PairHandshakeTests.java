@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The pair BIO driven by hand against a JDK client {@link SSLEngine} in memory: every byte moves
- * through {@link BioPair}, and both sides run until finished and all buffers are drained.
+ * The pair BIO driven by hand against a JDK client {@link SSLEngine} in memory: every
+ * byte moves through {@link BioPair}, and both sides run until finished and all buffers
+ * are drained.
  */
 class PairHandshakeTests {
 

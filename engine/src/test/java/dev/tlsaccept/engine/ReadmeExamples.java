@@ -10,8 +10,9 @@ import dev.tlsaccept.keys.KeyMaterial;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 /**
- * The README's examples of the BIO modes, compiled and run by {@link ReadmeExamplesTests}: the
- * region between each pair of tag markers is what the README shows.
+ * The README's examples of the BIO modes, compiled and run by
+ * {@link ReadmeExamplesTests}: the region between each pair of tag markers is what the
+ * README shows.
  */
 final class ReadmeExamples {
 
@@ -22,10 +23,10 @@ final class ReadmeExamples {
 		// tag::blocking[]
 		TlsServerContext context = TlsServerContext.create(TlsConfig.builder(keyMaterial).build());
 		try (Socket socket = serverSocket.accept(); TlsAcceptor acceptor = context.newBlockingAcceptor(socket)) {
-			AcceptResult result = acceptor.accept();          // 1 NONE, or 0 / -1 with the reason
+			AcceptResult result = acceptor.accept(); // 1 NONE, or 0 / -1 with the reason
 			if (result.isSuccess()) {
 				acceptor.write(ByteBuffer.wrap("hello\n".getBytes(US_ASCII)));
-				acceptor.shutdown();                           // sends close_notify
+				acceptor.shutdown(); // sends close_notify
 			}
 		}
 		// end::blocking[]
@@ -54,7 +55,8 @@ final class ReadmeExamples {
 			transport.send(pair.drainToNetwork());
 			if (result.error() == SslError.WANT_READ) {
 				if (!fromPeer.hasRemaining()) {
-					fromPeer = transport.receive(); // at the transport's end of stream: pair.endOfInput()
+					// at the transport's end of stream: pair.endOfInput()
+					fromPeer = transport.receive();
 				}
 				pair.writeFromNetwork(fromPeer);
 			}

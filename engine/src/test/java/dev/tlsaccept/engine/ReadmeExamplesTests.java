@@ -32,9 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's BIO-mode examples are the code of {@link ReadmeExamples}, and they work: the
- * blocking one greets a JDK client; the pair loop completes the handshake on both sides (the
- * client too, which on TLS 1.2 needs the flight written by the call that returns 1).
+ * The README's BIO-mode examples are the code of {@link ReadmeExamples}, and they work:
+ * the blocking one greets a JDK client; the pair loop completes the handshake on both
+ * sides (the client too, which on TLS 1.2 needs the flight written by the call that
+ * returns 1).
  */
 class ReadmeExamplesTests {
 
@@ -75,7 +76,8 @@ class ReadmeExamplesTests {
 				.createSocket(InetAddress.getLoopbackAddress(), serverSocket.getLocalPort())) {
 				socket.setSoTimeout(10_000);
 				socket.setEnabledProtocols(new String[] { protocol });
-				String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+				String line = new BufferedReader(
+						new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
 					.readLine();
 				assertThat(line).isEqualTo("hello");
 				assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
@@ -107,7 +109,8 @@ class ReadmeExamplesTests {
 		TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
 		AcceptResult result;
 		int turns = 0;
-		// the loop the README showed before: it moves bytes only while accept() asks for them
+		// the loop the README showed before: it moves bytes only while accept() asks for
+		// them
 		while ((result = acceptor.accept()).error().isRetryable()) {
 			assertThat(++turns).as("turns").isLessThan(20);
 			client.send(pair.drainToNetwork());
@@ -127,10 +130,10 @@ class ReadmeExamplesTests {
 	}
 
 	/**
-	 * A JDK client {@link SSLEngine} as the transport's other end: {@code send} gives it the
-	 * server's bytes, {@code receive} returns what it writes next. A client with nothing to write
-	 * fails the test at once instead of waiting: the loop must never ask for input the peer will
-	 * not send.
+	 * A JDK client {@link SSLEngine} as the transport's other end: {@code send} gives it
+	 * the server's bytes, {@code receive} returns what it writes next. A client with
+	 * nothing to write fails the test at once instead of waiting: the loop must never ask
+	 * for input the peer will not send.
 	 */
 	private static final class JdkClient implements ReadmeExamples.Transport {
 
@@ -151,7 +154,8 @@ class ReadmeExamplesTests {
 			while (bytes.hasRemaining()) {
 				runTasks();
 				if (this.engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-					// TLS 1.3 middlebox compatibility: the client writes before it reads on
+					// TLS 1.3 middlebox compatibility: the client writes before it reads
+					// on
 					this.engine.wrap(ByteBuffer.allocate(0), this.outgoing);
 					continue;
 				}

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Several certificates on one listener, chosen by the server name the client asks for (SNI),
- * with a default for no or unknown names, and an option to refuse unknown names.
+ * Several certificates on one listener, chosen by the server name the client asks for
+ * (SNI), with a default for no or unknown names, and an option to refuse unknown names.
  */
 class ServerNameKeyMaterialTests {
 
@@ -89,7 +89,8 @@ class ServerNameKeyMaterialTests {
 			assertThat(result.error()).isEqualTo(SslError.SSL);
 			assertThat(result.alert()).isEqualTo(TlsAlert.of(112, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
 			assertThat(result.serverName()).isEqualTo("unknown.example.com");
-			assertThat(refused.receivedAlert()).hasValueSatisfying((alert) -> assertThat(alert.description()).isEqualTo(112));
+			assertThat(refused.receivedAlert())
+				.hasValueSatisfying((alert) -> assertThat(alert.description()).isEqualTo(112));
 			OpenSslResult known = new OpenSslClient().connect("127.0.0.1", server.port())
 				.tls13()
 				.caFile(pki.caCert())
@@ -118,12 +119,17 @@ class ServerNameKeyMaterialTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "*", "*.*.example.com", "a.*.com", "", "..example.com" })
 	void malformedServerNamePatternIsRefused(String pattern) {
-		assertThatIllegalArgumentException().isThrownBy(() -> TlsConfig.builder(DEFAULT).serverNameKeyMaterial(pattern, API))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TlsConfig.builder(DEFAULT).serverNameKeyMaterial(pattern, API))
 			.withMessageContaining("*.example.com");
 	}
 
-	/** A JDK client asking for {@code serverName} (none when empty); returns the key material served. */
-	private static KeyMaterial handshake(TlsServerContext context, String serverName, String protocol) throws Exception {
+	/**
+	 * A JDK client asking for {@code serverName} (none when empty); returns the key
+	 * material served.
+	 */
+	private static KeyMaterial handshake(TlsServerContext context, String serverName, String protocol)
+			throws Exception {
 		BioPair pair = BioPair.create();
 		TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
 		SSLContext trustAll = SSLContext.getInstance("TLS");

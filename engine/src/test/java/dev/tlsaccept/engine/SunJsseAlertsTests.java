@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The alert SunJSSE 17 sent, read off what it threw (its TLS 1.3 alerts are encrypted and its
- * messages carry no alert name before JDK 21).
+ * The alert SunJSSE 17 sent, read off what it threw (its TLS 1.3 alerts are encrypted and
+ * its messages carry no alert name before JDK 21).
  */
 class SunJsseAlertsTests {
 
@@ -23,8 +23,8 @@ class SunJsseAlertsTests {
 
 	@Test
 	void messagesWithTheirDetailAtTheEndAreFoundByTheirStart() {
-		assertThat(SunJsseAlerts.duringHandshake(
-				new SSLHandshakeException("Inappropriate finished message: need 32 but remaining 24 bytes verify_data")))
+		assertThat(SunJsseAlerts.duringHandshake(new SSLHandshakeException(
+				"Inappropriate finished message: need 32 but remaining 24 bytes verify_data")))
 			.isEqualTo(TlsAlert.of(50, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
 		assertThat(SunJsseAlerts.duringHandshake(new SSLException("Malformed or unexpected ChangeCipherSpec message")))
 			.isEqualTo(TlsAlert.of(10, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every configuration an engine refuses names the {@link TlsConfigException.Setting} at fault, so
- * callers map it to their own property without reading the message.
+ * Every configuration an engine refuses names the {@link TlsConfigException.Setting} at
+ * fault, so callers map it to their own property without reading the message.
  */
 class TlsConfigExceptionTests {
 
@@ -39,7 +39,8 @@ class TlsConfigExceptionTests {
 
 	@Test
 	void clientAuthWithoutTrustMaterial() {
-		refused(() -> TlsConfig.builder(KEY).clientAuth(ClientAuth.NEED).build(), TlsConfigException.Setting.CLIENT_AUTH);
+		refused(() -> TlsConfig.builder(KEY).clientAuth(ClientAuth.NEED).build(),
+				TlsConfigException.Setting.CLIENT_AUTH);
 	}
 
 	@Test
@@ -54,8 +55,8 @@ class TlsConfigExceptionTests {
 				TlsConfigException.Setting.SERVER_NAMES);
 		refused(() -> TlsConfig.builder(KEY).rejectUnknownServerNames(true).build(),
 				TlsConfigException.Setting.REJECT_UNKNOWN_SERVER_NAMES);
-		refused(() -> TlsServerContext
-			.create(TlsConfig.builder(KEY).engine("bouncy-castle").serverNameKeyMaterial("api.example.com", KEY).build()),
+		refused(() -> TlsServerContext.create(
+				TlsConfig.builder(KEY).engine("bouncy-castle").serverNameKeyMaterial("api.example.com", KEY).build()),
 				TlsConfigException.Setting.SERVER_NAMES);
 	}
 

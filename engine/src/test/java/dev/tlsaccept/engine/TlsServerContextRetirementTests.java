@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Retiring a {@link TlsServerContext} while handshakes still use it (a rotation): a context
- * captured before {@link TlsServerContext#close()} stays usable until its last acceptor is released,
- * then its engine context is closed exactly once.
+ * Retiring a {@link TlsServerContext} while handshakes still use it (a rotation): a
+ * context captured before {@link TlsServerContext#close()} stays usable until its last
+ * acceptor is released, then its engine context is closed exactly once.
  */
 class TlsServerContextRetirementTests {
 
@@ -35,7 +35,8 @@ class TlsServerContextRetirementTests {
 			throws Exception {
 		CountingEngine counting = new CountingEngine(engine);
 		TlsServerContext context = TlsServerContext.create(config(engine), counting);
-		// a server picks the context for a connection it handshakes later, on another thread
+		// a server picks the context for a connection it handshakes later, on another
+		// thread
 		assertThat(context.tryRetain()).isTrue();
 		// a rotation retires it meanwhile
 		context.close();
@@ -114,7 +115,8 @@ class TlsServerContextRetirementTests {
 		for (int t = 0; t < 4; t++) {
 			Thread worker = new Thread(() -> {
 				while (running.get()) {
-					// as a server does: capture the current context, make the acceptor later
+					// as a server does: capture the current context, make the acceptor
+					// later
 					TlsServerContext captured = current.get();
 					if (!captured.tryRetain()) {
 						retries.incrementAndGet();

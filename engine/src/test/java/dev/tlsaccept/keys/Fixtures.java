@@ -18,14 +18,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Test fixtures made with the real {@code openssl} and {@code keytool} command-line tools.
+ * Test fixtures made with the real {@code openssl} and {@code keytool} command-line
+ * tools.
  */
 final class Fixtures {
 
-	/** A recognizable password that must never show up in a message, source or toString(). */
+	/**
+	 * A recognizable password that must never show up in a message, source or toString().
+	 */
 	static final String PASSWORD = "Zebra-Pa55phrase-7Q!";
 
-	/** A second recognizable password, for keys protected differently from their store. */
+	/**
+	 * A second recognizable password, for keys protected differently from their store.
+	 */
 	static final String KEY_PASSWORD = "Walrus-KeyPa55-3X!";
 
 	private final Path dir;
@@ -56,7 +61,10 @@ final class Fixtures {
 		return this.dir.resolve(name);
 	}
 
-	/** Runs openssl with the arguments in the fixture directory and fails on a non-zero exit. */
+	/**
+	 * Runs openssl with the arguments in the fixture directory and fails on a non-zero
+	 * exit.
+	 */
 	Path openssl(String output, String... arguments) {
 		List<String> command = new ArrayList<>();
 		command.add("openssl");
@@ -80,8 +88,7 @@ final class Fixtures {
 			process.getOutputStream().close();
 			byte[] output = process.getInputStream().readAllBytes();
 			assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
-			assertThat(process.exitValue()).as("%s: %s", command, new String(output, StandardCharsets.UTF_8))
-				.isZero();
+			assertThat(process.exitValue()).as("%s: %s", command, new String(output, StandardCharsets.UTF_8)).isZero();
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -102,8 +109,8 @@ final class Fixtures {
 
 	/** Creates a self-signed certificate for the key with {@code openssl req -x509}. */
 	Path selfSigned(String name, String key, String commonName, int days) {
-		return openssl(name, "req", "-x509", "-new", "-key", key, "-out", name, "-subj", "/CN=" + commonName,
-				"-days", Integer.toString(days));
+		return openssl(name, "req", "-x509", "-new", "-key", key, "-out", name, "-subj", "/CN=" + commonName, "-days",
+				Integer.toString(days));
 	}
 
 	String read(String name) throws IOException {
@@ -114,9 +121,12 @@ final class Fixtures {
 		return Files.writeString(path(name), String.join("", parts), StandardCharsets.US_ASCII);
 	}
 
-	/** Writes a BCFKS store with the Bouncy Castle API (a throw-away provider, never registered). */
-	Path bcfks(String name, String alias, PrivateKey key, Certificate[] chain, char[] storePassword,
-			char[] keyPassword) throws Exception {
+	/**
+	 * Writes a BCFKS store with the Bouncy Castle API (a throw-away provider, never
+	 * registered).
+	 */
+	Path bcfks(String name, String alias, PrivateKey key, Certificate[] chain, char[] storePassword, char[] keyPassword)
+			throws Exception {
 		KeyStore store = KeyStore.getInstance("BCFKS", new BouncyCastleProvider());
 		store.load(null, null);
 		store.setKeyEntry(alias, key, keyPassword, chain);

@@ -12,8 +12,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Runs an in-memory JSSE handshake (JDK provider) with a server using the key material and a
- * client that trusts only its leaf certificate.
+ * Runs an in-memory JSSE handshake (JDK provider) with a server using the key material
+ * and a client that trusts only its leaf certificate.
  */
 final class Handshakes {
 

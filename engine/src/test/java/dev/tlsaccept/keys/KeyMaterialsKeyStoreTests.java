@@ -48,7 +48,8 @@ class KeyMaterialsKeyStoreTests {
 				"server", "-passout", pass, "-out", "server.p12");
 		Files.copy(dir.resolve("server.p12"), dir.resolve("server.pfx"));
 		Files.copy(dir.resolve("server.p12"), dir.resolve("server.keystore"));
-		// JKS with a key password different from the store password, plus a trusted certificate
+		// JKS with a key password different from the store password, plus a trusted
+		// certificate
 		fixtures.keytool("-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "jks-server", "-dname",
 				"CN=jks.example", "-validity", "30", "-keystore", "server.jks", "-storetype", "JKS", "-storepass",
 				Fixtures.PASSWORD, "-keypass", Fixtures.KEY_PASSWORD);
@@ -156,8 +157,7 @@ class KeyMaterialsKeyStoreTests {
 		char[] wrong = (Fixtures.PASSWORD + "x").toCharArray();
 		for (String name : new String[] { "server.p12", "server.jks", "server.bcfks" }) {
 			Path location = dir.resolve(name);
-			assertThatExceptionOfType(KeyMaterialException.class)
-				.as(name)
+			assertThatExceptionOfType(KeyMaterialException.class).as(name)
 				.isThrownBy(() -> KeyMaterials.fromKeyStore(location, null, wrong, KEY_PASSWORD, null))
 				.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.WRONG_PASSWORD))
 				.satisfies((ex) -> assertThat(ex.action()).contains("store password"))
@@ -170,12 +170,11 @@ class KeyMaterialsKeyStoreTests {
 	@Test
 	void fromKeyStoreRejectsWrongKeyPassword() {
 		for (String name : new String[] { "split.p12", "server.jks", "server.bcfks" }) {
-			assertThat(KeyMaterials.fromKeyStore(dir.resolve(name), null, PASSWORD, KEY_PASSWORD, null).leaf())
-				.as(name)
+			assertThat(KeyMaterials.fromKeyStore(dir.resolve(name), null, PASSWORD, KEY_PASSWORD, null).leaf()).as(name)
 				.isNotNull();
-			assertThatExceptionOfType(KeyMaterialException.class)
-				.as(name)
-				.isThrownBy(() -> KeyMaterials.fromKeyStore(dir.resolve(name), null, PASSWORD, "nope".toCharArray(), null))
+			assertThatExceptionOfType(KeyMaterialException.class).as(name)
+				.isThrownBy(
+						() -> KeyMaterials.fromKeyStore(dir.resolve(name), null, PASSWORD, "nope".toCharArray(), null))
 				.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.WRONG_PASSWORD))
 				.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain(Fixtures.KEY_PASSWORD))
 				.withMessageContaining("the key password is wrong");
@@ -184,7 +183,8 @@ class KeyMaterialsKeyStoreTests {
 
 	@Test
 	void fromKeyStoreUsesStorePasswordWhenKeyPasswordIsNull() {
-		// The JKS key has its own password, so falling back to the store password must fail...
+		// The JKS key has its own password, so falling back to the store password must
+		// fail...
 		assertThatExceptionOfType(KeyMaterialException.class)
 			.isThrownBy(() -> KeyMaterials.fromKeyStore(dir.resolve("server.jks"), null, PASSWORD, null, null))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.WRONG_PASSWORD));
@@ -206,8 +206,7 @@ class KeyMaterialsKeyStoreTests {
 	void fromKeyStoreRejectsGarbageForEveryType() throws Exception {
 		Path garbage = fixtures.write("garbage.store", "definitely not a key store, no password or mac in here");
 		for (String type : new String[] { "PKCS12", "JKS", "BCFKS" }) {
-			assertThatExceptionOfType(KeyMaterialException.class)
-				.as(type)
+			assertThatExceptionOfType(KeyMaterialException.class).as(type)
 				.isThrownBy(() -> KeyMaterials.fromKeyStore(garbage, type, PASSWORD, null, null))
 				.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.UNREADABLE_FORMAT))
 				.withMessageContaining(type + " key store " + garbage.toAbsolutePath());
@@ -270,7 +269,8 @@ class KeyMaterialsKeyStoreTests {
 
 	@Test
 	void trustFromKeyStoreDropsDuplicateCertificates() throws Exception {
-		// two.p12 holds the server certificate both as key entry "first" and as trusted entry "ca"
+		// two.p12 holds the server certificate both as key entry "first" and as trusted
+		// entry "ca"
 		TrustMaterial trust = KeyMaterials.trustFromKeyStore(dir.resolve("two.p12"), "PKCS12", PASSWORD);
 		assertThat(trust.certificates()).containsExactlyInAnyOrder(server.leaf(), other.leaf());
 		assertThat(trust.toKeyStore().size()).isEqualTo(2);

@@ -39,9 +39,10 @@ class KeyMaterialsPemTests {
 		fixtures.openssl("rsa-pkcs1.key", "rsa", "-in", "rsa.key", "-traditional", "-out", "rsa-pkcs1.key");
 		fixtures.openssl("rsa-pkcs8-aes.key", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "rsa.key", "-passout",
 				pass, "-out", "rsa-pkcs8-aes.key");
-		fixtures.openssl("rsa-legacy.key", "rsa", "-in", "rsa.key", "-traditional", "-aes256", "-passout", pass,
-				"-out", "rsa-legacy.key");
-		// EC: SEC1 with EC PARAMETERS, SEC1 alone, PKCS#8, older PBE PKCS#8, legacy encrypted SEC1
+		fixtures.openssl("rsa-legacy.key", "rsa", "-in", "rsa.key", "-traditional", "-aes256", "-passout", pass, "-out",
+				"rsa-legacy.key");
+		// EC: SEC1 with EC PARAMETERS, SEC1 alone, PKCS#8, older PBE PKCS#8, legacy
+		// encrypted SEC1
 		fixtures.openssl("ec-params.key", "ecparam", "-name", "prime256v1", "-genkey", "-out", "ec-params.key");
 		fixtures.openssl("ec-sec1.key", "ec", "-in", "ec-params.key", "-out", "ec-sec1.key");
 		fixtures.openssl("ec-pkcs8.key", "pkcs8", "-topk8", "-nocrypt", "-in", "ec-sec1.key", "-out", "ec-pkcs8.key");
@@ -58,8 +59,8 @@ class KeyMaterialsPemTests {
 		fixtures.selfSigned("ed448.crt", "ed448.key", "ed448.example", 30);
 		// A chain of two: leaf signed by a CA
 		fixtures.genpkey("ca.key", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256");
-		fixtures.openssl("ca.crt", "req", "-x509", "-new", "-key", "ca.key", "-out", "ca.crt", "-subj",
-				"/CN=Test CA", "-days", "30", "-addext", "basicConstraints=critical,CA:true");
+		fixtures.openssl("ca.crt", "req", "-x509", "-new", "-key", "ca.key", "-out", "ca.crt", "-subj", "/CN=Test CA",
+				"-days", "30", "-addext", "basicConstraints=critical,CA:true");
 		fixtures.genpkey("leaf.key", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256");
 		fixtures.openssl("leaf.csr", "req", "-new", "-key", "leaf.key", "-subj", "/CN=leaf.example", "-out",
 				"leaf.csr");
@@ -116,15 +117,13 @@ class KeyMaterialsPemTests {
 	@Test
 	void fromPemReadsEncryptedPkcs8Key() throws Exception {
 		assertThat(fixtures.read("rsa-pkcs8-aes.key")).contains("BEGIN ENCRYPTED PRIVATE KEY");
-		KeyMaterial material = KeyMaterials.fromPem(dir.resolve("rsa.crt"), dir.resolve("rsa-pkcs8-aes.key"),
-				PASSWORD);
+		KeyMaterial material = KeyMaterials.fromPem(dir.resolve("rsa.crt"), dir.resolve("rsa-pkcs8-aes.key"), PASSWORD);
 		assertThat(material.privateKey().getAlgorithm()).isEqualTo("RSA");
 	}
 
 	@Test
 	void fromPemReadsEncryptedPkcs8KeyWithOlderPbe() {
-		KeyMaterial material = KeyMaterials.fromPem(dir.resolve("ec.crt"), dir.resolve("ec-pkcs8-3des.key"),
-				PASSWORD);
+		KeyMaterial material = KeyMaterials.fromPem(dir.resolve("ec.crt"), dir.resolve("ec-pkcs8-3des.key"), PASSWORD);
 		assertThat(material.privateKey().getAlgorithm()).isEqualTo("EC");
 	}
 
@@ -167,7 +166,8 @@ class KeyMaterialsPemTests {
 
 	@Test
 	void fromPemReadsCombinedFileInEitherOrder() throws Exception {
-		Path certFirst = fixtures.write("combined-cert-first.pem", fixtures.read("ec.crt"), fixtures.read("ec-params.key"));
+		Path certFirst = fixtures.write("combined-cert-first.pem", fixtures.read("ec.crt"),
+				fixtures.read("ec-params.key"));
 		Path keyFirst = fixtures.write("combined-key-first.pem", fixtures.read("rsa-pkcs8-aes.key"),
 				fixtures.read("rsa.crt"));
 		KeyMaterial ec = KeyMaterials.fromPem(certFirst, null);
@@ -196,8 +196,8 @@ class KeyMaterialsPemTests {
 
 	@Test
 	void fromPemContentReadsInlinePemText() throws Exception {
-		KeyMaterial material = KeyMaterials.fromPemContent(fixtures.read("chain.pem"), fixtures.read("leaf.key"),
-				null, "SSL bundle 'server'");
+		KeyMaterial material = KeyMaterials.fromPemContent(fixtures.read("chain.pem"), fixtures.read("leaf.key"), null,
+				"SSL bundle 'server'");
 		assertThat(material.source()).isEqualTo("SSL bundle 'server'");
 		assertThat(material.certificateChain()).hasSize(2);
 	}
@@ -215,8 +215,8 @@ class KeyMaterialsPemTests {
 	void fromPemRejectsLegacyEncryptedKeyWithWrongPassword() {
 		for (String name : new String[] { "ec-legacy.key", "ec-pkcs8-3des.key" }) {
 			assertThatExceptionOfType(KeyMaterialException.class)
-				.isThrownBy(() -> KeyMaterials.fromPem(dir.resolve("ec.crt"), dir.resolve(name),
-						"not-it".toCharArray()))
+				.isThrownBy(
+						() -> KeyMaterials.fromPem(dir.resolve("ec.crt"), dir.resolve(name), "not-it".toCharArray()))
 				.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.WRONG_PASSWORD))
 				.satisfies((ex) -> assertThat(ex.action()).contains("key password"));
 		}
@@ -224,7 +224,8 @@ class KeyMaterialsPemTests {
 
 	@Test
 	void fromPemReportsWrongPasswordEvenWhenDecryptionHappensToProducePadding() throws Exception {
-		// With CBC, about 1 wrong password in 256 yields valid padding and garbage key bytes.
+		// With CBC, about 1 wrong password in 256 yields valid padding and garbage key
+		// bytes.
 		String legacy = fixtures.read("ec-legacy.key");
 		String pkcs8 = fixtures.read("ec-pkcs8-3des.key");
 		String certificate = fixtures.read("ec.crt");
@@ -248,8 +249,7 @@ class KeyMaterialsPemTests {
 
 	@Test
 	void fromPemNeverShowsThePassword() {
-		KeyMaterial material = KeyMaterials.fromPem(dir.resolve("rsa.crt"), dir.resolve("rsa-pkcs8-aes.key"),
-				PASSWORD);
+		KeyMaterial material = KeyMaterials.fromPem(dir.resolve("rsa.crt"), dir.resolve("rsa-pkcs8-aes.key"), PASSWORD);
 		String keyBase64 = Base64.getEncoder().encodeToString(material.privateKey().getEncoded());
 		assertThat(material.toString()).doesNotContain(Fixtures.PASSWORD)
 			.doesNotContain(keyBase64.substring(0, 40))
@@ -287,7 +287,8 @@ class KeyMaterialsPemTests {
 
 	@Test
 	void fromPemRejectsMalformedPemBlock() throws Exception {
-		Path broken = fixtures.write("broken.pem", "-----BEGIN CERTIFICATE-----\nMIIB!!notbase64\n-----END CERTIFICATE-----\n");
+		Path broken = fixtures.write("broken.pem",
+				"-----BEGIN CERTIFICATE-----\nMIIB!!notbase64\n-----END CERTIFICATE-----\n");
 		assertThatExceptionOfType(KeyMaterialException.class)
 			.isThrownBy(() -> KeyMaterials.fromPem(broken, dir.resolve("ec-sec1.key"), null))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(Problem.UNREADABLE_FORMAT));

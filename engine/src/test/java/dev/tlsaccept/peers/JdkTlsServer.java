@@ -20,101 +20,109 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Throwaway JDK (SunJSSE) TLS server for this package's own tests: 127.0.0.1, ephemeral port,
- * one daemon thread handling connections one after the other. Each connection: handshake, record
- * the outcome, then echo every byte back until the peer closes.
+ * Throwaway JDK (SunJSSE) TLS server for this package's own tests: 127.0.0.1, ephemeral
+ * port, one daemon thread handling connections one after the other. Each connection:
+ * handshake, record the outcome, then echo every byte back until the peer closes.
  */
 final class JdkTlsServer implements AutoCloseable {
 
-    /** How one handshake ended, as the server saw it. */
-    record Outcome(boolean ok, String protocol, String cipher, String applicationProtocol, List<String> sni,
-                   Exception error) {
-    }
+	/** How one handshake ended, as the server saw it. */
+	record Outcome(boolean ok, String protocol, String cipher, String applicationProtocol, List<String> sni,
+			Exception error) {
+	}
 
-    private final SSLServerSocket server;
-    private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
-    private final Thread thread;
+	private final SSLServerSocket server;
 
-    private JdkTlsServer(SSLServerSocket server) {
-        this.server = server;
-        this.thread = new Thread(this::serve, "jdk-tls-server-" + server.getLocalPort());
-        this.thread.setDaemon(true);
-        this.thread.start();
-    }
+	private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
 
-    static JdkTlsServer start(SSLContext context, Consumer<SSLServerSocket> configure) {
-        try {
-            SSLServerSocket s = (SSLServerSocket) context.getServerSocketFactory()
-                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            configure.accept(s);
-            return new JdkTlsServer(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+	private final Thread thread;
 
-    int port() {
-        return server.getLocalPort();
-    }
+	private JdkTlsServer(SSLServerSocket server) {
+		this.server = server;
+		this.thread = new Thread(this::serve, "jdk-tls-server-" + server.getLocalPort());
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
 
-    /** The next handshake outcome, waiting at most {@code max}; null if none. */
-    Outcome awaitOutcome(Duration max) throws InterruptedException {
-        return outcomes.poll(max.toMillis(), TimeUnit.MILLISECONDS);
-    }
+	static JdkTlsServer start(SSLContext context, Consumer<SSLServerSocket> configure) {
+		try {
+			SSLServerSocket s = (SSLServerSocket) context.getServerSocketFactory()
+				.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+			configure.accept(s);
+			return new JdkTlsServer(s);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
 
-    private void serve() {
-        while (!server.isClosed()) {
-            try (SSLSocket s = (SSLSocket) server.accept()) {
-                s.setSoTimeout(10_000);
-                try {
-                    s.startHandshake();
-                    List<String> sni = s.getSession() instanceof ExtendedSSLSession e
-                            ? e.getRequestedServerNames().stream()
-                                    .map(n -> n instanceof SNIHostName h ? h.getAsciiName() : n.toString())
-                                    .toList()
-                            : List.<String>of();
-                    outcomes.add(new Outcome(true, s.getSession().getProtocol(), s.getSession().getCipherSuite(),
-                            s.getApplicationProtocol(), sni, null));
-                } catch (IOException e) {
-                    outcomes.add(new Outcome(false, null, null, null, List.of(), e));
-                    continue;
-                }
-                echo(s);
-            } catch (IOException e) {
-                if (server.isClosed()) {
-                    return;
-                }
-            }
-        }
-    }
+	int port() {
+		return server.getLocalPort();
+	}
 
-    private static void echo(SSLSocket s) {
-        try {
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            byte[] buf = new byte[4096];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                out.flush();
-            }
-        } catch (SocketException e) {
-            // peer went away
-        } catch (IOException e) {
-            // alert or timeout: the connection is over
-        }
-    }
+	/** The next handshake outcome, waiting at most {@code max}; null if none. */
+	Outcome awaitOutcome(Duration max) throws InterruptedException {
+		return outcomes.poll(max.toMillis(), TimeUnit.MILLISECONDS);
+	}
 
+	private void serve() {
+		while (!server.isClosed()) {
+			try (SSLSocket s = (SSLSocket) server.accept()) {
+				s.setSoTimeout(10_000);
+				try {
+					s.startHandshake();
+					List<String> sni = s.getSession() instanceof ExtendedSSLSession e ? e.getRequestedServerNames()
+						.stream()
+						.map(n -> n instanceof SNIHostName h ? h.getAsciiName() : n.toString())
+						.toList() : List.<String>of();
+					outcomes.add(new Outcome(true, s.getSession().getProtocol(), s.getSession().getCipherSuite(),
+							s.getApplicationProtocol(), sni, null));
+				}
+				catch (IOException e) {
+					outcomes.add(new Outcome(false, null, null, null, List.of(), e));
+					continue;
+				}
+				echo(s);
+			}
+			catch (IOException e) {
+				if (server.isClosed()) {
+					return;
+				}
+			}
+		}
+	}
 
-    @Override
-    public void close() {
-        try {
-            server.close();
-            thread.join(2000);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+	private static void echo(SSLSocket s) {
+		try {
+			InputStream in = s.getInputStream();
+			OutputStream out = s.getOutputStream();
+			byte[] buf = new byte[4096];
+			int n;
+			while ((n = in.read(buf)) >= 0) {
+				out.write(buf, 0, n);
+				out.flush();
+			}
+		}
+		catch (SocketException e) {
+			// peer went away
+		}
+		catch (IOException e) {
+			// alert or timeout: the connection is over
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			server.close();
+			thread.join(2000);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 }

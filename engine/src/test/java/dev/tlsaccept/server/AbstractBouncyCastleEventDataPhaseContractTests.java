@@ -3,8 +3,8 @@ package dev.tlsaccept.server;
 import dev.tlsaccept.engine.BouncyCastleTlsEngine;
 
 /**
- * The event-driven data phase on the {@code bouncy-castle} engine (BCJSSE): it sends the alerts
- * RFC 8446 asks for in every case of the suite.
+ * The event-driven data phase on the {@code bouncy-castle} engine (BCJSSE): it sends the
+ * alerts RFC 8446 asks for in every case of the suite.
  */
 abstract class AbstractBouncyCastleEventDataPhaseContractTests extends AbstractEventDataPhaseContractTests {
 

@@ -48,11 +48,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The event-driven data phase ({@link TlsChannelHandler}, {@link TlsChannel}), case by case,
- * against real peers: {@code openssl s_client}, and the JDK's {@code SSLSocket} over a socket the
- * test controls where {@code s_client} cannot express the case (a slow reader, an end without
- * close_notify, a reset, a tampered record). One subclass per engine × BIO mode (Netty's
- * {@code SSLEngineTest} pattern); what an engine does differently is stated in its subclass.
+ * The event-driven data phase ({@link TlsChannelHandler}, {@link TlsChannel}), case by
+ * case, against real peers: {@code openssl s_client}, and the JDK's {@code SSLSocket}
+ * over a socket the test controls where {@code s_client} cannot express the case (a slow
+ * reader, an end without close_notify, a reset, a tampered record). One subclass per
+ * engine × BIO mode (Netty's {@code SSLEngineTest} pattern); what an engine does
+ * differently is stated in its subclass.
  */
 abstract class AbstractEventDataPhaseContractTests {
 
@@ -84,10 +85,12 @@ abstract class AbstractEventDataPhaseContractTests {
 	abstract BioMode mode();
 
 	/**
-	 * The alert the engine sends for a record of an unknown content type after the handshake:
-	 * {@code unexpected_message} as RFC 8446 (section 5) asks, unless the engine says otherwise.
+	 * The alert the engine sends for a record of an unknown content type after the
+	 * handshake: {@code unexpected_message} as RFC 8446 (section 5) asks, unless the
+	 * engine says otherwise.
 	 * @param protocol the negotiated protocol
-	 * @return the alert's name as the JDK client reports it, or {@code null} when none is sent
+	 * @return the alert's name as the JDK client reports it, or {@code null} when none is
+	 * sent
 	 */
 	@Nullable String alertForGarbageRecord(String protocol) {
 		return "unexpected_message";
@@ -136,8 +139,10 @@ abstract class AbstractEventDataPhaseContractTests {
 	}
 
 	private TlsServer start(UnaryOperator<TlsServerSettings.Builder> settings, TlsChannelHandler channelHandler) {
-		this.context = TlsServerContext.create(
-				TlsConfig.builder(KeyMaterials.fromPem(pki.serverCert(), pki.serverKey(), null)).engine(engine()).build());
+		this.context = TlsServerContext
+			.create(TlsConfig.builder(KeyMaterials.fromPem(pki.serverCert(), pki.serverKey(), null))
+				.engine(engine())
+				.build());
 		TlsServerSettings.Builder builder = TlsServerSettings
 			.builder(ServerFixtures.uniqueName("data-" + engine() + "-" + mode().configName()))
 			.address(ServerFixtures.LOOPBACK)
@@ -222,7 +227,8 @@ abstract class AbstractEventDataPhaseContractTests {
 				}
 			});
 			try {
-				// the echo, up to the server's close_notify (-1) that answers the client's
+				// the echo, up to the server's close_notify (-1) that answers the
+				// client's
 				assertThat(PatternWriter.readAndCheck(client.tls().getInputStream())).isEqualTo(total);
 				writing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			}
@@ -232,9 +238,11 @@ abstract class AbstractEventDataPhaseContractTests {
 		}
 		ChannelRecorder.Connection connection = this.handler.connection(0);
 		assertThat(connection.awaitClosed()).isEqualTo(CloseReason.PEER_CLOSED);
-		// every pause (if the output ever reached the mark) was lifted by exactly one writable()
+		// every pause (if the output ever reached the mark) was lifted by exactly one
+		// writable()
 		assertThat(connection.count("writable")).isEqualTo(pauses.get());
-		// one decrypted record at most per write: the queue stays within a record of the mark
+		// one decrypted record at most per write: the queue stays within a record of the
+		// mark
 		assertThat(maxQueued).hasValueLessThanOrEqualTo(TlsChannel.HIGH_WATER_MARK + 17 * 1024);
 	}
 
@@ -250,7 +258,8 @@ abstract class AbstractEventDataPhaseContractTests {
 			ServerFixtures.await(WAIT, "write() to say false", () -> writer.refusals() > 0);
 			TlsChannel channel = this.handler.connection(0).channel;
 			awaitSettled(channel);
-			// the server's output waits for the socket (full), and now its input has bytes too
+			// the server's output waits for the socket (full), and now its input has
+			// bytes too
 			client.write("ping");
 			Thread selector = ServerFixtures.threadsNamed("tlsaccept-" + server.settings().name() + "-selector-")
 				.get(0);
@@ -258,7 +267,8 @@ abstract class AbstractEventDataPhaseContractTests {
 			long wall = System.nanoTime();
 			ServerFixtures.await(WAIT, "a second to pass", () -> System.nanoTime() - wall >= 1_000_000_000L);
 			long used = cpuNanos(selector) - cpu;
-			// a selector that keeps selecting a readable channel it cannot read from spins at 100%
+			// a selector that keeps selecting a readable channel it cannot read from
+			// spins at 100%
 			assertThat(Duration.ofNanos(used)).as("selector CPU in one second").isLessThan(Duration.ofMillis(100));
 			writer.stop();
 			assertThat(PatternWriter.readAndCheck(client.tls().getInputStream())).isEqualTo(writer.written());
@@ -270,8 +280,8 @@ abstract class AbstractEventDataPhaseContractTests {
 	}
 
 	/**
-	 * Wait (bounded) until the queue of a connection whose peer does not read stopped moving for
-	 * 300 ms: the kernel's buffers are then as full as they get.
+	 * Wait (bounded) until the queue of a connection whose peer does not read stopped
+	 * moving for 300 ms: the kernel's buffers are then as full as they get.
 	 */
 	private static void awaitSettled(TlsChannel channel) {
 		long[] last = { channel.queuedBytes(), System.nanoTime() };
@@ -302,12 +312,14 @@ abstract class AbstractEventDataPhaseContractTests {
 			// what the kernel buffers take, then the high-water mark: write() says false
 			ServerFixtures.await(WAIT, "write() to say false", () -> writer.refusals() > 0);
 			TlsChannel channel = this.handler.connection(0).channel;
-			// what the socket did not take waits in the queue, just above the high-water mark
+			// what the socket did not take waits in the queue, just above the high-water
+			// mark
 			assertThat(writer.queuedAtFirstRefusal()).isGreaterThanOrEqualTo(TlsChannel.HIGH_WATER_MARK)
 				.isLessThanOrEqualTo(TlsChannel.HIGH_WATER_MARK + writer.chunkSize());
 			assertThat(writer.writableAtFirstRefusal()).isFalse();
 			assertThat(channel.queuedBytes()).isLessThanOrEqualTo(TlsChannel.HIGH_WATER_MARK + writer.chunkSize());
-			// once the client reads, writable() lets the writer go on; every byte arrives in order,
+			// once the client reads, writable() lets the writer go on; every byte arrives
+			// in order,
 			// then the server's close_notify (-1)
 			assertThat(PatternWriter.readAndCheck(client.tls().getInputStream())).isEqualTo(writer.total())
 				.isGreaterThanOrEqualTo(4 * MIB);
@@ -360,7 +372,8 @@ abstract class AbstractEventDataPhaseContractTests {
 		assertThat(this.handler.connection(0).awaitClosed()).isEqualTo(CloseReason.CLOSED);
 	}
 
-	// ---- how connections end -----------------------------------------------------------
+	// ---- how connections end
+	// -----------------------------------------------------------
 
 	@ParameterizedTest
 	@ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
@@ -370,12 +383,14 @@ abstract class AbstractEventDataPhaseContractTests {
 			assertThat(client.roundTrip("hello")).isEqualTo("hello");
 			client.tls().shutdownOutput();
 			if (protocol.equals("TLSv1.3")) {
-				// a half-close: the JDK reads on, and returns -1 only on the server's close_notify
+				// a half-close: the JDK reads on, and returns -1 only on the server's
+				// close_notify
 				assertThat(client.readByte()).isEqualTo(-1);
 				assertThat(client.readRawToEnd()).as("after close_notify, the end of the TCP stream").isEmpty();
 			}
 			else {
-				// no half-close in TLS 1.2 (the JDK closes its reading side too): the answer is on
+				// no half-close in TLS 1.2 (the JDK closes its reading side too): the
+				// answer is on
 				// the wire, one alert record, then the end of the TCP stream
 				assertThat(RawClient.records(client.readRawToEnd())).extracting(RawClient.Record::contentType)
 					.containsExactly(RawClient.Record.ALERT);
@@ -432,7 +447,8 @@ abstract class AbstractEventDataPhaseContractTests {
 			assertThat(client.roundTrip("hello")).isEqualTo("hello");
 			client.endWithoutCloseNotify();
 			assertThat(this.handler.connection(0).awaitClosed()).isEqualTo(CloseReason.PEER_EOF);
-			// the connection failed: the server closes too, without close_notify (as SSL_shutdown must
+			// the connection failed: the server closes too, without close_notify (as
+			// SSL_shutdown must
 			// not be called after SSL_ERROR_SYSCALL)
 			assertThat(client.readRawToEnd()).isEmpty();
 		}
@@ -490,7 +506,8 @@ abstract class AbstractEventDataPhaseContractTests {
 		try (JdkPeer client = jdk("TLSv1.3")) {
 			assertThat(client.roundTrip("before")).isEqualTo("before");
 			for (int i = 0; i < 3; i++) {
-				// on an established TLS 1.3 connection the JDK sends a KeyUpdate (update_requested)
+				// on an established TLS 1.3 connection the JDK sends a KeyUpdate
+				// (update_requested)
 				client.tls().startHandshake();
 				assertThat(client.roundTrip("after key update " + i)).isEqualTo("after key update " + i);
 			}
@@ -534,14 +551,16 @@ abstract class AbstractEventDataPhaseContractTests {
 		assertThat(server.state()).isEqualTo(TlsServer.State.RUNNING);
 	}
 
-	// ---- idle timeout and maximum lifetime ----------------------------------------------
+	// ---- idle timeout and maximum lifetime
+	// ----------------------------------------------
 
 	@Test
 	void idleConnectionIsClosedWithCloseNotifyAndCounted() {
 		// long enough for s_client to send its line on a busy machine
 		Duration idle = Duration.ofSeconds(1);
 		TlsServer server = start((settings) -> settings.idleTimeout(idle));
-		// TLS 1.2: s_client sends at once (in TLS 1.3 it first waits up to 1 s for a ticket)
+		// TLS 1.2: s_client sends at once (in TLS 1.3 it first waits up to 1 s for a
+		// ticket)
 		OpenSslResult client = openssl("TLSv1.2").send("x\n").awaitReplyContaining("never sent", WAIT).run();
 		assertThat(client.timedOut()).as("%s", client).isFalse();
 		assertThat(client.receivedText()).as("%s", client).isEqualTo("x\n");
@@ -599,7 +618,8 @@ abstract class AbstractEventDataPhaseContractTests {
 		assertThat(server.stats().closedLifetime()).isEqualTo(1);
 	}
 
-	// ---- offloaded handlers -------------------------------------------------------------
+	// ---- offloaded handlers
+	// -------------------------------------------------------------
 
 	@Test
 	void offloadedHandlerRunsEveryCallbackOnTheExecutorInOrder() throws Exception {
@@ -636,7 +656,8 @@ abstract class AbstractEventDataPhaseContractTests {
 		assertThat(connection.awaitClosed()).isEqualTo(CloseReason.PEER_CLOSED);
 		assertThat(connection.threads()).allSatisfy((thread) -> assertThat(thread).startsWith("app-handler-"));
 		assertThat(Arrays.mismatch(connection.received(), sent)).as("first byte that differs").isEqualTo(-1);
-		// each delivery is the handler's own copy: still intact after every later callback
+		// each delivery is the handler's own copy: still intact after every later
+		// callback
 		ByteBuffer kept = ByteBuffer.allocate(sent.length);
 		deliveries.forEach((delivery) -> kept.put(delivery.duplicate()));
 		assertThat(Arrays.mismatch(kept.array(), sent)).as("first byte that differs").isEqualTo(-1);
@@ -665,8 +686,8 @@ abstract class AbstractEventDataPhaseContractTests {
 			}
 			assertThat(waiting.readText(8)).isEqualTo("released");
 		}
-		assertThat(this.handler.connection(0).threads()).allSatisfy(
-				(thread) -> assertThat(thread).startsWith("app-blocking-"));
+		assertThat(this.handler.connection(0).threads())
+			.allSatisfy((thread) -> assertThat(thread).startsWith("app-blocking-"));
 	}
 
 	@Test
@@ -684,8 +705,8 @@ abstract class AbstractEventDataPhaseContractTests {
 
 	/**
 	 * A client writer still blocked (the test failed before reading everything) holds the
-	 * {@code SSLSocket}'s write lock, and close_notify would wait for it forever: close the plain
-	 * socket under it first.
+	 * {@code SSLSocket}'s write lock, and close_notify would wait for it forever: close
+	 * the plain socket under it first.
 	 */
 	private static void unblock(JdkPeer client, CompletableFuture<?> writing) throws IOException {
 		if (!writing.isDone()) {

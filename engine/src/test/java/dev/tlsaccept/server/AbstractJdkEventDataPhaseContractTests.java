@@ -15,7 +15,8 @@ abstract class AbstractJdkEventDataPhaseContractTests extends AbstractEventDataP
 
 	@Override
 	@Nullable String alertForGarbageRecord(String protocol) {
-		// SunJSSE decrypts a record of an unknown content type as any other: it fails as a bad record
+		// SunJSSE decrypts a record of an unknown content type as any other: it fails as
+		// a bad record
 		return "bad_record_mac";
 	}
 

@@ -4,8 +4,8 @@ import dev.tlsaccept.engine.OpenSslTlsEngine;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The event-driven data phase on the {@code openssl} engine (BoringSSL through Netty), with its
- * differences.
+ * The event-driven data phase on the {@code openssl} engine (BoringSSL through Netty),
+ * with its differences.
  */
 abstract class AbstractOpenSslEventDataPhaseContractTests extends AbstractEventDataPhaseContractTests {
 
@@ -16,7 +16,8 @@ abstract class AbstractOpenSslEventDataPhaseContractTests extends AbstractEventD
 
 	@Override
 	@Nullable String alertForGarbageRecord(String protocol) {
-		// Netty refuses a record that is not TLS before BoringSSL sees it (NotSslRecordException): no alert
+		// Netty refuses a record that is not TLS before BoringSSL sees it
+		// (NotSslRecordException): no alert
 		return null;
 	}
 

@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An event-driven handler for tests: each callback does what the test chose ({@link #onOpened},
- * {@link #onReceived}, {@link #onWritable}; by default an echo), and every call is recorded per
- * connection: which callback, on which thread, when, and the bytes received. It also checks the
- * {@link TlsChannelHandler} promises as the calls come: calls for one connection never overlap,
- * {@code opened} comes first and {@code closed} exactly once, last ({@link #assertContractKept()}).
+ * An event-driven handler for tests: each callback does what the test chose
+ * ({@link #onOpened}, {@link #onReceived}, {@link #onWritable}; by default an echo), and
+ * every call is recorded per connection: which callback, on which thread, when, and the
+ * bytes received. It also checks the {@link TlsChannelHandler} promises as the calls
+ * come: calls for one connection never overlap, {@code opened} comes first and
+ * {@code closed} exactly once, last ({@link #assertContractKept()}).
  */
 final class ChannelRecorder implements TlsChannelHandler {
 
@@ -120,7 +121,8 @@ final class ChannelRecorder implements TlsChannelHandler {
 	private Connection of(TlsChannel channel, String callback) {
 		Connection connection = this.byChannel.get(channel);
 		if (connection == null) {
-			// record it anyway, so that the test fails on the violation rather than on a null
+			// record it anyway, so that the test fails on the violation rather than on a
+			// null
 			this.violations.add(callback + " before opened: " + channel);
 			connection = new Connection(channel);
 			this.byChannel.put(channel, connection);
@@ -142,8 +144,8 @@ final class ChannelRecorder implements TlsChannelHandler {
 	}
 
 	/**
-	 * Wait (bounded) until every connection that opened was told it closed (an offloaded handler
-	 * learns it on its executor, after the server stopped).
+	 * Wait (bounded) until every connection that opened was told it closed (an offloaded
+	 * handler learns it on its executor, after the server stopped).
 	 */
 	void awaitAllClosed() {
 		ServerFixtures.await(WAIT, "every connection to be closed",
@@ -151,8 +153,8 @@ final class ChannelRecorder implements TlsChannelHandler {
 	}
 
 	/**
-	 * Every connection got {@code closed} exactly once, after every other call, and no calls for
-	 * one connection overlapped.
+	 * Every connection got {@code closed} exactly once, after every other call, and no
+	 * calls for one connection overlapped.
 	 */
 	void assertContractKept() {
 		assertThat(this.violations).as("violations of the TlsChannelHandler contract").isEmpty();
@@ -160,8 +162,7 @@ final class ChannelRecorder implements TlsChannelHandler {
 			List<String> calls = connection.calls();
 			assertThat(calls).as("calls of %s", connection.channel).isNotEmpty();
 			assertThat(calls.get(0)).as("first call of %s", connection.channel).isEqualTo("opened");
-			assertThat(calls.stream().filter((call) -> call.startsWith("closed"))).as("closes of %s", calls)
-				.hasSize(1);
+			assertThat(calls.stream().filter((call) -> call.startsWith("closed"))).as("closes of %s", calls).hasSize(1);
 			assertThat(calls.get(calls.size() - 1)).as("last call of %s", connection.channel).startsWith("closed");
 		}
 	}
@@ -191,7 +192,8 @@ final class ChannelRecorder implements TlsChannelHandler {
 
 		private void enter(String call) {
 			if (!this.inCall.compareAndSet(false, true)) {
-				ChannelRecorder.this.violations.add("overlapping calls: " + call + " while in another call, " + this.calls);
+				ChannelRecorder.this.violations
+					.add("overlapping calls: " + call + " while in another call, " + this.calls);
 			}
 			if (this.reason != null) {
 				ChannelRecorder.this.violations.add(call + " after closed: " + this.calls);

@@ -10,17 +10,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * CIDR blocks of the allow and deny lists: IPv4 and IPv6, the edge prefixes, normalized text, and
- * input that is refused with a message that says what is wrong.
+ * CIDR blocks of the allow and deny lists: IPv4 and IPv6, the edge prefixes, normalized
+ * text, and input that is refused with a message that says what is wrong.
  */
 class CidrTests {
 
 	@ParameterizedTest
 	@CsvSource({ "10.0.0.0/8, 10.0.0.0, true", "10.0.0.0/8, 10.255.255.255, true", "10.0.0.0/8, 11.0.0.0, false",
-			"10.0.0.0/8, 9.255.255.255, false", "192.168.1.0/24, 192.168.1.77, true", "192.168.1.0/24, 192.168.2.1, false",
-			"0.0.0.0/0, 203.0.113.9, true", "0.0.0.0/0, 255.255.255.255, true", "203.0.113.9/32, 203.0.113.9, true",
-			"203.0.113.9/32, 203.0.113.8, false", "203.0.113.9, 203.0.113.9, true", "203.0.113.9, 203.0.113.10, false",
-			"128.0.0.0/1, 200.1.1.1, true", "128.0.0.0/1, 127.255.255.255, false",
+			"10.0.0.0/8, 9.255.255.255, false", "192.168.1.0/24, 192.168.1.77, true",
+			"192.168.1.0/24, 192.168.2.1, false", "0.0.0.0/0, 203.0.113.9, true", "0.0.0.0/0, 255.255.255.255, true",
+			"203.0.113.9/32, 203.0.113.9, true", "203.0.113.9/32, 203.0.113.8, false", "203.0.113.9, 203.0.113.9, true",
+			"203.0.113.9, 203.0.113.10, false", "128.0.0.0/1, 200.1.1.1, true", "128.0.0.0/1, 127.255.255.255, false",
 			"255.255.255.254/31, 255.255.255.255, true", "255.255.255.254/31, 255.255.255.253, false" })
 	void ipv4BlocksHoldExactlyTheirAddresses(String block, String address, boolean contained) throws Exception {
 		assertThat(Cidr.parse(block).contains(InetAddress.getByName(address))).isEqualTo(contained);
@@ -77,7 +77,8 @@ class CidrTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', quoteCharacter = '"', value = { "10.0.0.0/33|'10.0.0.0/33' has a prefix length of 33: an IPv4 prefix length is 0 to 32",
+	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+			"10.0.0.0/33|'10.0.0.0/33' has a prefix length of 33: an IPv4 prefix length is 0 to 32",
 			"2001:db8::/129|'2001:db8::/129' has a prefix length of 129: an IPv6 prefix length is 0 to 128",
 			"10.0.0.0/|'10.0.0.0/' needs a prefix length after '/'", "10.0.0.0/-1|'10.0.0.0/-1' needs a prefix length",
 			"10.0.0.0/8/8|'10.0.0.0/8/8' needs a prefix length", "10.0.0.0/x|'10.0.0.0/x' needs a prefix length",
@@ -87,7 +88,8 @@ class CidrTests {
 			"010.0.0.1|'010.0.0.1' is not an IP address", "10.0.0.0.0/8|'10.0.0.0.0/8' is not an IP address",
 			"localhost|'localhost' is not an IP address or CIDR block: write e.g. 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32 (host names are not resolved)",
 			"example.com/24|'example.com/24' is not an IP address", "abc|'abc' is not an IP address",
-			"2001:db8:::/32|'2001:db8:::/32' is not an IPv6 address", "fe80::1%eth0|'fe80::1%eth0' is not an IPv6 address",
+			"2001:db8:::/32|'2001:db8:::/32' is not an IPv6 address",
+			"fe80::1%eth0|'fe80::1%eth0' is not an IPv6 address",
 			"::ffff:10.0.0.0/104|'::ffff:10.0.0.0/104' is an IPv4-mapped IPv6 address: write it as IPv4",
 			"\" \"|has no address" })
 	void badInputIsRefusedSayingWhatIsWrong(String input, String message) {

@@ -22,26 +22,28 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The race of a rotation with a connection accepted just before it, made deterministic: on the
- * {@code openssl} engine (whose engines need their parent context alive), a connection accepted
- * with the old context waits on a busy selector loop while {@link TlsServer#setContext} replaces
- * the context and the old one is closed; when the loop makes its acceptor, the old context must
- * still work, and it is closed for real only once that connection is gone.
+ * The race of a rotation with a connection accepted just before it, made deterministic:
+ * on the {@code openssl} engine (whose engines need their parent context alive), a
+ * connection accepted with the old context waits on a busy selector loop while
+ * {@link TlsServer#setContext} replaces the context and the old one is closed; when the
+ * loop makes its acceptor, the old context must still work, and it is closed for real
+ * only once that connection is gone.
  *
- * <p>Connections are dealt to the two selector loops round-robin, starting with the accepting
- * loop; a loop is kept busy by an event-driven handler that (against the rule, on purpose) blocks
- * in {@code received} for the byte {@code 'x'}.
+ * <p>
+ * Connections are dealt to the two selector loops round-robin, starting with the
+ * accepting loop; a loop is kept busy by an event-driven handler that (against the rule,
+ * on purpose) blocks in {@code received} for the byte {@code 'x'}.
  */
 class ContextRotationRaceTests {
 
 	@ParameterizedTest
 	@EnumSource(names = { "NON_BLOCKING", "PAIR" })
-	void connectionAcceptedBeforeARotationHandshakesWithTheOldContextAfterItWasClosed(BioMode mode)
-			throws Exception {
+	void connectionAcceptedBeforeARotationHandshakesWithTheOldContextAfterItWasClosed(BioMode mode) throws Exception {
 		KeyMaterial stageKeys = SelfSignedCertificate.generate();
 		KeyMaterial oldKeys = ServerFixtures.keys();
 		KeyMaterial newKeys = SelfSignedCertificate.generate();
-		// the context of the connections that set the stage, so that only the waiting one holds "old"
+		// the context of the connections that set the stage, so that only the waiting one
+		// holds "old"
 		TlsServerContext stage = openSsl(stageKeys);
 		TlsServerContext old = openSsl(oldKeys);
 		TlsServerContext replacement = openSsl(newKeys);
@@ -71,13 +73,15 @@ class ContextRotationRaceTests {
 				busyOnLoop2.getOutputStream().write('x');
 				assertThat(stalled.await(10, TimeUnit.SECONDS)).as("loop 2 busy in the handler").isTrue();
 				server.setContext(old);
-				// dealt to loop 2, which is busy: it waits there with the context captured now ("old")
+				// dealt to loop 2, which is busy: it waits there with the context
+				// captured now ("old")
 				CompletableFuture<SSLSocket> waiting = CompletableFuture
 					.supplyAsync(() -> connectQuietly(server, oldKeys));
 				ServerFixtures.await(Duration.ofSeconds(10), "the waiting connection accepted",
 						() -> server.stats().accepted() == 4);
 				server.setContext(replacement);
-				// accepting is sequential: once the next one is accepted, the waiting one's capture is done
+				// accepting is sequential: once the next one is accepted, the waiting
+				// one's capture is done
 				idle.add(connectAndAwaitAccepted(server, 5));
 				old.close();
 				assertThat(old.isClosed()).as("retained for the waiting connection").isFalse();

@@ -34,9 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Graceful drain, key rotation and {@code max-connections} behave for event-driven connections as
- * they do for blocking streams ({@link TlsServerLifecycleTests}, {@link TlsServerModeTests}), and no
- * way of ending a connection leaves a thread or a file descriptor behind.
+ * Graceful drain, key rotation and {@code max-connections} behave for event-driven
+ * connections as they do for blocking streams ({@link TlsServerLifecycleTests},
+ * {@link TlsServerModeTests}), and no way of ending a connection leaves a thread or a
+ * file descriptor behind.
  */
 class EventDrivenLifecycleTests {
 
@@ -63,8 +64,7 @@ class EventDrivenLifecycleTests {
 		return start(mode, settings, ServerFixtures.context());
 	}
 
-	private TlsServer start(BioMode mode, UnaryOperator<TlsServerSettings.Builder> settings,
-			TlsServerContext context) {
+	private TlsServer start(BioMode mode, UnaryOperator<TlsServerSettings.Builder> settings, TlsServerContext context) {
 		TlsServerSettings.Builder builder = TlsServerSettings
 			.builder(ServerFixtures.uniqueName("event-" + mode.configName()))
 			.address(ServerFixtures.LOOPBACK)
@@ -93,7 +93,8 @@ class EventDrivenLifecycleTests {
 				server.stop();
 			});
 			assertThat(stopCalled.await(5, TimeUnit.SECONDS)).isTrue();
-			ServerFixtures.await(WAIT, "the server to stop accepting", () -> server.state() == TlsServer.State.STOPPING);
+			ServerFixtures.await(WAIT, "the server to stop accepting",
+					() -> server.state() == TlsServer.State.STOPPING);
 			// new connections are refused meanwhile
 			assertThatExceptionOfType(IOException.class)
 				.isThrownBy(() -> ServerFixtures.connect(server, "TLSv1.3").close());
@@ -103,7 +104,8 @@ class EventDrivenLifecycleTests {
 				assertThat(in.readNBytes(chunk.length)).isEqualTo(chunk);
 			}
 			assertThat(stopped).isNotDone();
-			// close_notify (a TLS 1.3 half-close): the server answers with its own and closes
+			// close_notify (a TLS 1.3 half-close): the server answers with its own and
+			// closes
 			client.shutdownOutput();
 			assertThat(in.read()).isEqualTo(-1);
 		}

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The event-driven data phase end to end with the JDK's {@code SSLSocket}: echo, close_notify from
- * the peer, and the idle timeout.
+ * The event-driven data phase end to end with the JDK's {@code SSLSocket}: echo,
+ * close_notify from the peer, and the idle timeout.
  */
 class EventDrivenSmokeTests {
 

@@ -26,11 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A real HAProxy (the Debian package {@code haproxy}, which {@code .ci/run} installs) in front of
- * a listener with {@code send-proxy-v2} and health checks, on loopback: the records name the real
- * client (a JDK TLS client from 127.0.0.5), the proxy beside it, and HAProxy's checks (a v2
- * {@code LOCAL} header, then close) are recorded as health checks. Skipped, saying so, when the
- * binary is missing.
+ * A real HAProxy (the Debian package {@code haproxy}, which {@code .ci/run} installs) in
+ * front of a listener with {@code send-proxy-v2} and health checks, on loopback: the
+ * records name the real client (a JDK TLS client from 127.0.0.5), the proxy beside it,
+ * and HAProxy's checks (a v2 {@code LOCAL} header, then close) are recorded as health
+ * checks. Skipped, saying so, when the binary is missing.
  */
 class HaproxyProxyProtocolTests {
 
@@ -74,7 +74,8 @@ class HaproxyProxyProtocolTests {
 	void recordsBehindHaproxyNameTheRealClientAndItsChecksAreHealthChecks(BioMode mode) throws Exception {
 		assumeTrue(haproxy != null, "haproxy is not installed (Debian package 'haproxy'; .ci/run installs it): "
 				+ "the test with a real HAProxy in front of a listener is skipped");
-		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName("haproxy-" + mode.configName()))
+		TlsServerSettings settings = TlsServerSettings
+			.builder(ServerFixtures.uniqueName("haproxy-" + mode.configName()))
 			.address(ServerFixtures.LOOPBACK)
 			.bioMode(mode)
 			.proxyProtocol(ProxyProtocol.REQUIRED)
@@ -113,7 +114,8 @@ class HaproxyProxyProtocolTests {
 			assertThat(client.peer()).isEqualTo(raw.getLocalSocketAddress());
 			assertThat(client.proxy().getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
 			assertThat(client.proxyHeader().version()).isEqualTo(2);
-			assertThat(client.proxyHeader().destination()).isEqualTo(new InetSocketAddress(ServerFixtures.LOOPBACK, frontend));
+			assertThat(client.proxyHeader().destination())
+				.isEqualTo(new InetSocketAddress(ServerFixtures.LOOPBACK, frontend));
 			assertThat(client.healthCheck()).isFalse();
 		}
 		HandshakeEvent check = this.events.await("a health check", HandshakeEvent::healthCheck);
@@ -125,8 +127,9 @@ class HaproxyProxyProtocolTests {
 	}
 
 	/**
-	 * Start HAProxy in the foreground with its own configuration, a TCP frontend on a free loopback
-	 * port and the listener as its one server, checked every 200 ms; wait until it accepts.
+	 * Start HAProxy in the foreground with its own configuration, a TCP frontend on a
+	 * free loopback port and the listener as its one server, checked every 200 ms; wait
+	 * until it accepts.
 	 * @return the frontend's port
 	 */
 	private int startHaproxy(int backend) throws Exception {
@@ -136,10 +139,11 @@ class HaproxyProxyProtocolTests {
 				frontend = free.getLocalPort();
 			}
 			Path config = this.directory.resolve("haproxy-" + attempt + ".cfg");
-			Files.writeString(config, String.join("\n", "global", "    maxconn 100", "defaults", "    mode tcp",
-					"    timeout connect 2s", "    timeout client 10s", "    timeout server 10s", "frontend tls",
-					"    bind 127.0.0.1:" + frontend, "    default_backend tlsaccept", "backend tlsaccept",
-					"    server listener 127.0.0.1:" + backend + " send-proxy-v2 check inter 200ms", ""));
+			Files.writeString(config,
+					String.join("\n", "global", "    maxconn 100", "defaults", "    mode tcp", "    timeout connect 2s",
+							"    timeout client 10s", "    timeout server 10s", "frontend tls",
+							"    bind 127.0.0.1:" + frontend, "    default_backend tlsaccept", "backend tlsaccept",
+							"    server listener 127.0.0.1:" + backend + " send-proxy-v2 check inter 200ms", ""));
 			Path log = this.directory.resolve("haproxy-" + attempt + ".log");
 			this.process = new ProcessBuilder(haproxy, "-db", "-f", config.toString()).redirectErrorStream(true)
 				.redirectOutput(log.toFile())
@@ -155,8 +159,9 @@ class HaproxyProxyProtocolTests {
 	}
 
 	/**
-	 * HAProxy is up once its first health check reached the listener (it binds its frontend
-	 * before it checks); probing the frontend instead would make a client connection of its own.
+	 * HAProxy is up once its first health check reached the listener (it binds its
+	 * frontend before it checks); probing the frontend instead would make a client
+	 * connection of its own.
 	 */
 	private boolean awaitFirstCheck() throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

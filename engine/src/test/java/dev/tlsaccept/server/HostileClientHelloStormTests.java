@@ -9,10 +9,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A storm of mutated ClientHellos (flipped bytes, bad lengths, truncated, extended, garbage) in
- * every BIO mode: each recorded as a finished failure, no uncaught exception, a legitimate JDK
- * client keeps succeeding meanwhile, and threads, file descriptors and direct memory come back
- * to their baseline. Reduced size here; {@link StressMain} runs 100,000 per mode.
+ * A storm of mutated ClientHellos (flipped bytes, bad lengths, truncated, extended,
+ * garbage) in every BIO mode: each recorded as a finished failure, no uncaught exception,
+ * a legitimate JDK client keeps succeeding meanwhile, and threads, file descriptors and
+ * direct memory come back to their baseline. Reduced size here; {@link StressMain} runs
+ * 100,000 per mode.
  */
 class HostileClientHelloStormTests {
 
@@ -45,8 +46,10 @@ class HostileClientHelloStormTests {
 			.isLessThanOrEqualTo(report.before().directBytes() + StressMain.DIRECT_SLACK);
 	}
 
-	// was @Disabled: legit handshakes took 2-9 s and 1-2 per storm were cut at the 2 s timeout, because the
-	// selector ran every delegated task (key exchange, signature) and every observer inline; both now run
+	// was @Disabled: legit handshakes took 2-9 s and 1-2 per storm were cut at the 2 s
+	// timeout, because the
+	// selector ran every delegated task (key exchange, signature) and every observer
+	// inline; both now run
 	// off the loop, which only does I/O
 	@ParameterizedTest
 	@EnumSource(names = { "NON_BLOCKING", "PAIR" })

@@ -16,13 +16,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Connection floods beyond {@code max-pending-handshakes} and {@code max-connections}: beyond
- * {@code max-connections} (every mode) and beyond {@code max-pending-handshakes} in {@code blocking}
- * mode, each extra connection is closed at once without a TLS byte, counted in the stats and
- * recorded with its "refused: ..." reason, while the connections holding the limit are unaffected.
- * In the selector modes, a flood of silent connections beyond {@code max-pending-handshakes} cuts
- * the most silent handshakes instead, so that a legitimate client always gets a slot. Reduced size
- * here (300 per limit); {@link StressMain} floods 2,000.
+ * Connection floods beyond {@code max-pending-handshakes} and {@code max-connections}:
+ * beyond {@code max-connections} (every mode) and beyond {@code max-pending-handshakes}
+ * in {@code blocking} mode, each extra connection is closed at once without a TLS byte,
+ * counted in the stats and recorded with its "refused: ..." reason, while the connections
+ * holding the limit are unaffected. In the selector modes, a flood of silent connections
+ * beyond {@code max-pending-handshakes} cuts the most silent handshakes instead, so that
+ * a legitimate client always gets a slot. Reduced size here (300 per limit);
+ * {@link StressMain} floods 2,000.
  */
 class HostileFloodTests {
 
@@ -52,7 +53,8 @@ class HostileFloodTests {
 				for (int i = 0; i < FLOOD; i++) {
 					flood.add(ServerFixtures.raw(server));
 					if (i % 50 == 49) {
-						// a legitimate client among the flood, with every slot taken by silent ones
+						// a legitimate client among the flood, with every slot taken by
+						// silent ones
 						try (SSLSocket legit = ServerFixtures.connect(server, "TLSv1.3")) {
 							legit.getOutputStream().write(42);
 							assertThat(legit.getInputStream().read()).isEqualTo(42);
@@ -74,13 +76,15 @@ class HostileFloodTests {
 					.stream()
 					.filter((e) -> !e.result().isSuccess())
 					.toList();
-				// cut to make room at the limit, or (the last ones, silent for 2.5 s while the slots stay
+				// cut to make room at the limit, or (the last ones, silent for 2.5 s
+				// while the slots stay
 				// half full) by the pressure sweep
 				assertThat(cuts).hasSizeGreaterThanOrEqualTo(FLOOD - limit)
 					.allSatisfy((e) -> assertThat(e.result().reason()).startsWith("handshake cut: stalled "));
-				assertThat(cuts).filteredOn((e) -> e.result()
-					.reason()
-					.startsWith("handshake cut: stalled while max-pending-handshakes (" + limit + ") was reached"))
+				assertThat(cuts)
+					.filteredOn((e) -> e.result()
+						.reason()
+						.startsWith("handshake cut: stalled while max-pending-handshakes (" + limit + ") was reached"))
 					.hasSizeGreaterThanOrEqualTo(FLOOD - 2 * limit);
 			}
 			finally {
@@ -93,7 +97,8 @@ class HostileFloodTests {
 		}
 		StressMain.Resources after = StressMain.Resources.awaitBackTo(before);
 		assertThat(after.threads()).as("threads after vs " + before).isLessThanOrEqualTo(before.threads());
-		assertThat(after.fds()).as("open fds after vs " + before).isLessThanOrEqualTo(before.fds() + StressMain.FD_SLACK);
+		assertThat(after.fds()).as("open fds after vs " + before)
+			.isLessThanOrEqualTo(before.fds() + StressMain.FD_SLACK);
 	}
 
 	private static void closeQuietly(Socket socket) {

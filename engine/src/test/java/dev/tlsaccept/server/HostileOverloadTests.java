@@ -9,11 +9,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Legitimate clients always get through an attack: reconnecting slowloris connections beyond
- * {@code max-pending-handshakes} plus mutated-hello garbage, from other addresses or from the
- * legitimate client's own, while a real {@code openssl s_client} handshakes every 0.5 s. Reduced
- * size here (150 slowloris over a limit of 100, 10 s); {@link OverloadScenario#main} runs the full
- * size (1,200 over the default 1,000, 40 s), see the README.
+ * Legitimate clients always get through an attack: reconnecting slowloris connections
+ * beyond {@code max-pending-handshakes} plus mutated-hello garbage, from other addresses
+ * or from the legitimate client's own, while a real {@code openssl s_client} handshakes
+ * every 0.5 s. Reduced size here (150 slowloris over a limit of 100, 10 s);
+ * {@link OverloadScenario#main} runs the full size (1,200 over the default 1,000, 40 s),
+ * see the README.
  */
 class HostileOverloadTests {
 
@@ -31,11 +32,12 @@ class HostileOverloadTests {
 		}
 		assertThat(report.legitTotal()).as("legit handshakes tried").isGreaterThanOrEqualTo(10);
 		assertThat(report.legitFailures()).as("legit handshakes that failed").isEmpty();
-		// the full-size run shows the slowest within 1 s; here only that none waited for a timeout
+		// the full-size run shows the slowest within 1 s; here only that none waited for
+		// a timeout
 		assertThat(report.legitMaxMillis()).as("slowest legit s_client run, ms").isLessThan(2_000);
 		assertThat(report.stats().stalledHandshakesCut()).as("stalled handshakes cut to make room").isPositive();
-		assertThat(report.reasons()).containsKey(
-				"handshake cut: stalled while max-pending-handshakes (100) was reached, silent N ms");
+		assertThat(report.reasons())
+			.containsKey("handshake cut: stalled while max-pending-handshakes (100) was reached, silent N ms");
 		assertThat(report.after().threads()).as("threads after vs " + report.before())
 			.isLessThanOrEqualTo(report.before().threads());
 		assertThat(report.after().fds()).as("open fds after vs " + report.before())

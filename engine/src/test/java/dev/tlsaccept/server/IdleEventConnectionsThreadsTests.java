@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What 2,000 established, idle event-driven connections cost in threads: nothing beyond the
- * listener's own, in {@code non-blocking} and {@code pair} modes.
+ * What 2,000 established, idle event-driven connections cost in threads: nothing beyond
+ * the listener's own, in {@code non-blocking} and {@code pair} modes.
  */
 class IdleEventConnectionsThreadsTests {
 
@@ -65,7 +65,8 @@ class IdleEventConnectionsThreadsTests {
 			.shutdownTimeout(Duration.ofMillis(100))
 			.build(), ServerFixtures.context(Duration.ofSeconds(60)), HandshakeObserver.NONE, handler);
 		server.start();
-		// one client context: after the first, the TLS 1.2 handshakes resume (cheap on a shared machine)
+		// one client context: after the first, the TLS 1.2 handshakes resume (cheap on a
+		// shared machine)
 		SSLSocketFactory factory = ServerFixtures.clientContext(ServerFixtures.keys()).getSocketFactory();
 		List<SSLSocket> clients = new ArrayList<>();
 		try {

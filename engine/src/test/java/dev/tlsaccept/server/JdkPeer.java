@@ -14,9 +14,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A JDK TLS client ({@code SSLSocket}) layered over a plain socket that the test keeps in hand, to
- * do what well-behaved clients do not: end the TCP stream without close_notify, reset the
- * connection, tamper with a record or write garbage under the TLS layer after the handshake.
+ * A JDK TLS client ({@code SSLSocket}) layered over a plain socket that the test keeps in
+ * hand, to do what well-behaved clients do not: end the TCP stream without close_notify,
+ * reset the connection, tamper with a record or write garbage under the TLS layer after
+ * the handshake.
  */
 final class JdkPeer implements AutoCloseable {
 
@@ -88,14 +89,17 @@ final class JdkPeer implements AutoCloseable {
 		return readText(text.getBytes(StandardCharsets.UTF_8).length);
 	}
 
-	/** The next decrypted byte, or {@code -1}: the JDK returns it only on the peer's close_notify. */
+	/**
+	 * The next decrypted byte, or {@code -1}: the JDK returns it only on the peer's
+	 * close_notify.
+	 */
 	int readByte() throws IOException {
 		return this.tls.getInputStream().read();
 	}
 
 	/**
-	 * Flip a bit in the last byte of the next record the TLS layer writes: its authentication tag
-	 * (AEAD) or MAC, so that the server cannot decrypt it.
+	 * Flip a bit in the last byte of the next record the TLS layer writes: its
+	 * authentication tag (AEAD) or MAC, so that the server cannot decrypt it.
 	 */
 	void tamperWithNextRecord() {
 		this.plain.tamperNext = true;
@@ -109,7 +113,8 @@ final class JdkPeer implements AutoCloseable {
 	}
 
 	/**
-	 * Read from the plain socket, under the TLS layer, until the server ends the TCP stream.
+	 * Read from the plain socket, under the TLS layer, until the server ends the TCP
+	 * stream.
 	 * @return the raw bytes that came before the end
 	 * @throws SocketTimeoutException when the server does not end the stream in time
 	 */
@@ -124,7 +129,9 @@ final class JdkPeer implements AutoCloseable {
 		return out.toByteArray();
 	}
 
-	/** End the TCP stream (FIN) without close_notify; the socket stays open for reading. */
+	/**
+	 * End the TCP stream (FIN) without close_notify; the socket stays open for reading.
+	 */
 	void endWithoutCloseNotify() throws IOException {
 		this.plain.shutdownOutput();
 	}
@@ -141,7 +148,8 @@ final class JdkPeer implements AutoCloseable {
 			this.tls.close();
 		}
 		catch (IOException | RuntimeException ex) {
-			// the connection may already be broken: the plain socket is closed below either way
+			// the connection may already be broken: the plain socket is closed below
+			// either way
 		}
 		try {
 			this.plain.close();

@@ -19,11 +19,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A malformed ClientHello holds no pending-handshake slot of the listener: it is answered with a
- * fatal alert, recorded as {@code -1 SSL} "decode error", and its slot is free again at once, in
- * every BIO mode (on SunJSSE 17 it used to wait, unanswered, for the client or the handshake
- * timeout, and was recorded as {@code 0 SYSCALL}). Every engine × mode and every length field:
- * {@code MalformedClientHelloTests}.
+ * A malformed ClientHello holds no pending-handshake slot of the listener: it is answered
+ * with a fatal alert, recorded as {@code -1 SSL} "decode error", and its slot is free
+ * again at once, in every BIO mode (on SunJSSE 17 it used to wait, unanswered, for the
+ * client or the handshake timeout, and was recorded as {@code 0 SYSCALL}). Every engine ×
+ * mode and every length field: {@code MalformedClientHelloTests}.
  */
 class MalformedClientHelloListenerTests {
 
@@ -53,9 +53,11 @@ class MalformedClientHelloListenerTests {
 				try (Socket socket = ServerFixtures.raw(server)) {
 					socket.getOutputStream().write(malformed.record());
 					Optional<Alert> alert = RawClient.plaintextAlertIn(readToEndOrAlert(socket.getInputStream()));
-					assertThat(alert).as(malformed.name()).hasValueSatisfying((sent) -> assertThat(sent.isFatal()).isTrue());
+					assertThat(alert).as(malformed.name())
+						.hasValueSatisfying((sent) -> assertThat(sent.isFatal()).isTrue());
 					int count = i + 1;
-					// one pending slot only: the next case would be refused if this one still held it
+					// one pending slot only: the next case would be refused if this one
+					// still held it
 					ServerFixtures.await(Duration.ofSeconds(2), "the slot of " + malformed + " to be free",
 							() -> server.stats().pendingHandshakes() == 0 && this.events.events().size() == count);
 					HandshakeEvent event = this.events.events().get(i);
@@ -63,7 +65,8 @@ class MalformedClientHelloListenerTests {
 					assertThat(event.result().error()).as(malformed.name()).isEqualTo(SslError.SSL);
 					assertThat(event.result().reason()).as(malformed.name()).isEqualTo("decode error");
 					assertThat(event.result().alert()).as(malformed.name())
-						.isEqualTo(TlsAlert.of(alert.get().description(), TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
+						.isEqualTo(
+								TlsAlert.of(alert.get().description(), TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
 					assertThat(event.result().clientHello().parseError()).as(malformed.name())
 						.startsWith("malformed ClientHello");
 					assertThat(event.result().duration()).as(malformed.name()).isLessThan(Duration.ofSeconds(1));

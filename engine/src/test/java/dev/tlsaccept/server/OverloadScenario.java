@@ -27,24 +27,26 @@ import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.peers.RawClient;
 
 /**
- * Legitimate clients under attack: reconnecting slowloris connections (one ClientHello byte per
- * tick, reconnecting as soon as they are cut) and mutated-ClientHello garbage, from attacker
- * addresses or from the legitimate client's own, while a real {@code openssl s_client} handshakes
- * every 0.5 s. Reports how every legitimate handshake went and what the server cut and refused.
- * Run at full size with {@link #main}: {@code slowloris=1200 garbageThreads=4 seconds=40}.
+ * Legitimate clients under attack: reconnecting slowloris connections (one ClientHello
+ * byte per tick, reconnecting as soon as they are cut) and mutated-ClientHello garbage,
+ * from attacker addresses or from the legitimate client's own, while a real
+ * {@code openssl s_client} handshakes every 0.5 s. Reports how every legitimate handshake
+ * went and what the server cut and refused. Run at full size with {@link #main}:
+ * {@code slowloris=1200 garbageThreads=4 seconds=40}.
  */
 final class OverloadScenario {
 
 	/**
 	 * What to run.
+	 *
 	 * @param mode the server's BIO mode
 	 * @param maxPending the server's {@code max-pending-handshakes}
 	 * @param handshakeTimeout the server's handshake timeout
 	 * @param slowloris reconnecting slowloris connections held at once
 	 * @param garbageThreads threads sending mutated hellos back to back
 	 * @param duration how long the attack lasts
-	 * @param attackersFromLegitAddress whether the attackers use 127.0.0.1 (the legit client's address)
-	 * instead of 127.0.0.2-9
+	 * @param attackersFromLegitAddress whether the attackers use 127.0.0.1 (the legit
+	 * client's address) instead of 127.0.0.2-9
 	 */
 	record Options(BioMode mode, int maxPending, Duration handshakeTimeout, int slowloris, int garbageThreads,
 			Duration duration, boolean attackersFromLegitAddress) {
@@ -77,16 +79,17 @@ final class OverloadScenario {
 		}
 		for (boolean fromLegit : new boolean[] { false, true }) {
 			Options options = new Options(BioMode.NON_BLOCKING, Integer.parseInt(values.get("maxPending")),
-					Duration.ofSeconds(Long.parseLong(values.get("timeout"))), Integer.parseInt(values.get("slowloris")),
-					Integer.parseInt(values.get("garbageThreads")), Duration.ofSeconds(Long.parseLong(values.get("seconds"))),
-					fromLegit);
+					Duration.ofSeconds(Long.parseLong(values.get("timeout"))),
+					Integer.parseInt(values.get("slowloris")), Integer.parseInt(values.get("garbageThreads")),
+					Duration.ofSeconds(Long.parseLong(values.get("seconds"))), fromLegit);
 			System.out.println(run(options));
 		}
 		System.exit(0);
 	}
 
 	static Report run(Options options) throws Exception {
-		// the JDK's process reaper thread lives on once a first process ran: start it before the baseline
+		// the JDK's process reaper thread lives on once a first process ran: start it
+		// before the baseline
 		new ProcessBuilder("openssl", "version").start().waitFor(10, TimeUnit.SECONDS);
 		StressMain.Resources before = StressMain.Resources.now();
 		Map<String, LongAdder> reasons = new ConcurrentHashMap<>();
@@ -134,11 +137,15 @@ final class OverloadScenario {
 		Map<String, Long> counts = new TreeMap<>();
 		reasons.forEach((key, value) -> counts.put(key, value.sum()));
 		return new Report(options, legitTotal, legitFailures.size(), List.copyOf(legitFailures),
-				sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2),
-				connects.sum(), garbage.sum(), counts, stats, before, after);
+				sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1),
+				sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2), connects.sum(), garbage.sum(), counts, stats,
+				before, after);
 	}
 
-	/** A legit openssl s_client every 0.5 s from 127.0.0.1 until the end; returns how many ran. */
+	/**
+	 * A legit openssl s_client every 0.5 s from 127.0.0.1 until the end; returns how many
+	 * ran.
+	 */
 	private static int legit(int port, long end, List<Long> millis, List<String> failures) throws Exception {
 		int total = 0;
 		while (System.nanoTime() - end < 0) {
@@ -166,8 +173,8 @@ final class OverloadScenario {
 	}
 
 	/**
-	 * Hold {@code slowloris} connections that send one byte of a ClientHello every 500 ms, and
-	 * reconnect each as soon as the server cuts it.
+	 * Hold {@code slowloris} connections that send one byte of a ClientHello every 500
+	 * ms, and reconnect each as soon as the server cuts it.
 	 */
 	private static Void trickle(Options options, InetSocketAddress target, long end, LongAdder connects)
 			throws IOException {
@@ -229,7 +236,9 @@ final class OverloadScenario {
 		return channel;
 	}
 
-	/** Mutated ClientHellos back to back, each connection read until the server closes it. */
+	/**
+	 * Mutated ClientHellos back to back, each connection read until the server closes it.
+	 */
 	private static Void garbage(Options options, InetSocketAddress target, byte[] hello, long end, long seed,
 			LongAdder sent) {
 		Random random = new Random(seed);

@@ -5,11 +5,12 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Writes a known byte pattern to an event-driven channel as a well-behaved producer does: chunk
- * after chunk until {@link TlsChannel#write} says {@code false}, then again when
- * {@link TlsChannelHandler#writable} is called; closes the channel once everything is written.
- * Call {@link #writeSome} from {@code opened} and {@code writable} (the loop thread: no locking).
- * It records how far the queue grew, so that a test can prove back-pressure bounds it.
+ * Writes a known byte pattern to an event-driven channel as a well-behaved producer does:
+ * chunk after chunk until {@link TlsChannel#write} says {@code false}, then again when
+ * {@link TlsChannelHandler#writable} is called; closes the channel once everything is
+ * written. Call {@link #writeSome} from {@code opened} and {@code writable} (the loop
+ * thread: no locking). It records how far the queue grew, so that a test can prove
+ * back-pressure bounds it.
  */
 final class PatternWriter {
 
@@ -34,7 +35,10 @@ final class PatternWriter {
 		this.chunkSize = chunkSize;
 	}
 
-	/** The byte at {@code offset} of the pattern: period 251 (prime), so a lost or repeated chunk shows. */
+	/**
+	 * The byte at {@code offset} of the pattern: period 251 (prime), so a lost or
+	 * repeated chunk shows.
+	 */
 	static byte at(long offset) {
 		return (byte) (offset % 251);
 	}
@@ -59,7 +63,8 @@ final class PatternWriter {
 		while ((count = in.read(buffer)) >= 0) {
 			for (int i = 0; i < count; i++) {
 				if (buffer[i] != at(offset + i)) {
-					throw new AssertionError("byte " + (offset + i) + " is " + buffer[i] + ", expected " + at(offset + i));
+					throw new AssertionError(
+							"byte " + (offset + i) + " is " + buffer[i] + ", expected " + at(offset + i));
 				}
 			}
 			offset += count;
@@ -67,7 +72,10 @@ final class PatternWriter {
 		return offset;
 	}
 
-	/** Write until the channel says {@code false} or everything is written (then close it). */
+	/**
+	 * Write until the channel says {@code false} or everything is written (then close
+	 * it).
+	 */
 	void writeSome(TlsChannel channel) {
 		while (!this.stopped && this.written < this.total) {
 			int size = (int) Math.min(this.chunkSize, this.total - this.written);

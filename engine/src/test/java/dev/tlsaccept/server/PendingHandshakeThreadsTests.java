@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What 1,000 pending half-handshakes (a record header, then silence) cost in threads: nothing in
- * {@code non-blocking} and {@code pair} modes, one thread each in {@code blocking} mode.
+ * What 1,000 pending half-handshakes (a record header, then silence) cost in threads:
+ * nothing in {@code non-blocking} and {@code pair} modes, one thread each in
+ * {@code blocking} mode.
  */
 class PendingHandshakeThreadsTests {
 
@@ -42,11 +43,12 @@ class PendingHandshakeThreadsTests {
 	}
 
 	/**
-	 * Open {@value #PENDING} half-handshakes and count the listener's threads once they are all
-	 * pending and the thread count has settled on {@code expectedDuring}: the pending count is
-	 * raised on admission, a moment before a {@code blocking} listener submits the handshake to a
-	 * thread, so the last threads may still be starting when it reaches {@value #PENDING}. A count
-	 * that never reaches {@code expectedDuring} fails after a bounded wait, naming the count seen.
+	 * Open {@value #PENDING} half-handshakes and count the listener's threads once they
+	 * are all pending and the thread count has settled on {@code expectedDuring}: the
+	 * pending count is raised on admission, a moment before a {@code blocking} listener
+	 * submits the handshake to a thread, so the last threads may still be starting when
+	 * it reaches {@value #PENDING}. A count that never reaches {@code expectedDuring}
+	 * fails after a bounded wait, naming the count seen.
 	 */
 	private Measurement measure(BioMode mode, int expectedDuring) throws IOException {
 		String name = ServerFixtures.uniqueName("thousand-" + mode.configName());

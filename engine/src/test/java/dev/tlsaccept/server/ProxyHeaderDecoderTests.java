@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ProxyHeaderDecoder}: every form of v1 and v2 that HAProxy's spec defines, TLVs, and every
- * class of malformed header.
+ * {@link ProxyHeaderDecoder}: every form of v1 and v2 that HAProxy's spec defines, TLVs,
+ * and every class of malformed header.
  */
 class ProxyHeaderDecoderTests {
 
@@ -24,8 +24,8 @@ class ProxyHeaderDecoderTests {
 		Decoded decoded = decode(ascii("PROXY TCP4 192.0.2.7 198.51.100.1 56324 443\r\n"));
 		assertThat(decoded.status()).isEqualTo(Status.HEADER);
 		assertThat(decoded.length()).isEqualTo(45);
-		assertThat(decoded.header()).isEqualTo(new ProxyHeader(1, false, address("192.0.2.7", 56324),
-				address("198.51.100.1", 443), null, null, null));
+		assertThat(decoded.header()).isEqualTo(
+				new ProxyHeader(1, false, address("192.0.2.7", 56324), address("198.51.100.1", 443), null, null, null));
 	}
 
 	@Test
@@ -37,8 +37,8 @@ class ProxyHeaderDecoderTests {
 
 	@Test
 	void v1UnknownHasNoAddressesAndIgnoresWhatFollowsIt() {
-		assertThat(decode(ascii("PROXY UNKNOWN\r\n")).header()).isEqualTo(new ProxyHeader(1, false, null, null, null,
-				null, null));
+		assertThat(decode(ascii("PROXY UNKNOWN\r\n")).header())
+			.isEqualTo(new ProxyHeader(1, false, null, null, null, null, null));
 		Decoded decoded = decode(ascii("PROXY UNKNOWN ffff::1 ffff::2 1 2\r\n"));
 		assertThat(decoded.status()).isEqualTo(Status.HEADER);
 		assertThat(decoded.header().source()).isNull();
@@ -103,8 +103,8 @@ class ProxyHeaderDecoderTests {
 		Decoded decoded = decode(v2(0x21, 0x11, ipv4Addresses(), new byte[0]));
 		assertThat(decoded.status()).isEqualTo(Status.HEADER);
 		assertThat(decoded.length()).isEqualTo(16 + 12);
-		assertThat(decoded.header()).isEqualTo(new ProxyHeader(2, false, address("192.0.2.7", 56324),
-				address("198.51.100.1", 443), null, null, null));
+		assertThat(decoded.header()).isEqualTo(
+				new ProxyHeader(2, false, address("192.0.2.7", 56324), address("198.51.100.1", 443), null, null, null));
 	}
 
 	@Test
@@ -141,7 +141,8 @@ class ProxyHeaderDecoderTests {
 		assertThat(header.authority()).isEqualTo("device.example.com");
 		assertThat(header.alpn()).isEqualTo("h2");
 		assertThat(header.uniqueId()).isEqualTo("id-42");
-		ProxyHeader binaryId = decode(v2(0x21, 0x11, ipv4Addresses(), tlv(0x05, new byte[] { 0, (byte) 0xff }))).header();
+		ProxyHeader binaryId = decode(v2(0x21, 0x11, ipv4Addresses(), tlv(0x05, new byte[] { 0, (byte) 0xff })))
+			.header();
 		assertThat(binaryId.uniqueId()).isEqualTo("00ff");
 	}
 
@@ -175,7 +176,8 @@ class ProxyHeaderDecoderTests {
 		byte[] fixed = v2(0x21, 0x11, new byte[0], new byte[0]);
 		ByteBuffer.wrap(fixed).putShort(14, (short) (ProxyHeaderDecoder.V2_MAX_LENGTH - 15));
 		assertMalformed(fixed, "more than the 4112 accepted");
-		byte[] largest = v2(0x21, 0x11, ipv4Addresses(), tlv(0x04, new byte[ProxyHeaderDecoder.V2_MAX_LENGTH - 16 - 12 - 3]));
+		byte[] largest = v2(0x21, 0x11, ipv4Addresses(),
+				tlv(0x04, new byte[ProxyHeaderDecoder.V2_MAX_LENGTH - 16 - 12 - 3]));
 		assertThat(largest).hasSize(ProxyHeaderDecoder.V2_MAX_LENGTH);
 		assertThat(decode(largest).status()).isEqualTo(Status.HEADER);
 	}

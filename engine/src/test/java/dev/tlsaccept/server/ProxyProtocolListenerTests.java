@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * A listener behind a load balancer that speaks the PROXY protocol, in every BIO mode: raw
- * sockets from other loopback addresses (127.0.0.2 plays the trusted proxy, 127.0.0.3 an
- * untrusted source) write a header, then a real JDK TLS client runs over the same socket.
+ * A listener behind a load balancer that speaks the PROXY protocol, in every BIO mode:
+ * raw sockets from other loopback addresses (127.0.0.2 plays the trusted proxy, 127.0.0.3
+ * an untrusted source) write a header, then a real JDK TLS client runs over the same
+ * socket.
  */
 class ProxyProtocolListenerTests {
 
@@ -70,8 +71,7 @@ class ProxyProtocolListenerTests {
 		}
 	}
 
-	private TlsServer start(BioMode mode, ProxyProtocol protocol, Duration handshakeTimeout,
-			SourceLimits limits) {
+	private TlsServer start(BioMode mode, ProxyProtocol protocol, Duration handshakeTimeout, SourceLimits limits) {
 		TlsServerContext context = ServerFixtures.context(handshakeTimeout);
 		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName("proxy-" + mode.configName()))
 			.address(ServerFixtures.LOOPBACK)
@@ -95,7 +95,8 @@ class ProxyProtocolListenerTests {
 		start(mode, ProxyProtocol.REQUIRED);
 		byte[] tlvs = concat(ProxyHeaderDecoderTests.tlv(0x02, ascii("device.example.com")),
 				ProxyHeaderDecoderTests.tlv(0x01, ascii("h2")), ProxyHeaderDecoderTests.tlv(0x05, ascii("req-42")));
-		// the header and the ClientHello in one write: the listener reads TLS bytes with the header
+		// the header and the ClientHello in one write: the listener reads TLS bytes with
+		// the header
 		try (Socket raw = from(TRUSTED)) {
 			echoOverTls(new HeaderFirstSocket(raw, v2Tcp4(CLIENT, tlvs)));
 			HandshakeEvent event = this.events.await("a success", (e) -> e.result().isSuccess());
@@ -151,7 +152,8 @@ class ProxyProtocolListenerTests {
 			raw.getOutputStream().write(v2Tcp4(CLIENT, new byte[0]));
 			assertClosedByServer(raw);
 			HandshakeEvent event = this.events.await("a refusal", (e) -> !e.result().isSuccess());
-			assertThat(event.result().reason()).isEqualTo("refused: PROXY protocol header from a source that is not a trusted proxy");
+			assertThat(event.result().reason())
+				.isEqualTo("refused: PROXY protocol header from a source that is not a trusted proxy");
 			assertThat(event.peer()).isEqualTo(raw.getLocalSocketAddress());
 			assertThat(event.proxy()).isNull();
 		}
@@ -197,8 +199,9 @@ class ProxyProtocolListenerTests {
 		byte[][] headers = { ascii("PROXY TCP4 192.0.2.999 198.51.100.1 1 2\r\n"),
 				ascii("PROXY UNKNOWN " + "x".repeat(200)), wrongVersion(), v2Oversized(),
 				ascii("\r\n\r\n\0\r\nQUIZ\n0123456789") };
-		String[] reasons = { "PROXY v1 header: bad TCP4 address '192.0.2.999'", "PROXY v1 header: longer than 107 bytes",
-				"PROXY v2 header: unknown version 3", "PROXY v2 header: 65551 bytes, more than the 4112 accepted",
+		String[] reasons = { "PROXY v1 header: bad TCP4 address '192.0.2.999'",
+				"PROXY v1 header: longer than 107 bytes", "PROXY v2 header: unknown version 3",
+				"PROXY v2 header: 65551 bytes, more than the 4112 accepted",
 				"no PROXY protocol header (proxy-protocol: required): the connection starts with 0x0d" };
 		for (int i = 0; i < headers.length; i++) {
 			int count = this.events.events().size();
@@ -225,14 +228,16 @@ class ProxyProtocolListenerTests {
 		HandshakeEvent eof = this.events.awaitCount(1).get(0);
 		assertThat(eof.result().code()).isZero();
 		assertThat(eof.result().error()).isEqualTo(SslError.SYSCALL);
-		assertThat(eof.result().reason()).isEqualTo("peer closed the connection inside the PROXY protocol header (16 bytes)");
+		assertThat(eof.result().reason())
+			.isEqualTo("peer closed the connection inside the PROXY protocol header (16 bytes)");
 		try (Socket raw = from(TRUSTED)) {
 			raw.getOutputStream().write(ProxyHeaderDecoder.V2_SIGNATURE);
 			assertClosedByServer(raw);
 		}
 		HandshakeEvent stalled = this.events.awaitCount(2).get(1);
 		assertThat(stalled.result().code()).isEqualTo(-1);
-		assertThat(stalled.result().reason()).isEqualTo("handshake timed out waiting for the PROXY protocol header (12 bytes read)");
+		assertThat(stalled.result().reason())
+			.isEqualTo("handshake timed out waiting for the PROXY protocol header (12 bytes read)");
 		awaitNothingPending();
 	}
 
@@ -284,7 +289,8 @@ class ProxyProtocolListenerTests {
 	@ParameterizedTest
 	@EnumSource(value = BioMode.class, names = { "NON_BLOCKING", "PAIR" })
 	void aConnectionSilentBeforeItsHeaderIsCutToMakeRoom(BioMode mode) throws Exception {
-		// a long timeout: the pressure sweep (silent for a quarter of it) must not cut the other one too
+		// a long timeout: the pressure sweep (silent for a quarter of it) must not cut
+		// the other one too
 		TlsServerContext context = ServerFixtures.context(Duration.ofSeconds(60));
 		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName("proxy-cut"))
 			.address(ServerFixtures.LOOPBACK)
@@ -297,12 +303,14 @@ class ProxyProtocolListenerTests {
 		this.server = new TlsServer(settings, context, this.events, this.echoOneLine);
 		this.server.start();
 		try (Socket silent1 = from(TRUSTED); Socket silent2 = from(TRUSTED)) {
-			ServerFixtures.await(Duration.ofSeconds(10), "two pending", () -> this.server.stats().pendingHandshakes() == 2);
+			ServerFixtures.await(Duration.ofSeconds(10), "two pending",
+					() -> this.server.stats().pendingHandshakes() == 2);
 			try (Socket raw = from(TRUSTED)) {
 				echoOverTls(new HeaderFirstSocket(raw, v2Tcp4(CLIENT, new byte[0])));
 			}
 			HandshakeEvent cut = this.events.await("a cut", (e) -> !e.result().isSuccess());
-			assertThat(cut.result().reason()).startsWith("handshake cut: stalled while max-pending-handshakes (2) was reached");
+			assertThat(cut.result().reason())
+				.startsWith("handshake cut: stalled while max-pending-handshakes (2) was reached");
 			assertThat(this.events.await("a success", (e) -> e.result().isSuccess()).peer()).isEqualTo(CLIENT);
 			assertThat(this.server.stats().stalledHandshakesCut()).isEqualTo(1);
 		}
@@ -393,8 +401,8 @@ class ProxyProtocolListenerTests {
 	}
 
 	/**
-	 * A connected socket whose first write is preceded by a PROXY header in the same write, so
-	 * that the header and the ClientHello reach the listener together.
+	 * A connected socket whose first write is preceded by a PROXY header in the same
+	 * write, so that the header and the ClientHello reach the listener together.
 	 */
 	private static final class HeaderFirstSocket extends Socket {
 

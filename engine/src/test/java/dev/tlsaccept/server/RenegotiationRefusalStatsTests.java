@@ -14,16 +14,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A TLS 1.2 client that renegotiates (the JDK's {@code SSLSocket.startHandshake()}, or
- * {@code openssl s_client}'s {@code R} command, on an established connection) is refused, and the
- * refusal is counted in the server's stats (the {@code tlsaccept.renegotiations.refused} metric
- * and {@code /actuator/tlslisteners} read it).
+ * {@code openssl s_client}'s {@code R} command, on an established connection) is refused,
+ * and the refusal is counted in the server's stats (the
+ * {@code tlsaccept.renegotiations.refused} metric and {@code /actuator/tlslisteners} read
+ * it).
  */
 class RenegotiationRefusalStatsTests {
 
 	/**
-	 * What testssl.sh's "secure client-initiated renegotiation" check runs: {@code echo R | openssl
-	 * s_client}; a clean exit there reads as "VULNERABLE, potential DoS threat" (a close_notify
-	 * from the jdk engine made it so), a failed renegotiation as refused.
+	 * What testssl.sh's "secure client-initiated renegotiation" check runs:
+	 * {@code echo R | openssl
+	 * s_client}; a clean exit there reads as "VULNERABLE, potential DoS threat" (a
+	 * close_notify from the jdk engine made it so), a failed renegotiation as refused.
 	 */
 	@ParameterizedTest
 	@EnumSource(BioMode.class)
@@ -68,7 +70,8 @@ class RenegotiationRefusalStatsTests {
 				client.getOutputStream().write(7);
 				assertThat(client.getInputStream().read()).isEqualTo(7);
 				try {
-					// a second handshake on the same connection: a ClientHello on an established one
+					// a second handshake on the same connection: a ClientHello on an
+					// established one
 					client.startHandshake();
 					client.getOutputStream().write(8);
 					client.getInputStream().read();

@@ -34,16 +34,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 8 item 3, engine level: {@link TlsServer#setContext} rotated many times while a load of
- * back-to-back new handshakes and long-lived echo connections runs, in every BIO mode, on the
- * {@code jdk} and {@code openssl} engines, each old context closed right after its rotation. Asserts 0
- * failed handshakes (by the clients and by the observer), 0 dropped established connections (every
- * echo checked byte for byte), that every new handshake sees a certificate at least as new as the
- * last completed rotation (and a probe right after each rotation sees exactly the new one), and
- * that established connections keep the certificate they started with, and that every retired
- * context is released once nothing uses it any more.
+ * Issue 8 item 3, engine level: {@link TlsServer#setContext} rotated many times while a
+ * load of back-to-back new handshakes and long-lived echo connections runs, in every BIO
+ * mode, on the {@code jdk} and {@code openssl} engines, each old context closed right
+ * after its rotation. Asserts 0 failed handshakes (by the clients and by the observer), 0
+ * dropped established connections (every echo checked byte for byte), that every new
+ * handshake sees a certificate at least as new as the last completed rotation (and a
+ * probe right after each rotation sees exactly the new one), and that established
+ * connections keep the certificate they started with, and that every retired context is
+ * released once nothing uses it any more.
  *
- * <p>Reduced size here ({@value #DEFAULT_ROTATIONS} rotations per mode); the full size is
+ * <p>
+ * Reduced size here ({@value #DEFAULT_ROTATIONS} rotations per mode); the full size is
  * {@code ./mvnw -pl engine test -Dtest=RotationUnderLoadTests -Dtlsaccept.stress.rotations=100}.
  */
 class RotationUnderLoadTests {
@@ -97,7 +99,8 @@ class RotationUnderLoadTests {
 		List<KeyMaterial> keys = new ArrayList<>();
 		List<TlsServerContext> contexts = new ArrayList<>();
 		Map<BigInteger, Integer> generationOf = new HashMap<>();
-		// one "self-signed certificate generated" warning per certificate would flood the output
+		// one "self-signed certificate generated" warning per certificate would flood the
+		// output
 		java.util.logging.Logger generatorLogger = java.util.logging.Logger
 			.getLogger(SelfSignedCertificate.class.getName());
 		java.util.logging.Level generatorLevel = generatorLogger.getLevel();
@@ -120,7 +123,8 @@ class RotationUnderLoadTests {
 				observed.failures.add(event.toString());
 			}
 		};
-		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName("rotation-" + mode.configName()))
+		TlsServerSettings settings = TlsServerSettings
+			.builder(ServerFixtures.uniqueName("rotation-" + mode.configName()))
 			.bioMode(mode)
 			.address(ServerFixtures.LOOPBACK)
 			.shutdownTimeout(Duration.ofSeconds(5))
@@ -128,7 +132,8 @@ class RotationUnderLoadTests {
 		TlsServer server = new TlsServer(settings, contexts.get(0), observer, ECHO);
 		Counters clients = new Counters();
 		AtomicBoolean running = new AtomicBoolean(true);
-		// the generation of the last completed setContext: a handshake started after it must see it or a newer one
+		// the generation of the last completed setContext: a handshake started after it
+		// must see it or a newer one
 		AtomicLong generation = new AtomicLong();
 		AtomicLong bytesEchoed = new AtomicLong();
 		AtomicLong echoes = new AtomicLong();
@@ -157,8 +162,8 @@ class RotationUnderLoadTests {
 							out.flush();
 							byte[] received = in.readNBytes(sent.length);
 							if (!Arrays.equals(sent, received)) {
-								throw new AssertionError("echo mismatch: sent " + sent.length + " bytes, got "
-										+ received.length);
+								throw new AssertionError(
+										"echo mismatch: sent " + sent.length + " bytes, got " + received.length);
 							}
 							bytesEchoed.addAndGet(sent.length);
 							echoes.incrementAndGet();
@@ -170,7 +175,8 @@ class RotationUnderLoadTests {
 					}
 				}));
 			}
-			// M client threads doing back-to-back new handshakes, each with a one-byte echo
+			// M client threads doing back-to-back new handshakes, each with a one-byte
+			// echo
 			for (int i = 0; i < HANDSHAKERS; i++) {
 				threads.add(start("handshaker-" + i, () -> {
 					while (running.get()) {
@@ -179,7 +185,8 @@ class RotationUnderLoadTests {
 							Integer seen = generationOf.get(serial(socket));
 							if (seen == null || seen < before) {
 								clients.stale.incrementAndGet();
-								clients.failures.add("after rotation " + before + " a new handshake saw generation " + seen);
+								clients.failures
+									.add("after rotation " + before + " a new handshake saw generation " + seen);
 							}
 							socket.getOutputStream().write(42);
 							socket.getOutputStream().flush();
@@ -195,7 +202,8 @@ class RotationUnderLoadTests {
 					}
 				}));
 			}
-			// R rotations spaced evenly; a probe right after each must see the new certificate
+			// R rotations spaced evenly; a probe right after each must see the new
+			// certificate
 			int probesSeeingNew = 0;
 			long rotationStart = System.nanoTime();
 			for (int r = 1; r <= ROTATIONS; r++) {
@@ -205,8 +213,10 @@ class RotationUnderLoadTests {
 					TimeUnit.NANOSECONDS.sleep(wait);
 				}
 				server.setContext(contexts.get(r));
-				// as the listener does on a bundle update: the old context is closed at once; handshakes
-				// accepted just before still make their acceptors from it (the server retained it for
+				// as the listener does on a bundle update: the old context is closed at
+				// once; handshakes
+				// accepted just before still make their acceptors from it (the server
+				// retained it for
 				// them), and established connections made from it go on
 				contexts.get(r - 1).close();
 				generation.set(r);
@@ -223,7 +233,8 @@ class RotationUnderLoadTests {
 				thread.join(15_000);
 				assertThat(thread.isAlive()).as(thread.getName() + " finished").isFalse();
 			}
-			// established connections still on their original certificate, still echoing, then closed
+			// established connections still on their original certificate, still echoing,
+			// then closed
 			for (SSLSocket socket : established) {
 				assertThat(serial(socket)).isEqualTo(keys.get(0).leaf().getSerialNumber());
 				socket.getOutputStream().write(7);
@@ -233,21 +244,22 @@ class RotationUnderLoadTests {
 			}
 			ServerFixtures.await(Duration.ofSeconds(10), "every connection closed on the server",
 					() -> server.stats().openConnections() == 0);
-			// every retired context released once nothing used it any more; the current one in use
+			// every retired context released once nothing used it any more; the current
+			// one in use
 			ServerFixtures.await(Duration.ofSeconds(10),
 					() -> "every retired context closed, open: " + openGenerations(contexts.subList(0, ROTATIONS)),
 					() -> openGenerations(contexts.subList(0, ROTATIONS)).isEmpty());
 			assertThat(contexts.get(ROTATIONS).isClosed()).isFalse();
 			TlsServerStats stats = server.stats();
 			long handshakes = clients.succeeded.get() + ROTATIONS + ESTABLISHED;
-			System.out.printf(
-					"rotation under load [%s %s]: %d rotations in %d ms, %d new handshakes by %d clients (+%d probes, %d established),"
-							+ " %d failed by clients, %d failed in observer, %d stale certificates, %d/%d probes saw the new certificate,"
-							+ " %d/%d established connections dropped, %d echoes, %d bytes echoed, server stats %s, total %d ms%n",
-					engine, mode.configName(), ROTATIONS, rotationMillis, clients.succeeded.get(), HANDSHAKERS, ROTATIONS,
-					ESTABLISHED, clients.failed.get(), observed.failed.get(), clients.stale.get(), probesSeeingNew,
-					ROTATIONS, dropped.size(), ESTABLISHED, echoes.get(), bytesEchoed.get(), stats,
-					(System.nanoTime() - began) / 1_000_000);
+			System.out
+				.printf("rotation under load [%s %s]: %d rotations in %d ms, %d new handshakes by %d clients (+%d probes, %d established),"
+						+ " %d failed by clients, %d failed in observer, %d stale certificates, %d/%d probes saw the new certificate,"
+						+ " %d/%d established connections dropped, %d echoes, %d bytes echoed, server stats %s, total %d ms%n",
+						engine, mode.configName(), ROTATIONS, rotationMillis, clients.succeeded.get(), HANDSHAKERS,
+						ROTATIONS, ESTABLISHED, clients.failed.get(), observed.failed.get(), clients.stale.get(),
+						probesSeeingNew, ROTATIONS, dropped.size(), ESTABLISHED, echoes.get(), bytesEchoed.get(), stats,
+						(System.nanoTime() - began) / 1_000_000);
 			assertThat(clients.failures).as("client-side failures").isEmpty();
 			assertThat(clients.failed.get()).isZero();
 			assertThat(clients.stale.get()).isZero();
@@ -283,9 +295,9 @@ class RotationUnderLoadTests {
 	}
 
 	/**
-	 * A JDK client, handshake done, trusting whatever certificate the server shows. A fresh client
-	 * context per connection, so no session is resumed and every handshake shows the current
-	 * certificate.
+	 * A JDK client, handshake done, trusting whatever certificate the server shows. A
+	 * fresh client context per connection, so no session is resumed and every handshake
+	 * shows the current certificate.
 	 */
 	private static SSLSocket connect(TlsServer server) throws Exception {
 		SSLContext context = SSLContext.getInstance("TLS");

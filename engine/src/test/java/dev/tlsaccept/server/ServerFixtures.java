@@ -84,8 +84,7 @@ final class ServerFixtures {
 	}
 
 	static SSLSocket connect(TlsServer server, String protocol, KeyMaterial trusted) throws Exception {
-		SSLSocket socket = (SSLSocket) clientContext(trusted).getSocketFactory()
-			.createSocket(LOOPBACK, server.port());
+		SSLSocket socket = (SSLSocket) clientContext(trusted).getSocketFactory().createSocket(LOOPBACK, server.port());
 		socket.setSoTimeout(10_000);
 		socket.setEnabledProtocols(new String[] { protocol });
 		socket.startHandshake();
@@ -107,8 +106,8 @@ final class ServerFixtures {
 	}
 
 	/**
-	 * Poll a condition until it holds, failing after the timeout with a message made then (so it
-	 * can say what was seen last).
+	 * Poll a condition until it holds, failing after the timeout with a message made then
+	 * (so it can say what was seen last).
 	 */
 	static void await(Duration timeout, Supplier<String> what, BooleanSupplier condition) {
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -20,10 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Allow and deny lists and limits per source, against real clients from other loopback addresses
- * (127.0.0.2 to 127.0.0.254 are this host's): each refusal is closed at once without a TLS byte,
- * recorded as {@code -1 SYSCALL} with its rule as reason and counted in the stats, while other
- * sources keep getting through.
+ * Allow and deny lists and limits per source, against real clients from other loopback
+ * addresses (127.0.0.2 to 127.0.0.254 are this host's): each refusal is closed at once
+ * without a TLS byte, recorded as {@code -1 SYSCALL} with its rule as reason and counted
+ * in the stats, while other sources keep getting through.
  */
 class SourceLimitsTests {
 
@@ -53,7 +53,11 @@ class SourceLimitsTests {
 	@ParameterizedTest
 	@EnumSource(BioMode.class)
 	void nonEmptyAllowListRefusesEveryoneElseAndDenyWins(BioMode mode) throws Exception {
-		SourceLimits limits = SourceLimits.builder().allow("127.0.0.0/30").allow("127.0.2.0/24").deny("127.0.0.3").build();
+		SourceLimits limits = SourceLimits.builder()
+			.allow("127.0.0.0/30")
+			.allow("127.0.2.0/24")
+			.deny("127.0.0.3")
+			.build();
 		try (TlsServer server = server(mode, limits)) {
 			assertEchoes(server, "127.0.0.2");
 			assertEchoes(server, "127.0.2.200");
@@ -76,14 +80,16 @@ class SourceLimitsTests {
 				for (int i = 0; i < 2; i++) {
 					Socket socket = raw(server, "127.0.0.5");
 					stalled.add(socket);
-					// the start of a record header, then nothing: the handshake stays pending
+					// the start of a record header, then nothing: the handshake stays
+					// pending
 					socket.getOutputStream().write(new byte[] { 0x16, 0x03, 0x01 });
 				}
 				ServerFixtures.await(Duration.ofSeconds(10), "two pending handshakes from 127.0.0.5",
 						() -> server.stats().pendingHandshakes() == 2);
 				assertRefused(server, "127.0.0.5", "refused: max-pending-handshakes-per-source (2) reached");
 				assertEchoes(server, "127.0.0.6");
-				// the source's handshakes end (0 SYSCALL, EOF): the source gets through again
+				// the source's handshakes end (0 SYSCALL, EOF): the source gets through
+				// again
 				for (Socket socket : stalled) {
 					socket.close();
 				}
@@ -108,7 +114,9 @@ class SourceLimitsTests {
 	@EnumSource(BioMode.class)
 	void newConnectionsPerSecondPerSourceAreLimitedWhileOtherSourcesGetThrough(BioMode mode) throws Exception {
 		int burst = 3;
-		SourceLimits limits = SourceLimits.builder().maxHandshakesPerSecondPerSource(1).handshakeBurstPerSource(burst)
+		SourceLimits limits = SourceLimits.builder()
+			.maxHandshakesPerSecondPerSource(1)
+			.handshakeBurstPerSource(burst)
 			.build();
 		try (TlsServer server = server(mode, limits)) {
 			long started = System.nanoTime();
@@ -130,7 +138,8 @@ class SourceLimitsTests {
 			assertThat(admitted).isBetween(burst, burst + (int) Math.ceil(seconds));
 			HandshakeEvent refusal = this.events.await("the refusal",
 					(event) -> event.result().reason() != null && event.result().reason().startsWith("refused"));
-			assertThat(refusal.result().reason()).isEqualTo("refused: max-handshakes-per-second-per-source (1) reached");
+			assertThat(refusal.result().reason())
+				.isEqualTo("refused: max-handshakes-per-second-per-source (1) reached");
 			assertThat(refusal.result().error()).isEqualTo(SslError.SYSCALL);
 			assertThat(refusal.peer().getAddress().getHostAddress()).isEqualTo("127.0.0.7");
 			assertEchoes(server, "127.0.0.8");
@@ -187,8 +196,7 @@ class SourceLimitsTests {
 			.withMessage("sourcePrefixIpv6 must be between 0 and 128, was 129");
 		assertThatIllegalArgumentException().isThrownBy(() -> SourceLimits.builder().allow("10.0.0.0/33"))
 			.withMessageContaining("'10.0.0.0/33'");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> SourceLimits.builder().handshakeBurstPerSource(5).build())
+		assertThatIllegalArgumentException().isThrownBy(() -> SourceLimits.builder().handshakeBurstPerSource(5).build())
 			.withMessageContaining("handshakeBurstPerSource needs maxHandshakesPerSecondPerSource");
 	}
 
@@ -197,23 +205,27 @@ class SourceLimitsTests {
 	}
 
 	private TlsServer server(BioMode mode, SourceLimits limits, InetAddress address) {
-		TlsServer server = new TlsServer(TlsServerSettings.builder(ServerFixtures.uniqueName("sources-" + mode.configName()))
-			.address(address)
-			.bioMode(mode)
-			.sourceLimits(limits)
-			.build(), ServerFixtures.context(), this.events, ECHO);
+		TlsServer server = new TlsServer(
+				TlsServerSettings.builder(ServerFixtures.uniqueName("sources-" + mode.configName()))
+					.address(address)
+					.bioMode(mode)
+					.sourceLimits(limits)
+					.build(),
+				ServerFixtures.context(), this.events, ECHO);
 		server.start();
 		return server;
 	}
 
-	/** A refused connection is closed at once without a TLS byte and recorded with its rule. */
+	/**
+	 * A refused connection is closed at once without a TLS byte and recorded with its
+	 * rule.
+	 */
 	private void assertRefused(TlsServer server, String from, String reason) throws IOException {
 		try (Socket refused = raw(server, from)) {
 			assertThat(ServerFixtures.readToEnd(refused.getInputStream())).as("bytes sent to %s", from).isEmpty();
 		}
-		HandshakeEvent event = this.events.await("the refusal of " + from,
-				(e) -> reason.equals(e.result().reason()) && e.peer() != null
-						&& from.equals(e.peer().getAddress().getHostAddress()));
+		HandshakeEvent event = this.events.await("the refusal of " + from, (e) -> reason.equals(e.result().reason())
+				&& e.peer() != null && from.equals(e.peer().getAddress().getHostAddress()));
 		assertThat(event.result().code()).isEqualTo(-1);
 		assertThat(event.result().error()).isEqualTo(SslError.SYSCALL);
 	}

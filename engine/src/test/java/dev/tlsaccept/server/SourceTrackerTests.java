@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The per-source state behind {@code max-pending-handshakes-per-source} and
- * {@code max-handshakes-per-second-per-source}: exact limits with a controlled clock, sources by
- * prefix, a bounded size whatever the number of source addresses, and atomic updates under
- * concurrency.
+ * {@code max-handshakes-per-second-per-source}: exact limits with a controlled clock,
+ * sources by prefix, a bounded size whatever the number of source addresses, and atomic
+ * updates under concurrency.
  */
 class SourceTrackerTests {
 
@@ -113,7 +113,8 @@ class SourceTrackerTests {
 			.isEqualTo(SourceTracker.Verdict.MAX_PENDING);
 		assertThat(byDefault.admit(address("2001:db8:1:3::1"))).isEqualTo(SourceTracker.Verdict.ADMITTED);
 		SourceTracker configured = tracker(
-				SourceLimits.builder().maxPendingHandshakesPerSource(1).sourcePrefixIpv4(24).sourcePrefixIpv6(128), 100);
+				SourceLimits.builder().maxPendingHandshakesPerSource(1).sourcePrefixIpv4(24).sourcePrefixIpv6(128),
+				100);
 		assertThat(configured.admit(address("10.0.0.1"))).isEqualTo(SourceTracker.Verdict.ADMITTED);
 		assertThat(configured.admit(address("10.0.0.254"))).as("same /24").isEqualTo(SourceTracker.Verdict.MAX_PENDING);
 		assertThat(configured.admit(address("10.0.1.1"))).isEqualTo(SourceTracker.Verdict.ADMITTED);
@@ -127,9 +128,11 @@ class SourceTrackerTests {
 		int maxSources = 100;
 		SourceTracker tracker = tracker(SourceLimits.builder().maxHandshakesPerSecondPerSource(1), maxSources);
 		int largest = 0;
-		// an attacker with 100,000 IPv6 /64s, each opening one connection: every bucket is not full yet
+		// an attacker with 100,000 IPv6 /64s, each opening one connection: every bucket
+		// is not full yet
 		for (int i = 0; i < 100_000; i++) {
-			InetAddress address = address("2001:db8:" + Integer.toHexString(i >>> 16) + ":" + Integer.toHexString(i & 0xFFFF) + "::1");
+			InetAddress address = address(
+					"2001:db8:" + Integer.toHexString(i >>> 16) + ":" + Integer.toHexString(i & 0xFFFF) + "::1");
 			assertThat(tracker.admit(address)).isEqualTo(SourceTracker.Verdict.ADMITTED);
 			tracker.finished(address);
 			largest = Math.max(largest, tracker.size());
@@ -148,7 +151,8 @@ class SourceTrackerTests {
 			assertThat(tracker.admit(address("203.0.113." + i))).isEqualTo(SourceTracker.Verdict.ADMITTED);
 		}
 		assertThat(tracker.admit(address("203.0.113.4"))).isEqualTo(SourceTracker.Verdict.FULL);
-		assertThat(tracker.admit(address("203.0.113.1"))).as("a tracked source").isEqualTo(SourceTracker.Verdict.ADMITTED);
+		assertThat(tracker.admit(address("203.0.113.1"))).as("a tracked source")
+			.isEqualTo(SourceTracker.Verdict.ADMITTED);
 		assertThat(tracker.size()).isEqualTo(3);
 		tracker.finished(address("203.0.113.2"));
 		assertThat(tracker.admit(address("203.0.113.4"))).isEqualTo(SourceTracker.Verdict.ADMITTED);
@@ -229,8 +233,8 @@ class SourceTrackerTests {
 			Thread worker = new Thread(() -> {
 				try {
 					for (int i = 0; i < 20_000; i++) {
-						InetAddress address = InetAddress.getByAddress(
-								new byte[] { 10, (byte) thread, (byte) (i >>> 8), (byte) i });
+						InetAddress address = InetAddress
+							.getByAddress(new byte[] { 10, (byte) thread, (byte) (i >>> 8), (byte) i });
 						if (tracker.admit(address) == SourceTracker.Verdict.ADMITTED) {
 							tracker.finished(address);
 						}

@@ -47,9 +47,10 @@ import dev.tlsaccept.engine.SslError;
 import dev.tlsaccept.peers.RawClient;
 
 /**
- * Hostile-client workloads against a {@link TlsServer} on 127.0.0.1: a mutated-ClientHello storm,
- * slowloris, and connection floods beyond the limits. The {@code Hostile*Tests} run them in a
- * reduced size in {@code verify}; {@link #main} runs them full size:
+ * Hostile-client workloads against a {@link TlsServer} on 127.0.0.1: a
+ * mutated-ClientHello storm, slowloris, and connection floods beyond the limits. The
+ * {@code Hostile*Tests} run them in a reduced size in {@code verify}; {@link #main} runs
+ * them full size:
  *
  * <pre>
  * ./mvnw -q -B -o -pl engine test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
@@ -92,7 +93,8 @@ public final class StressMain {
 					ok &= slow.clean();
 				}
 				if (sizes.get("flood") > 0) {
-					// the selector modes do not refuse past max-pending-handshakes: they cut the most silent
+					// the selector modes do not refuse past max-pending-handshakes: they
+					// cut the most silent
 					// handshake instead (HostileFloodTests, OverloadScenario)
 					if (mode == BioMode.BLOCKING) {
 						FloodReport pending = flood(mode, Limit.MAX_PENDING_HANDSHAKES, sizes.get("flood"), 8);
@@ -153,8 +155,9 @@ public final class StressMain {
 		}
 
 		/**
-		 * Wait (bounded, 15 s) for the resources to come back to the baseline, collecting garbage
-		 * so that closed sockets' direct buffers are released; the last snapshot either way.
+		 * Wait (bounded, 15 s) for the resources to come back to the baseline, collecting
+		 * garbage so that closed sockets' direct buffers are released; the last snapshot
+		 * either way.
 		 */
 		static Resources awaitBackTo(Resources baseline) {
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -169,7 +172,10 @@ public final class StressMain {
 
 	}
 
-	/** Open file descriptors allowed above the baseline (JIT, class loading, GC may open a few). */
+	/**
+	 * Open file descriptors allowed above the baseline (JIT, class loading, GC may open a
+	 * few).
+	 */
 	static final int FD_SLACK = 4;
 
 	/** Direct memory allowed above the baseline. */
@@ -179,8 +185,7 @@ public final class StressMain {
 
 	record StormReport(BioMode mode, int sent, long events, Map<String, Long> byCodeAndError,
 			Map<String, Long> byReason, long legitOk, long legitFailed, long legitOkDuringStorm, Latency legitLatency,
-			Latency legitCycle, long stormMillis, List<String> unexpected, Resources before,
-			Resources after) {
+			Latency legitCycle, long stormMillis, List<String> unexpected, Resources before, Resources after) {
 
 		boolean clean() {
 			return this.events == this.sent + this.legitOk + this.legitFailed && this.legitFailed == 0
@@ -193,17 +198,17 @@ public final class StressMain {
 					+ " ms (" + (this.sent * 1000L / Math.max(1, this.stormMillis)) + "/s), events " + this.events
 					+ ", storm results " + this.byCodeAndError + ", by reason " + this.byReason + ", legit ok "
 					+ this.legitOk + " (during storm " + this.legitOkDuringStorm + ") failed " + this.legitFailed
-					+ ", legit handshake " + this.legitLatency + " with close " + this.legitCycle
-					+ ", unexpected " + this.unexpected
-					+ ", resources before " + this.before + " after " + this.after;
+					+ ", legit handshake " + this.legitLatency + " with close " + this.legitCycle + ", unexpected "
+					+ this.unexpected + ", resources before " + this.before + " after " + this.after;
 		}
 
 	}
 
 	/**
-	 * Send {@code count} mutated ClientHellos from {@code clientThreads} threads while a JDK
-	 * client keeps handshaking; each storm connection writes its bytes, half-closes and reads until
-	 * the server closes (a reset on close, so that no TIME_WAIT piles up).
+	 * Send {@code count} mutated ClientHellos from {@code clientThreads} threads while a
+	 * JDK client keeps handshaking; each storm connection writes its bytes, half-closes
+	 * and reads until the server closes (a reset on close, so that no TIME_WAIT piles
+	 * up).
 	 */
 	static StormReport storm(BioMode mode, int count, int clientThreads, long seed, Duration handshakeTimeout)
 			throws Exception {
@@ -255,7 +260,8 @@ public final class StressMain {
 						int i;
 						while ((i = next.getAndIncrement()) < count) {
 							if (i >= count / 2) {
-								// the second half waits for legit handshakes during the storm
+								// the second half waits for legit handshakes during the
+								// storm
 								awaitQuietly(Duration.ofSeconds(20),
 										() -> interleaved.ok.sum() + interleaved.failed.sum() >= legitBefore + 2);
 							}
@@ -293,8 +299,8 @@ public final class StressMain {
 	}
 
 	/**
-	 * A mutation of a real ClientHello: flipped bytes, a bad length field, truncation, extension,
-	 * insertion, a duplicated hello, or pure garbage.
+	 * A mutation of a real ClientHello: flipped bytes, a bad length field, truncation,
+	 * extension, insertion, a duplicated hello, or pure garbage.
 	 */
 	static byte[] mutate(byte[] hello, Random random) {
 		byte[] bytes = hello.clone();
@@ -306,7 +312,8 @@ public final class StressMain {
 				}
 			}
 			case 1 -> {
-				// a length field: the record's (3..4), the handshake's (6..8), or any two bytes
+				// a length field: the record's (3..4), the handshake's (6..8), or any two
+				// bytes
 				int[] at = { 3, 6, 7, 1 + random.nextInt(bytes.length - 2) };
 				int position = at[random.nextInt(at.length)];
 				bytes[position] = (byte) random.nextInt(256);
@@ -457,11 +464,14 @@ public final class StressMain {
 			Resources before, Resources after) {
 
 		boolean clean() {
-			return this.timedOut == this.total && this.unexpected.isEmpty() && this.notCut == 0
-					&& this.legitFailed == 0 && withinThreeTimesIdle() && this.after.within(this.before);
+			return this.timedOut == this.total && this.unexpected.isEmpty() && this.notCut == 0 && this.legitFailed == 0
+					&& withinThreeTimesIdle() && this.after.within(this.before);
 		}
 
-		/** The issue's bound: a legit client's p99 during the trickle stays within 3x its idle p99. */
+		/**
+		 * The issue's bound: a legit client's p99 during the trickle stays within 3x its
+		 * idle p99.
+		 */
 		boolean withinThreeTimesIdle() {
 			return this.duringTrickle.p99() <= 3 * this.idle.p99();
 		}
@@ -471,10 +481,9 @@ public final class StressMain {
 			return "slowloris[" + this.mode.configName() + "]: " + this.total + " trickling connections, "
 					+ this.timedOut + " recorded as '-1 SYSCALL handshake timed out', other events " + this.otherEvents
 					+ ", cut after " + this.cutMinMillis + ".." + this.cutMaxMillis + " ms, not cut " + this.notCut
-					+ ", legit handshake idle " + this.idle + " during trickle " + this.duringTrickle + " (within 3x idle: "
-					+ withinThreeTimesIdle() + "), legit failed "
-					+ this.legitFailed + ", unexpected " + this.unexpected + ", resources before " + this.before
-					+ " after " + this.after;
+					+ ", legit handshake idle " + this.idle + " during trickle " + this.duringTrickle
+					+ " (within 3x idle: " + withinThreeTimesIdle() + "), legit failed " + this.legitFailed
+					+ ", unexpected " + this.unexpected + ", resources before " + this.before + " after " + this.after;
 		}
 
 	}
@@ -505,9 +514,10 @@ public final class StressMain {
 	}
 
 	/**
-	 * {@code total} connections that each trickle one byte of a ClientHello every 200 ms, at most
-	 * {@code concurrent} at once, against a listener with a 1 s handshake timeout; a JDK client's
-	 * handshake latency is sampled idle first, then while the trickle runs.
+	 * {@code total} connections that each trickle one byte of a ClientHello every 200 ms,
+	 * at most {@code concurrent} at once, against a listener with a 1 s handshake
+	 * timeout; a JDK client's handshake latency is sampled idle first, then while the
+	 * trickle runs.
 	 */
 	static SlowlorisReport slowloris(BioMode mode, int total, int concurrent, int samples) throws Exception {
 		Duration timeout = Duration.ofSeconds(1);
@@ -582,9 +592,10 @@ public final class StressMain {
 	}
 
 	/**
-	 * One thread that keeps {@code concurrent} non-blocking connections open, writing the next
-	 * byte of the hello to each every {@code trickleMillis}, until {@code total} were opened and
-	 * each was closed by the server (or trickled its whole hello: "not cut").
+	 * One thread that keeps {@code concurrent} non-blocking connections open, writing the
+	 * next byte of the hello to each every {@code trickleMillis}, until {@code total}
+	 * were opened and each was closed by the server (or trickled its whole hello: "not
+	 * cut").
 	 */
 	static final class Trickle extends Thread {
 
@@ -707,11 +718,11 @@ public final class StressMain {
 
 		@Override
 		public String toString() {
-			return "flood[" + this.mode.configName() + ", " + this.limit + "]: " + this.flooded + " connections, refused "
-					+ this.refusedInStats + " (stats) " + this.refusedEvents + " (events), not refused "
-					+ this.notRefused + ", connect-to-close " + this.refusalTime + ", holders kept working "
-					+ this.keptWorking + ", legit afterwards " + this.legitAfterwards + ", resources before " + this.before
-					+ " after " + this.after;
+			return "flood[" + this.mode.configName() + ", " + this.limit + "]: " + this.flooded
+					+ " connections, refused " + this.refusedInStats + " (stats) " + this.refusedEvents
+					+ " (events), not refused " + this.notRefused + ", connect-to-close " + this.refusalTime
+					+ ", holders kept working " + this.keptWorking + ", legit afterwards " + this.legitAfterwards
+					+ ", resources before " + this.before + " after " + this.after;
 		}
 
 	}
@@ -769,7 +780,8 @@ public final class StressMain {
 				Predicate<TlsServerStats> full = (limit == Limit.MAX_PENDING_HANDSHAKES)
 						? (stats) -> stats.pendingHandshakes() == FLOOD_LIMIT
 						: (stats) -> stats.openConnections() == FLOOD_LIMIT && stats.pendingHandshakes() == 0;
-				ServerFixtures.await(Duration.ofSeconds(10), "the limit to be reached", () -> full.test(server.stats()));
+				ServerFixtures.await(Duration.ofSeconds(10), "the limit to be reached",
+						() -> full.test(server.stats()));
 				InetSocketAddress address = new InetSocketAddress(ServerFixtures.LOOPBACK, server.port());
 				ExecutorService flooders = Executors.newFixedThreadPool(threads);
 				CountDownLatch go = new CountDownLatch(1);
@@ -799,7 +811,8 @@ public final class StressMain {
 				Predicate<TlsServerStats> counted = (limit == Limit.MAX_PENDING_HANDSHAKES)
 						? (stats) -> stats.refusedMaxPendingHandshakes() >= count
 						: (stats) -> stats.refusedMaxConnections() >= count;
-				awaitQuietly(Duration.ofSeconds(10), () -> counted.test(server.stats()) && refusedEvents.sum() >= count);
+				awaitQuietly(Duration.ofSeconds(10),
+						() -> counted.test(server.stats()) && refusedEvents.sum() >= count);
 				refusedInStats = (limit == Limit.MAX_PENDING_HANDSHAKES) ? server.stats().refusedMaxPendingHandshakes()
 						: server.stats().refusedMaxConnections();
 				keptWorking = full.test(server.stats()) && holdersWork(limit, holders);
@@ -819,8 +832,9 @@ public final class StressMain {
 	}
 
 	/**
-	 * Connect and wait for the server to close without a byte: the time from connect to close, or
-	 * {@code null} when the server sent something or kept the connection for 5 s.
+	 * Connect and wait for the server to close without a byte: the time from connect to
+	 * close, or {@code null} when the server sent something or kept the connection for 5
+	 * s.
 	 */
 	private static Long refusal(InetSocketAddress address) {
 		try (Socket socket = new Socket()) {
@@ -879,8 +893,8 @@ public final class StressMain {
 
 	/**
 	 * Collects uncaught exceptions (a default handler), throwables logged through
-	 * {@code java.util.logging} (where {@code System.Logger} goes), and watches stderr for
-	 * "Exception in thread"; {@link #close()} restores all three.
+	 * {@code java.util.logging} (where {@code System.Logger} goes), and watches stderr
+	 * for "Exception in thread"; {@link #close()} restores all three.
 	 */
 	static final class Watch implements AutoCloseable {
 
@@ -994,7 +1008,8 @@ public final class StressMain {
 	}
 
 	/**
-	 * Wait (bounded) for a condition, without failing: the caller asserts on what it sees.
+	 * Wait (bounded) for a condition, without failing: the caller asserts on what it
+	 * sees.
 	 */
 	static void awaitQuietly(Duration timeout, java.util.function.BooleanSupplier condition) {
 		long deadline = System.nanoTime() + timeout.toNanos();

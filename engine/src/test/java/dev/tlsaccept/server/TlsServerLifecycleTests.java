@@ -68,7 +68,8 @@ class TlsServerLifecycleTests {
 				ServerFixtures.context(), this.events, null);
 		assertThatExceptionOfType(TlsServerException.class).isThrownBy(server::start).satisfies((ex) -> {
 			assertThat(ex.kind()).isEqualTo(TlsServerException.Kind.BAD_ADDRESS);
-			assertThat(ex.getMessage()).contains("192.0.2.1", "8443", "'" + name + "'", "Use one of this host's addresses");
+			assertThat(ex.getMessage()).contains("192.0.2.1", "8443", "'" + name + "'",
+					"Use one of this host's addresses");
 		});
 		assertThat(server.state()).isEqualTo(TlsServer.State.FAILED);
 		assertThat(ServerFixtures.threadsNamed("tlsaccept-" + name + "-")).isEmpty();
@@ -107,11 +108,13 @@ class TlsServerLifecycleTests {
 	@EnumSource(value = BioMode.class, names = { "NON_BLOCKING", "PAIR" })
 	void severalSelectorThreadsShareTheHandshakes(BioMode mode) throws Exception {
 		String name = ServerFixtures.uniqueName("selectors");
-		try (TlsServer server = new TlsServer(TlsServerSettings.builder(name)
-			.address(ServerFixtures.LOOPBACK)
-			.bioMode(mode)
-			.selectorThreads(3)
-			.build(), ServerFixtures.context(), this.events,
+		try (TlsServer server = new TlsServer(
+				TlsServerSettings.builder(name)
+					.address(ServerFixtures.LOOPBACK)
+					.bioMode(mode)
+					.selectorThreads(3)
+					.build(),
+				ServerFixtures.context(), this.events,
 				(connection) -> connection.outputStream().write(Thread.currentThread().getName().length()))) {
 			server.start();
 			for (int i = 0; i < 6; i++) {
@@ -216,9 +219,10 @@ class TlsServerLifecycleTests {
 		KeyMaterial second = SelfSignedCertificate.generate();
 		TlsServerContext rotated = TlsServerContext.create(TlsConfig.builder(second).build());
 		TlsConnectionHandler echo = (connection) -> connection.inputStream().transferTo(connection.outputStream());
-		try (TlsServer server = new TlsServer(
-				TlsServerSettings.builder(ServerFixtures.uniqueName("rotate")).address(ServerFixtures.LOOPBACK).bioMode(mode).build(),
-				ServerFixtures.context(), this.events, echo)) {
+		try (TlsServer server = new TlsServer(TlsServerSettings.builder(ServerFixtures.uniqueName("rotate"))
+			.address(ServerFixtures.LOOPBACK)
+			.bioMode(mode)
+			.build(), ServerFixtures.context(), this.events, echo)) {
 			server.start();
 			try (SSLSocket before = ServerFixtures.connect(server, "TLSv1.3", first)) {
 				server.setContext(rotated);
@@ -249,9 +253,10 @@ class TlsServerLifecycleTests {
 			connection.outputStream().write(42);
 			throw new IOException("handler failure");
 		};
-		try (TlsServer server = new TlsServer(
-				TlsServerSettings.builder(ServerFixtures.uniqueName("failing")).address(ServerFixtures.LOOPBACK).bioMode(mode).build(),
-				ServerFixtures.context(), failingObserver, failingHandler)) {
+		try (TlsServer server = new TlsServer(TlsServerSettings.builder(ServerFixtures.uniqueName("failing"))
+			.address(ServerFixtures.LOOPBACK)
+			.bioMode(mode)
+			.build(), ServerFixtures.context(), failingObserver, failingHandler)) {
 			server.start();
 			for (int i = 0; i < 3; i++) {
 				try (SSLSocket client = ServerFixtures.connect(server, "TLSv1.3")) {
@@ -262,7 +267,8 @@ class TlsServerLifecycleTests {
 			}
 			assertThat(server.state()).isEqualTo(TlsServer.State.RUNNING);
 			assertThat(server.stats().handshakesSucceeded()).isEqualTo(3);
-			ServerFixtures.await(Duration.ofSeconds(5), "connections closed", () -> server.stats().openConnections() == 0);
+			ServerFixtures.await(Duration.ofSeconds(5), "connections closed",
+					() -> server.stats().openConnections() == 0);
 		}
 	}
 
@@ -278,7 +284,8 @@ class TlsServerLifecycleTests {
 			server.start();
 			try (SSLSocket client = ServerFixtures.connect(server, "TLSv1.3")) {
 				assertThat(new String(ServerFixtures.readToEnd(client.getInputStream()),
-						java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("app-worker");
+						java.nio.charset.StandardCharsets.US_ASCII))
+					.isEqualTo("app-worker");
 			}
 			assertThat(ServerFixtures.threadsNamed("tlsaccept-" + name + "-worker")).isEmpty();
 		}

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The listener's behaviour in every BIO mode, against real peers: the JDK's {@code SSLSocket}
- * and {@code openssl s_client}.
+ * The listener's behaviour in every BIO mode, against real peers: the JDK's
+ * {@code SSLSocket} and {@code openssl s_client}.
  */
 class TlsServerModeTests {
 
@@ -138,7 +138,8 @@ class TlsServerModeTests {
 			assertThat(run.stderr()).contains("CONNECTION ESTABLISHED").contains("TLSv1.3");
 			ServerFixtures.await(Duration.ofSeconds(5), "three handshakes to be counted and closed",
 					() -> server.stats().handshakesSucceeded() == 3 && server.stats().openConnections() == 0);
-			// observers run on their own thread in the selector modes: wait for the events too
+			// observers run on their own thread in the selector modes: wait for the
+			// events too
 			assertThat(this.events.awaitCount(3)).hasSize(3)
 				.allSatisfy((e) -> assertThat(e.result().isSuccess()).isTrue());
 		}
@@ -149,7 +150,8 @@ class TlsServerModeTests {
 	void plaintextHttpIsReportedAsSslFailureWhileGoodClientSucceeds(BioMode mode) throws Exception {
 		try (TlsServer server = server(mode, ServerFixtures.context(), ECHO)) {
 			try (Socket http = ServerFixtures.raw(server)) {
-				http.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				http.getOutputStream()
+					.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 				HandshakeEvent failure = this.events.await("a failure", (e) -> !e.result().isSuccess());
 				assertThat(failure.result().code()).isEqualTo(-1);
 				assertThat(failure.result().error()).isEqualTo(SslError.SSL);

@@ -8,10 +8,10 @@ import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 
 /**
- * Whether personal data (peer addresses, SNI host names, certificate subjects and issuers) is
- * shown by an endpoint, following {@code management.endpoint.<id>.show-values} and
- * {@code roles} the way {@code env} and {@code configprops} do; masked values read
- * {@value #MASK}.
+ * Whether personal data (peer addresses, SNI host names, certificate subjects and
+ * issuers) is shown by an endpoint, following
+ * {@code management.endpoint.<id>.show-values} and {@code roles} the way {@code env} and
+ * {@code configprops} do; masked values read {@value #MASK}.
  *
  * @param show the configured policy
  * @param roles the roles that may see values when the policy is {@code WHEN_AUTHORIZED}
@@ -26,9 +26,9 @@ record ShowValues(Show show, Set<String> roles) {
 	}
 
 	/**
-	 * The values of one request. Over JMX ({@link SecurityContext#NONE}) {@code WHEN_AUTHORIZED}
-	 * shows values, as it does for {@code env} and {@code configprops}: JMX access is
-	 * authorized by the JMX connector.
+	 * The values of one request. Over JMX ({@link SecurityContext#NONE})
+	 * {@code WHEN_AUTHORIZED} shows values, as it does for {@code env} and
+	 * {@code configprops}: JMX access is authorized by the JMX connector.
 	 * @param securityContext the request's security context
 	 * @return a masker for that request
 	 */

@@ -19,9 +19,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code tlshandshakes} and {@code tlslisteners} endpoints (each when
- * available: enabled and exposed) and of the {@code tlsaccept} info contributor. Backs off
- * without Spring Boot Actuator.
+ * Auto-configuration of the {@code tlshandshakes} and {@code tlslisteners} endpoints
+ * (each when available: enabled and exposed) and of the {@code tlsaccept} info
+ * contributor. Backs off without Spring Boot Actuator.
  */
 @AutoConfiguration(after = TlsAcceptAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class, TlsServer.class })
@@ -38,8 +38,8 @@ public final class TlsAcceptEndpointAutoConfiguration {
 	@ConditionalOnBean(HandshakeRepository.class)
 	TlsHandshakesEndpoint tlsHandshakesEndpoint(HandshakeRepository repository,
 			TlsHandshakesEndpointProperties properties, ObjectProvider<Clock> clock) {
-		return new TlsHandshakesEndpoint(repository,
-				new ShowValues(properties.getShowValues(), properties.getRoles()), clock.getIfUnique(Clock::systemUTC));
+		return new TlsHandshakesEndpoint(repository, new ShowValues(properties.getShowValues(), properties.getRoles()),
+				clock.getIfUnique(Clock::systemUTC));
 	}
 
 	@Bean

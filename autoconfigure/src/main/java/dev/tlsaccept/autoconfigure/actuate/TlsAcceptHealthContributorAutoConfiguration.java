@@ -23,7 +23,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of the {@code tlsaccept} health contributor
- * ({@code management.health.tlsaccept.enabled}). Backs off without {@code spring-boot-health}.
+ * ({@code management.health.tlsaccept.enabled}). Backs off without
+ * {@code spring-boot-health}.
  */
 @AutoConfiguration(after = TlsAcceptAutoConfiguration.class,
 		beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
@@ -45,16 +46,15 @@ public final class TlsAcceptHealthContributorAutoConfiguration {
 			ObjectProvider<Clock> clock, ApplicationContext applicationContext) {
 		BooleanSupplier running = (applicationContext instanceof Lifecycle lifecycle) ? lifecycle::isRunning
 				: () -> true;
-		return new TlsAcceptHealthIndicator(listeners, running,
-				properties.getHealth().getCertificateWarningThreshold(), clock.getIfUnique(Clock::systemUTC),
-				showSubjects(applicationContext.getEnvironment()));
+		return new TlsAcceptHealthIndicator(listeners, running, properties.getHealth().getCertificateWarningThreshold(),
+				clock.getIfUnique(Clock::systemUTC), showSubjects(applicationContext.getEnvironment()));
 	}
 
 	/**
-	 * The masking rule of {@code /actuator/tlslisteners}: subjects are shown only when its
-	 * {@code show-values} is {@code always}, since a health indicator does not know its caller
-	 * ({@code when-authorized} masks). Bound by name, as the health module may run without the
-	 * actuator module that defines {@code Show}.
+	 * The masking rule of {@code /actuator/tlslisteners}: subjects are shown only when
+	 * its {@code show-values} is {@code always}, since a health indicator does not know
+	 * its caller ({@code when-authorized} masks). Bound by name, as the health module may
+	 * run without the actuator module that defines {@code Show}.
 	 */
 	static boolean showSubjects(Environment environment) {
 		return Binder.get(environment)

@@ -23,20 +23,21 @@ import org.springframework.boot.health.contributor.Status;
  * The {@code tlsaccept} health contributor.
  *
  * <ul>
- * <li>{@code DOWN} when a listener {@code FAILED}, or is not running while the application
- * context is (it stopped unexpectedly, or never started);</li>
- * <li>{@code OUT_OF_SERVICE} when a listener's certificate chain holds a certificate that is
- * expired or not yet valid (as Spring Boot's {@code ssl} indicator does), or listeners are
- * stopping with the context;</li>
+ * <li>{@code DOWN} when a listener {@code FAILED}, or is not running while the
+ * application context is (it stopped unexpectedly, or never started);</li>
+ * <li>{@code OUT_OF_SERVICE} when a listener's certificate chain holds a certificate that
+ * is expired or not yet valid (as Spring Boot's {@code ssl} indicator does), or listeners
+ * are stopping with the context;</li>
  * <li>else {@code UP}. A certificate that expires within
  * {@code tlsaccept.health.certificate-warning-threshold} is listed under
- * {@code expiringCertificates} without changing the status, like {@code expiringChains} of the
- * {@code ssl} indicator.</li>
+ * {@code expiringCertificates} without changing the status, like {@code expiringChains}
+ * of the {@code ssl} indicator.</li>
  * </ul>
  * Details: {@code listeners} (state and port by name), {@code expiringCertificates},
  * {@code invalidCertificates}. Certificate subjects follow the masking rule of
- * {@code /actuator/tlslisteners} ({@code management.endpoint.tlslisteners.show-values}): a health
- * indicator does not know its caller, so they are shown only when that is {@code always}.
+ * {@code /actuator/tlslisteners} ({@code management.endpoint.tlslisteners.show-values}):
+ * a health indicator does not know its caller, so they are shown only when that is
+ * {@code always}.
  */
 public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 
@@ -53,8 +54,8 @@ public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 	/**
 	 * Create an indicator.
 	 * @param listeners the listeners
-	 * @param contextRunning whether the application context is running (so a stopped listener is
-	 * unexpected)
+	 * @param contextRunning whether the application context is running (so a stopped
+	 * listener is unexpected)
 	 * @param warningThreshold how long before expiry a certificate is listed as expiring
 	 * @param clock gives "now"
 	 * @param showSubjects whether certificate subjects are shown rather than masked

@@ -10,8 +10,8 @@ import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 
 /**
- * Adds a {@code tlsaccept} key to {@code /actuator/info}: each listener's state, port, engine,
- * BIO mode and protocols. Nothing personal: no certificate subject, no peer.
+ * Adds a {@code tlsaccept} key to {@code /actuator/info}: each listener's state, port,
+ * engine, BIO mode and protocols. Nothing personal: no certificate subject, no peer.
  */
 public class TlsAcceptInfoContributor implements InfoContributor {
 

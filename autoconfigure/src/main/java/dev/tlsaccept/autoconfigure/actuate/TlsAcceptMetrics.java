@@ -22,30 +22,34 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Micrometer metrics of tlsaccept, with low-cardinality tags only (never the peer, SNI or a
- * fingerprint). Tag values follow one rule, that of Spring's {@code http.server.requests}
- * ({@code outcome=SUCCESS}, {@code status=CLIENT_ERROR}, {@code exception=none}): a value from a
- * closed set that tlsaccept defines is an upper-case constant; a name the TLS protocol defines is
- * written as the protocol writes it ({@code TLSv1.3}, {@code handshake_failure}); a value that
- * does not exist is {@code none}.
+ * Micrometer metrics of tlsaccept, with low-cardinality tags only (never the peer, SNI or
+ * a fingerprint). Tag values follow one rule, that of Spring's
+ * {@code http.server.requests} ({@code outcome=SUCCESS}, {@code status=CLIENT_ERROR},
+ * {@code exception=none}): a value from a closed set that tlsaccept defines is an
+ * upper-case constant; a name the TLS protocol defines is written as the protocol writes
+ * it ({@code TLSv1.3}, {@code handshake_failure}); a value that does not exist is
+ * {@code none}.
  * <ul>
- * <li>{@value #HANDSHAKES} timer, tagged {@code listener}, {@code outcome} ({@code SUCCESS} /
- * {@code FAILURE}), {@code error} ({@code NONE}, {@code SSL}, {@code SYSCALL},
- * {@code ZERO_RETURN}: the {@code SSL_get_error} constant), {@code protocol} (negotiated,
- * {@code none} when the handshake failed) and {@code group} (the key-exchange group the server
- * chose, as IANA names it: {@code X25519MLKEM768}, {@code x25519}; {@code none} when it chose none);</li>
- * <li>{@value #ALERTS} counter, tagged {@code listener}, {@code alert} (RFC 8446 name) and
- * {@code direction} ({@code SENT} / {@code RECEIVED});</li>
+ * <li>{@value #HANDSHAKES} timer, tagged {@code listener}, {@code outcome}
+ * ({@code SUCCESS} / {@code FAILURE}), {@code error} ({@code NONE}, {@code SSL},
+ * {@code SYSCALL}, {@code ZERO_RETURN}: the {@code SSL_get_error} constant),
+ * {@code protocol} (negotiated, {@code none} when the handshake failed) and {@code group}
+ * (the key-exchange group the server chose, as IANA names it: {@code X25519MLKEM768},
+ * {@code x25519}; {@code none} when it chose none);</li>
+ * <li>{@value #ALERTS} counter, tagged {@code listener}, {@code alert} (RFC 8446 name)
+ * and {@code direction} ({@code SENT} / {@code RECEIVED});</li>
  * <li>{@value #ACTIVE_CONNECTIONS} and {@value #PENDING_HANDSHAKES} gauges, tagged
  * {@code listener};</li>
  * <li>{@value #CONNECTIONS_CLOSED} counter, tagged {@code listener} and {@code reason}
  * ({@code IDLE_TIMEOUT}, {@code MAX_LIFETIME});</li>
  * <li>{@value #HANDSHAKES_CUT} counter, tagged {@code listener} and {@code reason}
  * ({@code STALLED});</li>
- * <li>{@value #REFUSED} counter of connections closed at once by an admission rule, tagged
- * {@code listener} and {@code rule} ({@code MAX_CONNECTIONS}, {@code MAX_PENDING_HANDSHAKES},
- * {@code DENY}, {@code ALLOW}, {@code MAX_PENDING_HANDSHAKES_PER_SOURCE},
- * {@code MAX_HANDSHAKES_PER_SECOND_PER_SOURCE}: the property of the rule, as a constant).</li>
+ * <li>{@value #REFUSED} counter of connections closed at once by an admission rule,
+ * tagged {@code listener} and {@code rule} ({@code MAX_CONNECTIONS},
+ * {@code MAX_PENDING_HANDSHAKES}, {@code DENY}, {@code ALLOW},
+ * {@code MAX_PENDING_HANDSHAKES_PER_SOURCE},
+ * {@code MAX_HANDSHAKES_PER_SECOND_PER_SOURCE}: the property of the rule, as a
+ * constant).</li>
  * </ul>
  */
 public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
@@ -62,10 +66,16 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 	/** Gauge of handshakes in progress. */
 	public static final String PENDING_HANDSHAKES = "tlsaccept.handshakes.pending";
 
-	/** Counter of established connections the listener closed, tagged {@code reason} (IDLE_TIMEOUT, MAX_LIFETIME). */
+	/**
+	 * Counter of established connections the listener closed, tagged {@code reason}
+	 * (IDLE_TIMEOUT, MAX_LIFETIME).
+	 */
 	public static final String CONNECTIONS_CLOSED = "tlsaccept.connections.closed";
 
-	/** Counter of pending handshakes cut to make room for ones that progress, tagged {@code reason}. */
+	/**
+	 * Counter of pending handshakes cut to make room for ones that progress, tagged
+	 * {@code reason}.
+	 */
 	public static final String HANDSHAKES_CUT = "tlsaccept.handshakes.cut";
 
 	/** Counter of connections refused at once by an admission rule. */
@@ -74,10 +84,16 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 	/** Client-initiated renegotiations refused, per listener. */
 	public static final String RENEGOTIATIONS_REFUSED = "tlsaccept.renegotiations.refused";
 
-	/** The tag value of a value that does not exist, as Micrometer's {@code KeyValue.NONE_VALUE}. */
+	/**
+	 * The tag value of a value that does not exist, as Micrometer's
+	 * {@code KeyValue.NONE_VALUE}.
+	 */
 	private static final String NONE = "none";
 
-	/** The property of each rule of {@value #REFUSED} (its {@code rule} tag as a constant), with its count. */
+	/**
+	 * The property of each rule of {@value #REFUSED} (its {@code rule} tag as a
+	 * constant), with its count.
+	 */
 	private static final Map<String, ToDoubleFunction<TlsServerStats>> REFUSED_BY_RULE = refusedByRule();
 
 	private final MeterRegistry registry;
@@ -101,23 +117,25 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 		String group = (result.group() != null) ? result.group() : NONE;
 		Timer.builder(HANDSHAKES)
 			.description("Finished TLS handshakes of tlsaccept listeners")
-			.tags(Tags.of("listener", event.listener(), "outcome", outcome(event), "error",
-					result.error().name(), "protocol", protocol, "group", group))
+			.tags(Tags.of("listener", event.listener(), "outcome", outcome(event), "error", result.error().name(),
+					"protocol", protocol, "group", group))
 			.register(this.registry)
 			.record(result.duration());
 		TlsAlert alert = result.alert();
 		if (alert != null) {
 			Counter.builder(ALERTS)
 				.description("TLS alerts sent or received during handshakes of tlsaccept listeners")
-				.tags(Tags.of("listener", event.listener(), "alert", alert.name(), "direction", alert.direction().name()))
+				.tags(Tags.of("listener", event.listener(), "alert", alert.name(), "direction",
+						alert.direction().name()))
 				.register(this.registry)
 				.increment();
 		}
 	}
 
 	/**
-	 * The {@code outcome} tag: {@code SUCCESS}, {@code FAILURE}, or {@code HEALTH_CHECK} for a load
-	 * balancer's health check (a PROXY protocol v2 {@code LOCAL} command), kept out of the failures.
+	 * The {@code outcome} tag: {@code SUCCESS}, {@code FAILURE}, or {@code HEALTH_CHECK}
+	 * for a load balancer's health check (a PROXY protocol v2 {@code LOCAL} command),
+	 * kept out of the failures.
 	 */
 	private static String outcome(HandshakeEvent event) {
 		if (event.healthCheck()) {

@@ -13,12 +13,13 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of {@link TlsAcceptMetrics}: a handshake timer, an alert counter and
- * connection gauges, when Micrometer is on the classpath and there is a {@link MeterRegistry}.
+ * connection gauges, when Micrometer is on the classpath and there is a
+ * {@link MeterRegistry}.
  */
-@AutoConfiguration(after = TlsAcceptAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@AutoConfiguration(after = TlsAcceptAutoConfiguration.class, afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass({ MeterRegistry.class, TlsServer.class })
 @ConditionalOnBean({ MeterRegistry.class, TlsListeners.class })
 public final class TlsAcceptMetricsAutoConfiguration {

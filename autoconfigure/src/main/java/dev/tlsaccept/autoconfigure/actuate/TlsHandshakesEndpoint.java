@@ -31,20 +31,24 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * {@code /actuator/tlshandshakes}: the recent handshakes of every listener, newest first, from the
- * {@link HandshakeRepository}, with a summary (counts by code, error, alert and protocol, duration
- * percentiles); one handshake in full by id; {@code DELETE} forgets them all.
+ * {@code /actuator/tlshandshakes}: the recent handshakes of every listener, newest first,
+ * from the {@link HandshakeRepository}, with a summary (counts by code, error, alert and
+ * protocol, duration percentiles); one handshake in full by id; {@code DELETE} forgets
+ * them all.
  *
- * <p>Read-only by default ({@code defaultAccess = READ_ONLY}, Spring Boot's endpoint access
+ * <p>
+ * Read-only by default ({@code defaultAccess = READ_ONLY}, Spring Boot's endpoint access
  * model): {@code DELETE} exists only with
- * {@code management.endpoint.tlshandshakes.access=unrestricted}, which should go with Spring
- * Security rules that let only operators call it (or with
- * {@code management.endpoints.access.default=unrestricted}, which applies to every endpoint;
- * {@code management.endpoints.access.max-permitted} caps both).
+ * {@code management.endpoint.tlshandshakes.access=unrestricted}, which should go with
+ * Spring Security rules that let only operators call it (or with
+ * {@code management.endpoints.access.default=unrestricted}, which applies to every
+ * endpoint; {@code management.endpoints.access.max-permitted} caps both).
  *
- * <p>Peer addresses, SNI host names and client-certificate subjects and issuers are personal
+ * <p>
+ * Peer addresses, SNI host names and client-certificate subjects and issuers are personal
  * data: they are shown as {@code management.endpoint.tlshandshakes.show-values} allows
- * ({@code never} by default), {@code ******} otherwise. No certificate or key is ever shown.
+ * ({@code never} by default), {@code ******} otherwise. No certificate or key is ever
+ * shown.
  */
 @Endpoint(id = "tlshandshakes", defaultAccess = Access.READ_ONLY)
 public class TlsHandshakesEndpoint {
@@ -68,11 +72,13 @@ public class TlsHandshakesEndpoint {
 	}
 
 	/**
-	 * The recent handshakes that match every filter given, newest first, and their summary.
+	 * The recent handshakes that match every filter given, newest first, and their
+	 * summary.
 	 * @param securityContext the caller
 	 * @param listener only this listener's handshakes
-	 * @param outcome {@code success}, {@code failure} or {@code health-check} (a load balancer's
-	 * check, a PROXY protocol v2 {@code LOCAL} command: neither a success nor a failure)
+	 * @param outcome {@code success}, {@code failure} or {@code health-check} (a load
+	 * balancer's check, a PROXY protocol v2 {@code LOCAL} command: neither a success nor
+	 * a failure)
 	 * @param error only handshakes that ended with this error, e.g. {@code SYSCALL}
 	 * @param limit at most this many handshakes (the summary covers every match)
 	 * @return the handshakes and their summary
@@ -136,7 +142,9 @@ public class TlsHandshakesEndpoint {
 	public @Nullable HandshakeDescriptor handshake(SecurityContext securityContext, @Selector String id) {
 		ShowValues.Masker masker = this.showValues.forRequest(securityContext);
 		Instant now = this.clock.instant();
-		return this.repository.findById(id).map((record) -> HandshakeDescriptor.of(record, true, masker, now)).orElse(null);
+		return this.repository.findById(id)
+			.map((record) -> HandshakeDescriptor.of(record, true, masker, now))
+			.orElse(null);
 	}
 
 	/**
@@ -164,7 +172,8 @@ public class TlsHandshakesEndpoint {
 	 *
 	 * @param total how many handshakes
 	 * @param byOutcome counts by {@code success} / {@code failure} / {@code health-check}
-	 * @param byCode counts by {@code SSL_accept()} code ({@code 1}, {@code 0}, {@code -1})
+	 * @param byCode counts by {@code SSL_accept()} code ({@code 1}, {@code 0},
+	 * {@code -1})
 	 * @param byError counts by error ({@code NONE}, {@code SSL}, {@code SYSCALL}...)
 	 * @param byAlert counts by alert and direction, e.g. {@code protocol_version (sent)}
 	 * @param byProtocol counts by negotiated protocol (successful handshakes)
@@ -208,8 +217,9 @@ public class TlsHandshakesEndpoint {
 	}
 
 	/**
-	 * Duration percentiles in milliseconds, by the nearest-rank method (each is the duration of
-	 * one of the handshakes); {@code null} (left out) when there is no handshake.
+	 * Duration percentiles in milliseconds, by the nearest-rank method (each is the
+	 * duration of one of the handshakes); {@code null} (left out) when there is no
+	 * handshake.
 	 *
 	 * @param p50 the median
 	 * @param p95 the 95th percentile
@@ -247,32 +257,34 @@ public class TlsHandshakesEndpoint {
 	 * @param peer the peer's address and port, or {@code ******}
 	 * @param outcome {@code success}, {@code failure} or {@code health-check}
 	 * @param code {@code 1}, {@code 0} or {@code -1}
-	 * @param error the error ({@code NONE}, {@code SSL}, {@code SYSCALL}, {@code ZERO_RETURN})
+	 * @param error the error ({@code NONE}, {@code SSL}, {@code SYSCALL},
+	 * {@code ZERO_RETURN})
 	 * @param reason the human reason, in OpenSSL's words where it has one
 	 * @param engineMessage the engine's own message
 	 * @param alert the alert sent or received, if any
 	 * @param protocol the negotiated protocol
 	 * @param cipherSuite the negotiated cipher suite
-	 * @param group the key-exchange group the server chose ({@code X25519MLKEM768}, {@code x25519}),
-	 * read off its hello; also for a handshake that failed after it
+	 * @param group the key-exchange group the server chose ({@code X25519MLKEM768},
+	 * {@code x25519}), read off its hello; also for a handshake that failed after it
 	 * @param serverName the SNI host name asked for, or {@code ******}
 	 * @param applicationProtocol the negotiated ALPN protocol
 	 * @param clientCertificates the client's certificate chain, leaf first, summarized
 	 * @param durationMillis the handshake's duration in milliseconds
 	 * @param wantReadTurns how many times {@code accept()} returned {@code WANT_READ}
 	 * @param wantWriteTurns how many times {@code accept()} returned {@code WANT_WRITE}
-	 * @param clientHello what the client offered: in full for one handshake, in short in lists
-	 * @param proxy the trusted proxy the connection came through (masked like the peer), when it
-	 * sent a PROXY protocol header; the peer is then the client it named
+	 * @param clientHello what the client offered: in full for one handshake, in short in
+	 * lists
+	 * @param proxy the trusted proxy the connection came through (masked like the peer),
+	 * when it sent a PROXY protocol header; the peer is then the client it named
 	 * @param proxyHeader what that header said, if one was sent
 	 */
 	public record HandshakeDescriptor(String id, Instant time, String listener, String engine, String bioMode,
 			@Nullable String peer, String outcome, int code, String error, @Nullable String reason,
 			@Nullable String engineMessage, @Nullable AlertDescriptor alert, @Nullable String protocol,
 			@Nullable String cipherSuite, @Nullable String group, @Nullable String serverName,
-			@Nullable String applicationProtocol, List<CertificateDescriptor> clientCertificates,
-			double durationMillis, int wantReadTurns, int wantWriteTurns, @Nullable ClientHelloDescriptor clientHello,
-			@Nullable String proxy, @Nullable ProxyHeaderDescriptor proxyHeader) implements OperationResponseBody {
+			@Nullable String applicationProtocol, List<CertificateDescriptor> clientCertificates, double durationMillis,
+			int wantReadTurns, int wantWriteTurns, @Nullable ClientHelloDescriptor clientHello, @Nullable String proxy,
+			@Nullable ProxyHeaderDescriptor proxyHeader) implements OperationResponseBody {
 
 		static HandshakeDescriptor of(HandshakeRecord record, boolean full, ShowValues.Masker masker, Instant now) {
 			AcceptResult result = record.result();
@@ -283,11 +295,11 @@ public class TlsHandshakesEndpoint {
 			TlsAlert alert = result.alert();
 			ClientHelloSummary hello = result.clientHello();
 			return new HandshakeDescriptor(record.id(), record.time(), record.listener(), record.engine(),
-					record.bioMode().configName(), masker.mask(peer(record.peer())),
-					outcomeOf(record), result.code(), result.error().name(), result.reason(),
-					result.engineMessage(), (alert != null) ? AlertDescriptor.of(alert) : null, result.protocol(),
-					result.cipherSuite(), result.group(), masker.mask(result.serverName()), result.applicationProtocol(),
-					certificates, millis(result.duration().toNanos()), result.wantReadTurns(), result.wantWriteTurns(),
+					record.bioMode().configName(), masker.mask(peer(record.peer())), outcomeOf(record), result.code(),
+					result.error().name(), result.reason(), result.engineMessage(),
+					(alert != null) ? AlertDescriptor.of(alert) : null, result.protocol(), result.cipherSuite(),
+					result.group(), masker.mask(result.serverName()), result.applicationProtocol(), certificates,
+					millis(result.duration().toNanos()), result.wantReadTurns(), result.wantWriteTurns(),
 					(hello != null) ? ClientHelloDescriptor.of(hello, full, masker) : null,
 					masker.mask(peer(record.proxy())),
 					(record.proxyHeader() != null) ? ProxyHeaderDescriptor.of(record.proxyHeader(), masker) : null);
@@ -304,15 +316,19 @@ public class TlsHandshakesEndpoint {
 	}
 
 	/**
-	 * What a PROXY protocol header said, besides the client's address (the record's peer).
+	 * What a PROXY protocol header said, besides the client's address (the record's
+	 * peer).
 	 *
 	 * @param version {@code 1} (text) or {@code 2} (binary)
-	 * @param command {@code PROXY}, or {@code LOCAL} for the proxy's own connection (a health check)
-	 * @param destination the address the client connected to on the proxy (masked like the peer)
-	 * @param authority the v2 authority TLV: the server name the client asked the proxy for (masked
-	 * like the SNI)
+	 * @param command {@code PROXY}, or {@code LOCAL} for the proxy's own connection (a
+	 * health check)
+	 * @param destination the address the client connected to on the proxy (masked like
+	 * the peer)
+	 * @param authority the v2 authority TLV: the server name the client asked the proxy
+	 * for (masked like the SNI)
 	 * @param alpn the v2 ALPN TLV
-	 * @param uniqueId the v2 unique id TLV (masked like the peer: it can follow one client)
+	 * @param uniqueId the v2 unique id TLV (masked like the peer: it can follow one
+	 * client)
 	 */
 	public record ProxyHeaderDescriptor(int version, String command, @Nullable String destination,
 			@Nullable String authority, @Nullable String alpn, @Nullable String uniqueId) {
@@ -342,9 +358,9 @@ public class TlsHandshakesEndpoint {
 	}
 
 	/**
-	 * What the client offered in its ClientHello. In lists, only the JA4 fingerprint, the highest
-	 * protocol offered, the SNI host name, the ALPN protocols and any parse error are shown; the
-	 * rest ({@code null} there) in the view of one handshake.
+	 * What the client offered in its ClientHello. In lists, only the JA4 fingerprint, the
+	 * highest protocol offered, the SNI host name, the ALPN protocols and any parse error
+	 * are shown; the rest ({@code null} there) in the view of one handshake.
 	 *
 	 * @param ja4 the JA4 fingerprint (empty when the hello could not be read in full)
 	 * @param protocolOffered the highest protocol version offered
@@ -372,8 +388,7 @@ public class TlsHandshakesEndpoint {
 			}
 			return new ClientHelloDescriptor(hello.ja4(), hello.protocolOffered(), serverName, hello.alpn(),
 					hello.parseError(), legacyVersion(hello.legacyVersion()), hello.supportedVersions(),
-					hello.cipherSuiteNames(), hello.extensions(), hello.supportedGroups(),
-					hello.signatureAlgorithms());
+					hello.cipherSuiteNames(), hello.extensions(), hello.supportedGroups(), hello.signatureAlgorithms());
 		}
 
 		private static @Nullable String legacyVersion(int version) {

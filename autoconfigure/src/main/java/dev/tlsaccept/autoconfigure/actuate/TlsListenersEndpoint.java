@@ -29,11 +29,13 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * {@code /actuator/tlslisteners}: each listener's state, address, engine, TLS settings,
- * certificate chain, key source and connection counts; {@code /actuator/tlslisteners/{name}}
- * one of them.
+ * certificate chain, key source and connection counts;
+ * {@code /actuator/tlslisteners/{name}} one of them.
  *
- * <p>Certificate subjects and issuers follow {@code management.endpoint.tlslisteners.show-values}
- * ({@code never} by default: {@code ******}). No key, password or certificate is ever shown.
+ * <p>
+ * Certificate subjects and issuers follow
+ * {@code management.endpoint.tlslisteners.show-values} ({@code never} by default:
+ * {@code ******}). No key, password or certificate is ever shown.
  */
 @Endpoint(id = "tlslisteners")
 public class TlsListenersEndpoint {
@@ -94,31 +96,31 @@ public class TlsListenersEndpoint {
 	 * @param state {@code NEW}, {@code STARTING}, {@code RUNNING}, {@code STOPPING},
 	 * {@code STOPPED} or {@code FAILED}
 	 * @param failure why it failed to start, when {@code FAILED}
-	 * @param address the bound address (the configured one when not bound), {@code 0.0.0.0} for
-	 * every interface
+	 * @param address the bound address (the configured one when not bound),
+	 * {@code 0.0.0.0} for every interface
 	 * @param port the bound port (the configured one when not bound)
 	 * @param engine the engine name
 	 * @param provider the TLS implementation and its version, e.g. {@code SunJSSE 17}
 	 * @param bioMode {@code blocking}, {@code non-blocking} or {@code pair}
 	 * @param protocols the enabled protocols
 	 * @param cipherSuites the enabled cipher suites
-	 * @param groups the configured key-exchange groups, in order of preference; empty when the
-	 * engine's defaults apply
+	 * @param groups the configured key-exchange groups, in order of preference; empty
+	 * when the engine's defaults apply
 	 * @param clientAuth {@code NONE}, {@code WANT} or {@code NEED}
 	 * @param applicationProtocols the ALPN protocols the server accepts
 	 * @param handshakeTimeoutMillis the handshake timeout
-	 * @param keySource where the key material comes from (an SSL bundle, a file, a self-signed
-	 * certificate), never the key or a password
-	 * @param sslBundle the SSL bundle of the key material, if any: Spring Boot's {@code ssl}
-	 * health indicator and {@code ssl} info report its certificates too
-	 * @param selfSigned whether the leaf certificate is self-signed (clients will not trust it
-	 * unless told to)
+	 * @param keySource where the key material comes from (an SSL bundle, a file, a
+	 * self-signed certificate), never the key or a password
+	 * @param sslBundle the SSL bundle of the key material, if any: Spring Boot's
+	 * {@code ssl} health indicator and {@code ssl} info report its certificates too
+	 * @param selfSigned whether the leaf certificate is self-signed (clients will not
+	 * trust it unless told to)
 	 * @param certificates the certificate chain, leaf first
 	 * @param connections the connection counts
 	 */
-	public record ListenerDescriptor(String state, @Nullable String failure, String address, int port,
-			String engine, String provider, String bioMode, List<String> protocols, List<String> cipherSuites,
-			List<String> groups, String clientAuth, List<String> applicationProtocols, long handshakeTimeoutMillis, String keySource,
+	public record ListenerDescriptor(String state, @Nullable String failure, String address, int port, String engine,
+			String provider, String bioMode, List<String> protocols, List<String> cipherSuites, List<String> groups,
+			String clientAuth, List<String> applicationProtocols, long handshakeTimeoutMillis, String keySource,
 			@Nullable String sslBundle, boolean selfSigned, List<CertificateDescriptor> certificates,
 			ConnectionsDescriptor connections) implements OperationResponseBody {
 
@@ -135,9 +137,9 @@ public class TlsListenersEndpoint {
 			return new ListenerDescriptor(server.state().name(), failure(server.failure()), address(listener, settings),
 					listener.getPort(), context.engineName(), context.provider(), settings.bioMode().configName(),
 					context.enabledProtocols(), context.enabledCipherSuites(), context.enabledGroups(),
-					config.clientAuth().name(),
-					config.applicationProtocols(), config.handshakeTimeout().toMillis(), listener.getKeySource(),
-					listener.getSslBundle(), key.selfSigned(), certificates, ConnectionsDescriptor.of(server.stats()));
+					config.clientAuth().name(), config.applicationProtocols(), config.handshakeTimeout().toMillis(),
+					listener.getKeySource(), listener.getSslBundle(), key.selfSigned(), certificates,
+					ConnectionsDescriptor.of(server.stats()));
 		}
 
 		private static @Nullable String failure(@Nullable Throwable failure) {
@@ -166,19 +168,23 @@ public class TlsListenersEndpoint {
 	 * @param accepted connections accepted since start, refused ones included
 	 * @param handshakesSucceeded handshakes that completed
 	 * @param handshakesFailed handshakes that failed
-	 * @param refusedMaxConnections connections refused because {@code max-connections} was reached
+	 * @param refusedMaxConnections connections refused because {@code max-connections}
+	 * was reached
 	 * @param refusedMaxPendingHandshakes connections refused because
 	 * {@code max-pending-handshakes} was reached and no stalled handshake could make room
-	 * @param refusedDenied connections refused because their address is in a {@code deny} block
-	 * @param refusedNotAllowed connections refused because their address is in no {@code allow}
+	 * @param refusedDenied connections refused because their address is in a {@code deny}
 	 * block
-	 * @param refusedMaxPendingHandshakesPerSource connections refused because their source had
-	 * {@code max-pending-handshakes-per-source} handshakes in progress
-	 * @param refusedMaxHandshakesPerSecondPerSource connections refused because their source
-	 * exceeded {@code max-handshakes-per-second-per-source}
-	 * @param stalledHandshakesCut pending handshakes cut to make room for ones that progress
+	 * @param refusedNotAllowed connections refused because their address is in no
+	 * {@code allow} block
+	 * @param refusedMaxPendingHandshakesPerSource connections refused because their
+	 * source had {@code max-pending-handshakes-per-source} handshakes in progress
+	 * @param refusedMaxHandshakesPerSecondPerSource connections refused because their
+	 * source exceeded {@code max-handshakes-per-second-per-source}
+	 * @param stalledHandshakesCut pending handshakes cut to make room for ones that
+	 * progress
 	 * @param closedIdle established connections closed by their idle timeout
-	 * @param closedLifetime established connections closed at the end of their maximum lifetime
+	 * @param closedLifetime established connections closed at the end of their maximum
+	 * lifetime
 	 * @param renegotiationsRefused client-initiated renegotiations refused
 	 */
 	public record ConnectionsDescriptor(int open, int pendingHandshakes, long accepted, long handshakesSucceeded,

@@ -7,22 +7,23 @@ import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration of the {@code tlslisteners} endpoint, {@code management.endpoint.tlslisteners.*}, like
- * that of {@code env} and {@code configprops}.
+ * Configuration of the {@code tlslisteners} endpoint,
+ * {@code management.endpoint.tlslisteners.*}, like that of {@code env} and
+ * {@code configprops}.
  */
 @ConfigurationProperties("management.endpoint.tlslisteners")
 public class TlsListenersEndpointProperties {
 
 	/**
-	 * When to show the subjects and issuers of the listeners' certificates instead of masking
-	 * them. Also applies to the subjects in the tlsaccept health details, where only 'always'
-	 * shows them (a health indicator does not know its caller).
+	 * When to show the subjects and issuers of the listeners' certificates instead of
+	 * masking them. Also applies to the subjects in the tlsaccept health details, where
+	 * only 'always' shows them (a health indicator does not know its caller).
 	 */
 	private Show showValues = Show.NEVER;
 
 	/**
-	 * Roles used to determine whether a user is authorized to be shown certificate subjects and issuers. When
-	 * empty, all authenticated users are authorized.
+	 * Roles used to determine whether a user is authorized to be shown certificate
+	 * subjects and issuers. When empty, all authenticated users are authorized.
 	 */
 	private final Set<String> roles = new HashSet<>();
 

@@ -32,7 +32,8 @@ final class Clients {
 	static void plaintextHttp(int port) throws Exception {
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(10_000);
-			socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream()
+				.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 			socket.getOutputStream().flush();
 			InputStream in = socket.getInputStream();
 			while (in.read() != -1) {

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Connections refused by the allow and deny lists and the limits per source, as an operator sees
- * them: recorded with the rule in {@code /actuator/tlshandshakes}, counted in
- * {@code /actuator/tlslisteners} and in the {@value TlsAcceptMetrics#REFUSED} counter tagged by rule.
+ * Connections refused by the allow and deny lists and the limits per source, as an
+ * operator sees them: recorded with the rule in {@code /actuator/tlshandshakes}, counted
+ * in {@code /actuator/tlslisteners} and in the {@value TlsAcceptMetrics#REFUSED} counter
+ * tagged by rule.
  */
 class SourceRefusalsTests {
 
@@ -48,7 +49,9 @@ class SourceRefusalsTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			context.getBean(TlsAcceptMetrics.class).bindTo(registry); // MeterRegistryPostProcessor does this in an app
+			context.getBean(TlsAcceptMetrics.class).bindTo(registry); // MeterRegistryPostProcessor
+																		// does this in an
+																		// app
 			TlsListener edge = context.getBean(TlsListener.class);
 			refusedFrom(edge.getPort(), "127.0.0.5");
 			refusedFrom(edge.getPort(), "127.0.0.5");
@@ -69,9 +72,13 @@ class SourceRefusalsTests {
 				.containsEntry("refusedMaxPendingHandshakesPerSource", 0)
 				.containsEntry("refusedMaxHandshakesPerSecondPerSource", 0)
 				.containsEntry("refusedMaxPendingHandshakes", 0);
-			assertThat(registry.get(TlsAcceptMetrics.REFUSED).tags("listener", "edge", "rule", "DENY").functionCounter()
+			assertThat(registry.get(TlsAcceptMetrics.REFUSED)
+				.tags("listener", "edge", "rule", "DENY")
+				.functionCounter()
 				.count()).isEqualTo(2.0);
-			assertThat(registry.get(TlsAcceptMetrics.REFUSED).tags("listener", "edge", "rule", "ALLOW").functionCounter()
+			assertThat(registry.get(TlsAcceptMetrics.REFUSED)
+				.tags("listener", "edge", "rule", "ALLOW")
+				.functionCounter()
 				.count()).isZero();
 			assertThat(registry.find(TlsAcceptMetrics.REFUSED).tag("listener", "edge").functionCounters())
 				.extracting((counter) -> counter.getId().getTag("rule"))

@@ -58,8 +58,8 @@ class TlsAcceptHealthAndInfoTests {
 
 	@Test
 	void certificateSubjectsFollowTheShowValuesOfTheListenersEndpoint() {
-		ApplicationContextRunner expiring = this.contextRunner
-			.withBean(Clock.class, () -> Clock.offset(Clock.systemUTC(), Duration.ofDays(360)));
+		ApplicationContextRunner expiring = this.contextRunner.withBean(Clock.class,
+				() -> Clock.offset(Clock.systemUTC(), Duration.ofDays(360)));
 		expiring.withPropertyValues("management.endpoint.tlslisteners.show-values=always")
 			.run((context) -> assertThat(subject(context)).isEqualTo("CN=tlsaccept self-signed"));
 		expiring.withPropertyValues("management.endpoint.tlslisteners.show-values=when-authorized")
@@ -98,8 +98,8 @@ class TlsAcceptHealthAndInfoTests {
 			context.getBean(TlsListener.class).stop();
 			Health health = context.getBean(TlsAcceptHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			assertThat(TlsHandshakesEndpointTests.json(health.getDetails()))
-				.contains("\"state\":\"STOPPED\"", "\"status\":\"DOWN\"");
+			assertThat(TlsHandshakesEndpointTests.json(health.getDetails())).contains("\"state\":\"STOPPED\"",
+					"\"status\":\"DOWN\"");
 		});
 	}
 
@@ -122,8 +122,8 @@ class TlsAcceptHealthAndInfoTests {
 			Info.Builder builder = new Info.Builder();
 			context.getBean("tlsacceptInfoContributor", TlsAcceptInfoContributor.class).contribute(builder);
 			String json = TlsHandshakesEndpointTests.json(builder.build().getDetails());
-			assertThat(JsonPath.<Map<String, Object>>read(json, "$.tlsaccept.listeners.edge")).containsEntry("state",
-					"RUNNING")
+			assertThat(JsonPath.<Map<String, Object>>read(json, "$.tlsaccept.listeners.edge"))
+				.containsEntry("state", "RUNNING")
 				.containsEntry("port", context.getBean(TlsListener.class).getPort())
 				.containsEntry("engine", "jdk")
 				.containsEntry("bioMode", "non-blocking")

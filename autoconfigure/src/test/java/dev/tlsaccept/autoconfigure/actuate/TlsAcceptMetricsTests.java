@@ -67,8 +67,8 @@ class TlsAcceptMetricsTests {
 		for (Meter meter : registry.getMeters()) {
 			assertThat(meter.getId().getTags()).extracting(Tag::getKey)
 				.isSubsetOf("listener", "outcome", "error", "protocol", "group", "alert", "direction");
-			assertThat(meter.getId().getTags()).extracting(Tag::getValue).doesNotContain("secret.example.com",
-					"10.0.0.1");
+			assertThat(meter.getId().getTags()).extracting(Tag::getValue)
+				.doesNotContain("secret.example.com", "10.0.0.1");
 		}
 	}
 
@@ -77,7 +77,9 @@ class TlsAcceptMetricsTests {
 		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
 			assertThat(context).hasSingleBean(TlsAcceptMetrics.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			context.getBean(TlsAcceptMetrics.class).bindTo(registry); // MeterRegistryPostProcessor does this in an app
+			context.getBean(TlsAcceptMetrics.class).bindTo(registry); // MeterRegistryPostProcessor
+																		// does this in an
+																		// app
 			int port = context.getBean(TlsListener.class).getPort();
 			Clients.handshake(port, "TLSv1.2");
 			Clients.plaintextHttp(port);
@@ -105,15 +107,23 @@ class TlsAcceptMetricsTests {
 			Clients.handshake(port, "TLSv1.3");
 			Clients.plaintextHttp(port);
 			await().untilAsserted(() -> assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES).timers()).hasSize(2));
-			// the group as IANA writes it (x25519, X25519MLKEM768), none when the server chose none
-			assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES).tag("outcome", "SUCCESS").timer().getId().getTag("group"))
-				.isEqualTo("x25519");
-			assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES).tag("outcome", "FAILURE").timer().getId().getTag("group"))
-				.isEqualTo("none");
+			// the group as IANA writes it (x25519, X25519MLKEM768), none when the server
+			// chose none
+			assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES)
+				.tag("outcome", "SUCCESS")
+				.timer()
+				.getId()
+				.getTag("group")).isEqualTo("x25519");
+			assertThat(registry.find(TlsAcceptMetrics.HANDSHAKES)
+				.tag("outcome", "FAILURE")
+				.timer()
+				.getId()
+				.getTag("group")).isEqualTo("none");
 			assertThat(registry.getMeters()).isNotEmpty().allSatisfy((meter) -> {
 				for (Tag tag : meter.getId().getTags()) {
 					switch (tag.getKey()) {
-						// names the configuration or the TLS protocol defines, as written there
+						// names the configuration or the TLS protocol defines, as written
+						// there
 						case "listener", "protocol", "group", "alert" -> assertThat(tag.getValue()).isNotBlank();
 						// closed sets tlsaccept defines: constants, or none
 						default -> assertThat(tag.getValue()).as("%s %s", meter.getId().getName(), tag)

@@ -22,8 +22,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code DELETE /actuator/tlshandshakes} is opt-in: the endpoint is read-only unless its access is
- * {@code unrestricted}, as Spring Boot's endpoint access model defines.
+ * {@code DELETE /actuator/tlshandshakes} is opt-in: the endpoint is read-only unless its
+ * access is {@code unrestricted}, as Spring Boot's endpoint access model defines.
  */
 class TlsHandshakesEndpointAccessTests {
 
@@ -65,8 +65,9 @@ class TlsHandshakesEndpointAccessTests {
 	 */
 	private static List<OperationType> operationTypes(AssertableApplicationContext context) {
 		assertThat(context).hasNotFailed().hasSingleBean(TlsHandshakesEndpoint.class);
-		JmxEndpointDiscoverer discoverer = new JmxEndpointDiscoverer(context, context.getBean(ParameterValueMapper.class),
-				List.of(), List.of(), List.of(OperationFilter.byAccess(context.getBean(EndpointAccessResolver.class))));
+		JmxEndpointDiscoverer discoverer = new JmxEndpointDiscoverer(context,
+				context.getBean(ParameterValueMapper.class), List.of(), List.of(),
+				List.of(OperationFilter.byAccess(context.getBean(EndpointAccessResolver.class))));
 		ExposableJmxEndpoint endpoint = discoverer.getEndpoints()
 			.stream()
 			.filter((candidate) -> candidate.getEndpointId().toString().equals("tlshandshakes"))

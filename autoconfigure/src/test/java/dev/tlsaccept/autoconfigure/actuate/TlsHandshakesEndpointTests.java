@@ -55,9 +55,9 @@ class TlsHandshakesEndpointTests {
 		.withPropertyValues("tlsaccept.listeners.edge.port=0", "tlsaccept.listeners.edge.shutdown-timeout=1s");
 
 	/**
-	 * 100 handshakes, the i-th taking i ms, added oldest first: every 4th failed (SSL with an
-	 * alert when i is a multiple of 8, else SYSCALL); odd ones on listener "edge", even ones on
-	 * "raw".
+	 * 100 handshakes, the i-th taking i ms, added oldest first: every 4th failed (SSL
+	 * with an alert when i is a multiple of 8, else SYSCALL); odd ones on listener
+	 * "edge", even ones on "raw".
 	 */
 	static InMemoryHandshakeRepository hundredHandshakes() {
 		InMemoryHandshakeRepository repository = new InMemoryHandshakeRepository(1000);
@@ -76,8 +76,11 @@ class TlsHandshakesEndpointTests {
 		AcceptResult result;
 		if (i % 4 != 0) {
 			result = new AcceptResult(1, SslError.NONE, NOW, duration, 1, 0, "TLSv1.3", "TLS_AES_128_GCM_SHA256",
-					"client" + i + ".example.com", "h2", (i == 1) ? List.of(CLIENT_CERTIFICATE) : List.of(), null,
-					null, null, hello).toBuilder().group((i % 3 == 0) ? "X25519MLKEM768" : "x25519").build();
+					"client" + i + ".example.com", "h2", (i == 1) ? List.of(CLIENT_CERTIFICATE) : List.of(), null, null,
+					null, hello)
+				.toBuilder()
+				.group((i % 3 == 0) ? "X25519MLKEM768" : "x25519")
+				.build();
 		}
 		else if (i % 8 == 0) {
 			result = new AcceptResult(-1, SslError.SSL, NOW, duration, 1, 0, null, null, null, null, List.of(),
@@ -85,8 +88,8 @@ class TlsHandshakesEndpointTests {
 					"unsupported protocol", hello);
 		}
 		else {
-			result = new AcceptResult(0, SslError.SYSCALL, NOW, duration, 1, 0, null, null, null, null, List.of(),
-					null, null, "unexpected eof while reading", hello);
+			result = new AcceptResult(0, SslError.SYSCALL, NOW, duration, 1, 0, null, null, null, null, List.of(), null,
+					null, "unexpected eof while reading", hello);
 		}
 		return new HandshakeRecord(Integer.toString(i), NOW.plusSeconds(i), (i % 2 == 1) ? "edge" : "raw", "jdk",
 				BioMode.NON_BLOCKING, new InetSocketAddress("10.0.0." + i, 40000 + i), result);
@@ -103,7 +106,8 @@ class TlsHandshakesEndpointTests {
 		assertThat(all.handshakes()).hasSize(100);
 		assertThat(all.handshakes().get(0).id()).isEqualTo("100");
 		assertThat(all.summary().total()).isEqualTo(100);
-		assertThat(all.summary().byOutcome()).containsExactlyInAnyOrderEntriesOf(Map.of("success", 75L, "failure", 25L));
+		assertThat(all.summary().byOutcome())
+			.containsExactlyInAnyOrderEntriesOf(Map.of("success", 75L, "failure", 25L));
 		assertThat(all.summary().byCode()).containsExactlyInAnyOrderEntriesOf(Map.of("1", 75L, "-1", 12L, "0", 13L));
 		assertThat(all.summary().byError())
 			.containsExactlyInAnyOrderEntriesOf(Map.of("NONE", 75L, "SSL", 12L, "SYSCALL", 13L));
@@ -130,7 +134,9 @@ class TlsHandshakesEndpointTests {
 		HandshakesDescriptor limited = endpoint.handshakes(SecurityContext.NONE, null, "success", null, 3);
 		assertThat(limited.handshakes()).extracting(HandshakeDescriptor::id).containsExactly("99", "98", "97");
 		assertThat(limited.summary().total()).isEqualTo(75);
-		assertThat(limited.summary().durationMillis().p50()).isEqualTo(50.0); // the 38th of 75 successes
+		assertThat(limited.summary().durationMillis().p50()).isEqualTo(50.0); // the 38th
+																				// of 75
+																				// successes
 		HandshakesDescriptor none = endpoint.handshakes(SecurityContext.NONE, "nope", null, null, null);
 		assertThat(none.handshakes()).isEmpty();
 		assertThat(none.summary().durationMillis().p50()).isNull();
@@ -193,8 +199,8 @@ class TlsHandshakesEndpointTests {
 			.containsEntry("error", "SSL")
 			.containsEntry("reason", "unsupported protocol")
 			.containsEntry("durationMillis", 96.0)
-			.containsEntry("alert", Map.of("name", "protocol_version", "number", 70, "direction", "SENT", "level",
-					"FATAL"));
+			.containsEntry("alert",
+					Map.of("name", "protocol_version", "number", 70, "direction", "SENT", "level", "FATAL"));
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.handshakes[4].clientHello")).containsOnlyKeys("ja4",
 				"protocolOffered", "serverName", "alpn");
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.summary")).containsOnlyKeys("total", "byOutcome",
@@ -210,8 +216,8 @@ class TlsHandshakesEndpointTests {
 	void oneHandshakeInFullWithTheClientHello() {
 		TlsHandshakesEndpoint endpoint = endpoint(Show.ALWAYS);
 		String json = json(endpoint.handshake(SecurityContext.NONE, "1"));
-		assertThat(JsonPath.<Map<String, Object>>read(json, "$.clientHello")).containsEntry("ja4",
-				"t13d0204h2_62ed6f6ca7ad_9fd3d6f2a8e7")
+		assertThat(JsonPath.<Map<String, Object>>read(json, "$.clientHello"))
+			.containsEntry("ja4", "t13d0204h2_62ed6f6ca7ad_9fd3d6f2a8e7")
 			.containsEntry("legacyVersion", "TLSv1.2")
 			.containsEntry("protocolOffered", "TLSv1.3")
 			.containsEntry("serverName", "client1.example.com")
@@ -238,12 +244,13 @@ class TlsHandshakesEndpointTests {
 		repository.add(new HandshakeRecord("hc", NOW.plusSeconds(1), "edge", "jdk", BioMode.NON_BLOCKING, balancer,
 				record(4).result(), balancer, new ProxyHeader(2, true, null, null, null, null, null)));
 		String shown = json(new TlsHandshakesEndpoint(repository, new ShowValues(Show.ALWAYS, Set.of()),
-				Clock.fixed(NOW, ZoneOffset.UTC)).handshake(SecurityContext.NONE, "p1"));
+				Clock.fixed(NOW, ZoneOffset.UTC))
+			.handshake(SecurityContext.NONE, "p1"));
 		assertThat(JsonPath.<String>read(shown, "$.peer")).isEqualTo("192.0.2.7:56324");
 		assertThat(JsonPath.<String>read(shown, "$.proxy")).isEqualTo("10.1.0.5:51000");
-		assertThat(JsonPath.<Map<String, Object>>read(shown, "$.proxyHeader")).containsExactlyInAnyOrderEntriesOf(
-				Map.of("version", 2, "command", "PROXY", "destination", "198.51.100.1:443", "authority",
-						"device.example.com", "alpn", "h2", "uniqueId", "req-42"));
+		assertThat(JsonPath.<Map<String, Object>>read(shown, "$.proxyHeader"))
+			.containsExactlyInAnyOrderEntriesOf(Map.of("version", 2, "command", "PROXY", "destination",
+					"198.51.100.1:443", "authority", "device.example.com", "alpn", "h2", "uniqueId", "req-42"));
 		TlsHandshakesEndpoint masked = new TlsHandshakesEndpoint(repository, new ShowValues(Show.NEVER, Set.of()),
 				Clock.fixed(NOW, ZoneOffset.UTC));
 		String hidden = json(masked.handshake(SecurityContext.NONE, "p1"));
@@ -254,7 +261,8 @@ class TlsHandshakesEndpointTests {
 			.containsEntry("uniqueId", "******");
 		// the health check is neither a success nor a failure
 		HandshakesDescriptor all = masked.handshakes(SecurityContext.NONE, null, null, null, null);
-		assertThat(all.summary().byOutcome()).containsExactlyInAnyOrderEntriesOf(Map.of("success", 1L, "health-check", 1L));
+		assertThat(all.summary().byOutcome())
+			.containsExactlyInAnyOrderEntriesOf(Map.of("success", 1L, "health-check", 1L));
 		assertThat(masked.handshakes(SecurityContext.NONE, null, "failure", null, null).handshakes()).isEmpty();
 		assertThat(masked.handshakes(SecurityContext.NONE, null, "health-check", null, null).handshakes())
 			.singleElement()
@@ -277,8 +285,9 @@ class TlsHandshakesEndpointTests {
 				Clients.handshake(port, "TLSv1.3");
 				Clients.plaintextHttp(port);
 				TlsHandshakesEndpoint endpoint = context.getBean(TlsHandshakesEndpoint.class);
-				await().untilAsserted(() -> assertThat(
-						endpoint.handshakes(SecurityContext.NONE, null, null, null, null).handshakes()).hasSize(2));
+				await().untilAsserted(
+						() -> assertThat(endpoint.handshakes(SecurityContext.NONE, null, null, null, null).handshakes())
+							.hasSize(2));
 				String json = context.getBean(EndpointJsonMapper.class)
 					.get()
 					.writeValueAsString(endpoint.handshakes(SecurityContext.NONE, "edge", "failure", null, null));
@@ -317,8 +326,8 @@ class TlsHandshakesEndpointTests {
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, TlsAcceptAutoConfiguration.class,
 					TlsAcceptEndpointAutoConfiguration.class, TlsAcceptHealthContributorAutoConfiguration.class,
 					TlsAcceptMetricsAutoConfiguration.class))
-			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate", "org.springframework.boot.health",
-					"org.springframework.boot.micrometer", "io.micrometer"))
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate",
+					"org.springframework.boot.health", "org.springframework.boot.micrometer", "io.micrometer"))
 			.withPropertyValues("tlsaccept.listeners.edge.port=0", "tlsaccept.listeners.edge.shutdown-timeout=1s",
 					"management.endpoints.web.exposure.include=*")
 			.run((context) -> {
@@ -334,7 +343,10 @@ class TlsHandshakesEndpointTests {
 			});
 	}
 
-	/** The JSON mapper Actuator uses for endpoint responses, as JacksonEndpointAutoConfiguration builds it. */
+	/**
+	 * The JSON mapper Actuator uses for endpoint responses, as
+	 * JacksonEndpointAutoConfiguration builds it.
+	 */
 	static final JsonMapper ENDPOINT_JSON_MAPPER = JsonMapper.builder()
 		.changeDefaultPropertyInclusion(
 				(value) -> value.withValueInclusion(Include.NON_NULL).withContentInclusion(Include.NON_NULL))

@@ -47,8 +47,8 @@ class TlsListenersEndpointTests {
 			assertThat(JsonPath.<Map<String, Object>>read(json, "$.listeners").keySet()).containsExactly("edge", "raw");
 			Map<String, Object> described = JsonPath.read(json, "$.listeners.edge");
 			assertThat(described).containsOnlyKeys("state", "address", "port", "engine", "provider", "bioMode",
-					"protocols", "cipherSuites", "groups", "clientAuth", "applicationProtocols", "handshakeTimeoutMillis",
-					"keySource", "selfSigned", "certificates", "connections");
+					"protocols", "cipherSuites", "groups", "clientAuth", "applicationProtocols",
+					"handshakeTimeoutMillis", "keySource", "selfSigned", "certificates", "connections");
 			assertThat(described).containsEntry("state", "RUNNING")
 				.containsEntry("address", "0.0.0.0")
 				.containsEntry("port", edge.getPort())
@@ -109,7 +109,8 @@ class TlsListenersEndpointTests {
 					.json(context.getBean(TlsListenersEndpoint.class).listener(SecurityContext.NONE, "edge"));
 				assertThat(JsonPath.<String>read(json, "$.keySource")).isEqualTo("SSL bundle 'server'");
 				assertThat(JsonPath.<String>read(json, "$.sslBundle")).isEqualTo("server");
-				assertThat(JsonPath.<Boolean>read(json, "$.selfSigned")).as("a self-signed certificate in a bundle").isTrue();
+				assertThat(JsonPath.<Boolean>read(json, "$.selfSigned")).as("a self-signed certificate in a bundle")
+					.isTrue();
 				assertThat(JsonPath.<String>read(json, "$.certificates[0].serialNumber"))
 					.isEqualTo(material.leaf().getSerialNumber().toString(16));
 				assertThat(json).doesNotContain("s3cret", "server.p12");
@@ -119,7 +120,8 @@ class TlsListenersEndpointTests {
 	@Test
 	void unknownListenerIsNotFound() {
 		this.contextRunner.run((context) -> assertThat(
-				context.getBean(TlsListenersEndpoint.class).listener(SecurityContext.NONE, "nope")).isNull());
+				context.getBean(TlsListenersEndpoint.class).listener(SecurityContext.NONE, "nope"))
+			.isNull());
 	}
 
 	@Test
