@@ -72,18 +72,24 @@ final class HeadlessChromium implements AutoCloseable {
 	/**
 	 * Start Chromium with a fresh profile and wait for its DevTools port.
 	 * @param executable the Chromium executable
-	 * @param profile an empty directory for the profile (the caller deletes it)
-	 * @param log where Chromium's output goes
+	 * @param directory an empty directory (the caller deletes it) for the profile, the
+	 * browser's temporary files ({@code TMPDIR}) and its output ({@code chromium.log})
 	 * @return the running browser
 	 * @throws IOException if it cannot be started
 	 */
-	static HeadlessChromium start(Path executable, Path profile, Path log) throws IOException {
+	static HeadlessChromium start(Path executable, Path directory) throws IOException {
+		Path profile = Files.createDirectories(directory.resolve("profile"));
+		Path tmp = Files.createDirectories(directory.resolve("tmp"));
+		Path log = directory.resolve("chromium.log");
 		List<String> command = List.of(executable.toString(), "--headless", "--no-sandbox", "--disable-gpu",
 				"--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-dev-shm-usage",
 				"--hide-scrollbars", "--mute-audio", "--user-data-dir=" + profile,
 				"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		// its singleton socket and shared memory files go there, not to /tmp
+		builder.environment().put("TMPDIR", tmp.toString());
+		Process process = builder.start();
 		Path activePort = profile.resolve("DevToolsActivePort");
 		try {
 			// the file's first line is the port Chromium bound, once it listens
@@ -136,25 +142,29 @@ final class HeadlessChromium implements AutoCloseable {
 
 	/**
 	 * End a process and its descendants (Chromium's zygote, renderer, GPU and utility
-	 * processes): collected before the parent goes, since they are re-parented then.
+	 * processes, collected first: they are re-parented once the browser is gone). The
+	 * browser first, which ends its children on SIGTERM; whatever is left after 10 s is
+	 * killed.
 	 */
 	private static void destroyTree(Process process) {
-		List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-		tree.add(process.toHandle());
-		tree.forEach(ProcessHandle::destroy);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		for (ProcessHandle handle : tree) {
-			long left = deadline - System.nanoTime();
+		List<ProcessHandle> children = process.descendants().toList();
+		process.destroy();
+		try {
+			process.waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		List<ProcessHandle> left = new ArrayList<>(children);
+		left.add(process.toHandle());
+		left.removeIf((handle) -> !handle.isAlive());
+		left.forEach(ProcessHandle::destroyForcibly);
+		for (ProcessHandle handle : left) {
 			try {
-				handle.onExit().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+				handle.onExit().get(10, TimeUnit.SECONDS);
 			}
 			catch (Exception ex) {
-				handle.destroyForcibly();
-			}
-		}
-		for (ProcessHandle handle : tree) {
-			if (handle.isAlive()) {
-				handle.destroyForcibly();
+				// a process that survives SIGKILL for 10 s: nothing more to do
 			}
 		}
 	}

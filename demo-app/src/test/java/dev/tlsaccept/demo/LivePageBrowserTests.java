@@ -60,8 +60,7 @@ class LivePageBrowserTests {
 		assertThat(chromium).as("chromium must be installed in CI: .ci/run installs it").isNotNull();
 		String page = "http://127.0.0.1:" + this.managementPort + "/actuator/tlspage";
 		assertServedFromTheJar(page);
-		Path profile = Files.createDirectory(temp.resolve("profile"));
-		try (HeadlessChromium browser = HeadlessChromium.start(chromium, profile, temp.resolve("chromium.log"));
+		try (HeadlessChromium browser = HeadlessChromium.start(chromium, temp);
 				HeadlessChromium.Page tab = browser.openPage()) {
 			tab.call("Runtime.enable", Map.of());
 			tab.call("Log.enable", Map.of());
