@@ -106,6 +106,10 @@ class LivePageBrowserTests {
 				.isEqualTo("******");
 			assertThat(tab.evaluate("document.getElementById('chart-desc').textContent").asString())
 				.contains("1 succeeded, 2 failed");
+			// the picture without the fading highlight of new rows (the page honours
+			// reduced motion)
+			tab.call("Emulation.setEmulatedMedia",
+					Map.of("features", List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
 			Files.createDirectories(Path.of("target", "tlspage"));
 			Files.write(Path.of("target", "tlspage", "tlspage.png"), tab.screenshot());
 
