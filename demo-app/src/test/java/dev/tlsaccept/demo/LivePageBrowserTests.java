@@ -33,15 +33,20 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * The demo's live page ({@code /actuator/tlspage}, on a separate management port here) in
  * a real headless Chromium: failed handshakes provoked by {@code openssl s_client} (TLS
  * 1.1 only) and by plaintext appear with their reason and alert, masked values read
- * {@code ******} as in the JSON ({@code show-values: never}), the outcome filter works,
- * and the page raises no script or Content-Security-Policy error. The screenshot is
- * written to {@code target/tlspage/tlspage.png} (the README's picture). Skipped when
- * Chromium is absent, except in CI (env {@code CI} set), where {@code .ci/run} installs
- * the Debian package {@code chromium}.
+ * {@code ******} as in the JSON ({@code show-values: never}), markup a client sends stays
+ * text, the filters work, and the page raises no script or Content-Security-Policy error.
+ * The screenshot is written to {@code target/tlspage/tlspage.png} (the README's picture).
+ * Skipped when Chromium is absent, except in CI (env {@code CI} set), where
+ * {@code .ci/run} installs the Debian package {@code chromium}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "tlsaccept.listeners.demo.port=0",
 		"tlsaccept.listeners.demo.address=127.0.0.1", "management.server.port=0" })
 class LivePageBrowserTests {
+
+	/**
+	 * An ALPN protocol name that would run a script if the page wrote it as HTML.
+	 */
+	private static final String MARKUP = "<img src=x onerror=document.title=1>";
 
 	@Value("${local.tlsaccept.demo.port}")
 	int tlsPort;
@@ -74,7 +79,7 @@ class LivePageBrowserTests {
 			OpenSslResult success = new OpenSslClient().connect("127.0.0.1", this.tlsPort)
 				.tls13()
 				.servername("localhost")
-				.alpn("h2,http/1.1")
+				.alpn("h2," + MARKUP)
 				.postHandshakeWait(Duration.ofMillis(100))
 				.run();
 			assertThat(success.handshakeCompleted()).as(success.describe()).isTrue();
@@ -106,6 +111,11 @@ class LivePageBrowserTests {
 				.isEqualTo("******");
 			assertThat(tab.evaluate("document.getElementById('chart-desc').textContent").asString())
 				.contains("1 succeeded, 2 failed");
+			// what clients send is text, never markup (the ALPN list is not masked)
+			assertThat(tab.evaluate("document.querySelector('tr[data-outcome=success] td.sni').title").asString())
+				.isEqualTo("ALPN offered: h2, " + MARKUP);
+			assertThat(tab.evaluate("document.images.length + ' ' + document.title").asString())
+				.isEqualTo("0 tlsaccept · live handshakes");
 			// the picture without the fading highlight of new rows (the page honours
 			// reduced motion)
 			tab.call("Emulation.setEmulatedMedia",
