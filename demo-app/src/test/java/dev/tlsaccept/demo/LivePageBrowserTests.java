@@ -35,9 +35,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * 1.1 only) and by plaintext appear with their reason and alert, masked values read
  * {@code ******} as in the JSON ({@code show-values: never}), markup a client sends stays
  * text, the filters work, and the page raises no script or Content-Security-Policy error.
- * The screenshot is written to {@code target/tlspage/tlspage.png} (the README's picture).
- * Skipped when Chromium is absent, except in CI (env {@code CI} set), where
- * {@code .ci/run} installs the Debian package {@code chromium}.
+ * The screenshots are written to {@code target/tlspage/}: {@code tlspage.png} (the
+ * README's picture) and {@code tlspage-dark.png} (dark colour scheme). Skipped when
+ * Chromium is absent, except in CI (env {@code CI} set), where {@code .ci/run} installs
+ * the Debian package {@code chromium}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "tlsaccept.listeners.demo.port=0",
 		"tlsaccept.listeners.demo.address=127.0.0.1", "management.server.port=0" })
@@ -122,6 +123,10 @@ class LivePageBrowserTests {
 					Map.of("features", List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"))));
 			Files.createDirectories(Path.of("target", "tlspage"));
 			Files.write(Path.of("target", "tlspage", "tlspage.png"), tab.screenshot());
+			tab.call("Emulation.setEmulatedMedia",
+					Map.of("features", List.of(Map.of("name", "prefers-reduced-motion", "value", "reduce"),
+							Map.of("name", "prefers-color-scheme", "value", "dark"))));
+			Files.write(Path.of("target", "tlspage", "tlspage-dark.png"), tab.screenshot());
 
 			tab.evaluate("(() => { const s = document.getElementById('filter-outcome'); s.value = 'failure';"
 					+ " s.dispatchEvent(new Event('change')); })()");

@@ -75,7 +75,8 @@
   function describeStatus(url, status) {
     const endpoint = url.split('?')[0];
     if (status === 404) {
-      return endpoint + ' is not available (HTTP 404): expose it in management.endpoints.web.exposure.include';
+      return endpoint + ' is not available (HTTP 404): is it in management.endpoints.web.exposure.include,'
+        + ' and its access not none?';
     }
     if (status === 401 || status === 403) {
       return endpoint + ' refused this browser (HTTP ' + status + '): sign in with a user allowed to read it';
