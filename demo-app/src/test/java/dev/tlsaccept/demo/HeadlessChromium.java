@@ -50,9 +50,14 @@ final class HeadlessChromium implements AutoCloseable {
 
 	private final List<Page> pages = new ArrayList<>();
 
+	private final Thread shutdownHook;
+
 	private HeadlessChromium(Process process, int devToolsPort) {
 		this.process = process;
 		this.devToolsPort = devToolsPort;
+		// should the test JVM be stopped before close(): no browser outlives it
+		this.shutdownHook = new Thread(() -> destroyTree(process), "chromium-shutdown");
+		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
 	}
 
 	/**
@@ -138,6 +143,12 @@ final class HeadlessChromium implements AutoCloseable {
 			page.webSocket.abort();
 		}
 		destroyTree(this.process);
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// the JVM is shutting down: the hook runs anyway
+		}
 	}
 
 	/**
