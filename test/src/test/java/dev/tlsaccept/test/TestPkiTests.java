@@ -1,5 +1,6 @@
 package dev.tlsaccept.test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertPathValidator;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.keys.KeyMaterials;
@@ -74,6 +76,20 @@ class TestPkiTests {
 		}
 		assertThat(KeyMaterials.trustFromPem(this.pki.writeCaPem(directory.resolve("ca.pem"))).certificates())
 			.containsExactly(this.pki.caCertificate());
+	}
+
+	@Test
+	void opensslVerifiesTheWrittenChainAgainstTheWrittenCa(@TempDir Path directory) throws Exception {
+		TestPki.PemFiles server = this.pki.server().writePem(directory, "server");
+		Path ca = this.pki.writeCaPem(directory.resolve("ca.pem"));
+		Process openssl = new ProcessBuilder("openssl", "verify", "-purpose", "sslserver", "-CAfile", ca.toString(),
+				server.certificate().toString())
+			.redirectErrorStream(true)
+			.start();
+		assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(openssl.exitValue()).as(output).isZero();
+		assertThat(output).contains(": OK");
 	}
 
 	private void validate(List<X509Certificate> chain) throws Exception {

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TlsServerExtensionTests {
 
+	// tag::extension[]
 	@RegisterExtension
 	static TlsServerExtension server = TlsServerExtension.create()
 		.withConfig((config) -> config.protocols(List.of("TLSv1.3")))
@@ -37,6 +38,7 @@ class TlsServerExtensionTests {
 		assertThat(attempt.failure()).isInstanceOf(javax.net.ssl.SSLException.class);
 		assertThat(server.handshakes()).recordOf(attempt).failedWithAlert("protocol_version");
 	}
+	// end::extension[]
 
 	@Test
 	void clientThatTrustsAnotherCaRefusesTheServer() throws Exception {

@@ -84,6 +84,13 @@ class AutoConfigureTlsTestClientTests {
 	}
 
 	@Test
+	void clientIsAlsoATestMethodParameter(@Qualifier("partners") TlsTestClient client) throws Exception {
+		ClientHandshake attempt = client.withClientCertificate(pki.client()).handshake();
+		assertThat(attempt.succeeded()).as("%s", attempt.failure()).isTrue();
+		assertThat(this.handshakes).recordOf(attempt).succeeded().listener("partners");
+	}
+
+	@Test
 	void clientOptionsReachTheListener() throws Exception {
 		TlsTestClient client = this.edge.withProtocols("TLSv1.2")
 			.withCipherSuites("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
