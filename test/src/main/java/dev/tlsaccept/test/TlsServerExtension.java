@@ -66,6 +66,12 @@ public final class TlsServerExtension
 
 	private boolean perClass;
 
+	/**
+	 * How many classes are running with the server: a {@code @Nested} class inherits its
+	 * enclosing class's extension, and the server keeps running until the outermost ends.
+	 */
+	private int classes;
+
 	private TlsServerExtension() {
 	}
 
@@ -124,12 +130,16 @@ public final class TlsServerExtension
 	@Override
 	public void beforeAll(ExtensionContext context) {
 		this.perClass = true;
-		start();
+		if (this.classes++ == 0) {
+			start();
+		}
 	}
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		stop();
+		if (--this.classes == 0) {
+			stop();
+		}
 	}
 
 	@Override

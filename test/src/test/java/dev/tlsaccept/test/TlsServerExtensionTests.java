@@ -2,6 +2,7 @@ package dev.tlsaccept.test;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,6 +40,19 @@ class TlsServerExtensionTests {
 		assertThat(server.handshakes()).recordOf(attempt).failedWithAlert("protocol_version");
 	}
 	// end::extension[]
+
+	@Nested
+	class InANestedClass {
+
+		@Test
+		void theEnclosingClassServerKeepsRunning() throws Exception {
+			try (TlsTestConnection connection = server.client().connect()) {
+				connection.writeLine("nested");
+				assertThat(connection.readLine()).isEqualTo("nested");
+			}
+		}
+
+	}
 
 	@Test
 	void clientThatTrustsAnotherCaRefusesTheServer() throws Exception {
