@@ -15,6 +15,7 @@ import dev.tlsaccept.record.InMemoryHandshakeRepository;
 import org.junit.jupiter.api.Test;
 
 import static dev.tlsaccept.test.HandshakeAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -39,8 +40,7 @@ class HandshakeRepositoryAssertTests {
 	void recordOfIgnoresOtherClientsRecords() {
 		this.repository.add(refused("1", CLIENT));
 		this.repository.add(refused("2", new InetSocketAddress("127.0.0.1", 40002)));
-		assertThat(this.repository).recordOf(CLIENT)
-			.satisfies((record) -> org.assertj.core.api.Assertions.assertThat(record.id()).isEqualTo("1"));
+		assertThat(this.repository).recordOf(CLIENT).satisfies((record) -> assertThat(record.id()).isEqualTo("1"));
 	}
 
 	@Test
@@ -53,8 +53,7 @@ class HandshakeRepositoryAssertTests {
 			.withMessageContaining("PT0.3S")
 			.withMessageContaining("#7 listener 'edge' from /127.0.0.1:40002: failed (-1, SSL), sent fatal "
 					+ "protocol_version (70)");
-		org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - start))
-			.isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
 	}
 
 	@Test
