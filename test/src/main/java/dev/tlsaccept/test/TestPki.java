@@ -328,6 +328,11 @@ public final class TestPki {
 	 */
 	public record Identity(PrivateKey privateKey, List<X509Certificate> certificateChain) {
 
+		/**
+		 * An identity from a key and its chain.
+		 * @param privateKey the private key
+		 * @param certificateChain the chain, leaf first; not empty
+		 */
 		public Identity {
 			Objects.requireNonNull(privateKey, "privateKey must not be null");
 			certificateChain = List.copyOf(certificateChain);

@@ -2,6 +2,8 @@ package dev.tlsaccept.test;
 
 import java.security.cert.Certificate;
 
+import dev.tlsaccept.engine.TlsConfig;
+import dev.tlsaccept.engine.TlsServerContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,6 +31,17 @@ class TlsServerExtensionPerTestTests {
 			Certificate presented = connection.session().getPeerCertificates()[0];
 			assertThat(presented).isEqualTo(api.certificate());
 			assertThat(this.server.handshakes()).recordOf(connection).succeeded().serverName("api.example.test");
+		}
+	}
+
+	@Test
+	void clientTrustsTheNewCertificateAfterARotation() throws Exception {
+		TestPki.Identity rotated = TestPki.create("CN=next CA").server();
+		TlsServerContext previous = this.server.server().context();
+		this.server.server().setContext(TlsServerContext.create(TlsConfig.builder(rotated.keyMaterial()).build()));
+		previous.close();
+		try (TlsTestConnection connection = this.server.client().connect()) {
+			assertThat(connection.session().getPeerCertificates()[0]).isEqualTo(rotated.certificate());
 		}
 	}
 
