@@ -262,28 +262,42 @@ class TlsListenerObservabilityTests {
 	}
 
 	/**
-	 * The README's sample of {@code GET /actuator/tlslisteners} has exactly the fields
-	 * the endpoint writes for a listener with every optional part (a failed reload, an
-	 * SNI bundle, a trust store, a handler): a field added or renamed fails here until
-	 * the sample is updated. The response is written to
-	 * {@code target/actuator-samples/tlslisteners.json} to refresh the sample from.
+	 * The README's samples of {@code GET /actuator/tlslisteners} and of the
+	 * {@code tlsaccept} health after a failed reload have exactly the fields the endpoint
+	 * and the indicator write for a listener with every optional part (a failed reload,
+	 * an SNI bundle whose certificate expires soon, a trust store, a handler): a field
+	 * added or renamed fails here until the sample is updated. The responses are written
+	 * to {@code target/actuator-samples/} to refresh the samples from.
 	 */
 	@Test
-	void readmeSampleHasTheFieldsTheEndpointWrites() {
+	void readmeSamplesHaveTheFieldsTheEndpointAndTheHealthWrite() {
 		this.contextRunner.run((context) -> {
 			SslBundleRegistry registry = context.getBean(SslBundleRegistry.class);
 			registry.updateBundle("server", storeBundle(trustStore(this.caKey), null));
-			String json = TlsHandshakesEndpointTests
+			String listeners = TlsHandshakesEndpointTests
 				.json(context.getBean(TlsListenersEndpoint.class).listeners(SecurityContext.NONE));
+			Health health = context.getBean(TlsAcceptHealthIndicator.class).health(true);
+			String healthJson = TlsHandshakesEndpointTests.json(health);
 			Path samples = Path.of("target", "actuator-samples");
 			Files.createDirectories(samples);
-			Files.writeString(samples.resolve("tlslisteners.json"), json);
+			Files.writeString(samples.resolve("tlslisteners.json"), listeners);
+			Files.writeString(samples.resolve("health-tlsaccept-failed-reload.json"), healthJson);
 			String readme = Files.readString(Path.of("..", "README.md"));
-			int section = readme.indexOf("### `GET /actuator/tlslisteners`");
-			int start = readme.indexOf("```json\n", section) + "```json\n".length();
-			String sample = readme.substring(start, readme.indexOf("```\n", start));
-			assertThat(fields(sample)).isEqualTo(fields(json));
+			assertThat(fields(readmeSample(readme, "tlslisteners.json"))).isEqualTo(fields(listeners));
+			assertThat(fields(readmeSample(readme, "health-tlsaccept-failed-reload.json")))
+				.isEqualTo(fields(healthJson));
 		});
+	}
+
+	/**
+	 * The JSON block that follows {@code <!-- sample: name -->} in the README.
+	 */
+	private static String readmeSample(String readme, String name) {
+		String marker = "<!-- sample: " + name + " -->";
+		int at = readme.indexOf(marker);
+		assertThat(at).as("README has %s", marker).isNotNegative();
+		int start = readme.indexOf("```json\n", at) + "```json\n".length();
+		return readme.substring(start, readme.indexOf("```\n", start));
 	}
 
 	/**
@@ -299,7 +313,7 @@ class TlsListenerObservabilityTests {
 	private static void collect(Object node, String path, TreeSet<String> fields) {
 		fields.add(path);
 		if (node instanceof Map<?, ?> map) {
-			boolean named = path.equals("$.listeners") || path.endsWith(".serverNames");
+			boolean named = path.endsWith(".listeners") || path.endsWith(".serverNames");
 			map.forEach((key, value) -> collect(value, path + "." + (named ? "*" : key), fields));
 		}
 		else if (node instanceof List<?> list) {
