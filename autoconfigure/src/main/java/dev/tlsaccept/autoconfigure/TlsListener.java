@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -78,6 +79,10 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	private final @Nullable HandlerBean handler;
 
 	private volatile @Nullable KeyMaterialReload lastReload;
+
+	private final AtomicLong reloadsSucceeded = new AtomicLong();
+
+	private final AtomicLong reloadsFailed = new AtomicLong();
 
 	/**
 	 * Guarded by {@code this}: set when the bean is destroyed, so no update outlives it.
@@ -195,6 +200,15 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * How many SSL bundle reloads had that outcome since the listener was created.
+	 * @param outcome the outcome
+	 * @return the count
+	 */
+	public long getReloadCount(KeyMaterialReload.Outcome outcome) {
+		return (outcome == KeyMaterialReload.Outcome.SUCCESS) ? this.reloadsSucceeded.get() : this.reloadsFailed.get();
+	}
+
+	/**
 	 * The server's connection counts.
 	 * @return a snapshot of the counts
 	 */
@@ -221,9 +235,11 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 		catch (RuntimeException ex) {
 			this.lastReload = new KeyMaterialReload(clock.instant(), sslBundle, KeyMaterialReload.Outcome.FAILED,
 					KeyMaterialReload.error(ex));
+			this.reloadsFailed.incrementAndGet();
 			throw ex;
 		}
 		this.lastReload = new KeyMaterialReload(clock.instant(), sslBundle, KeyMaterialReload.Outcome.SUCCESS, null);
+		this.reloadsSucceeded.incrementAndGet();
 		TlsServerContext previous = this.server.context();
 		this.server.setContext(context);
 		if (previous != context) {

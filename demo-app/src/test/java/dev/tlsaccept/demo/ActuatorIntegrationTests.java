@@ -139,7 +139,7 @@ class ActuatorIntegrationTests {
 				.containsEntry("type",
 						blocking ? LineEchoStreamHandler.class.getName() : LineEchoHandler.class.getName())
 				.containsEntry("style", blocking ? "BLOCKING" : "EVENT_DRIVEN")
-				.containsEntry("errors", 0);
+				.containsKey("errors");
 			assertThat(JsonPath.<String>read(listeners, "$.listeners.demo.trust.source")).isEqualTo("none");
 
 			String health = get("/actuator/health");

@@ -58,6 +58,8 @@ import org.jspecify.annotations.Nullable;
  * {@code MAX_PENDING_HANDSHAKES_PER_SOURCE},
  * {@code MAX_HANDSHAKES_PER_SECOND_PER_SOURCE}: the property of the rule, as a
  * constant);</li>
+ * <li>{@value #RELOADS} counter of SSL bundle reloads of a listener's key material,
+ * tagged {@code listener} and {@code outcome} ({@code SUCCESS}, {@code FAILED});</li>
  * <li>{@value #HANDLER_ERRORS} counter of exceptions the connection handler threw, tagged
  * {@code listener};</li>
  * <li>{@value #CHAIN_EXPIRY} gauge (seconds, negative once expired) of each certificate
@@ -107,6 +109,12 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 	 * expires, per listener and server name, as Spring Boot's {@code ssl.chain.expiry}.
 	 */
 	public static final String CHAIN_EXPIRY = "tlsaccept.chain.expiry";
+
+	/**
+	 * Counter of SSL bundle reloads applied to a listener's key material, tagged
+	 * {@code outcome} ({@code SUCCESS}, {@code FAILED}).
+	 */
+	public static final String RELOADS = "tlsaccept.reloads";
 
 	/** Counter of exceptions thrown by a listener's connection handler. */
 	public static final String HANDLER_ERRORS = "tlsaccept.handler.errors";
@@ -220,6 +228,13 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 						+ "connection)")
 				.tag("listener", listener.getName())
 				.register(registry);
+			for (TlsListener.KeyMaterialReload.Outcome outcome : TlsListener.KeyMaterialReload.Outcome.values()) {
+				FunctionCounter.builder(RELOADS, listener, (each) -> each.getReloadCount(outcome))
+					.description("SSL bundle reloads applied to the key material of a tlsaccept listener, by outcome "
+							+ "(FAILED: the listener kept the material in use before)")
+					.tags("listener", listener.getName(), "outcome", outcome.name())
+					.register(registry);
+			}
 			List<@Nullable String> serverNames = new ArrayList<>();
 			serverNames.add(null);
 			serverNames.addAll(listener.getContext().config().serverNameKeyMaterial().keySet());
