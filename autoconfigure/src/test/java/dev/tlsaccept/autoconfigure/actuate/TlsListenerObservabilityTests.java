@@ -234,6 +234,10 @@ class TlsListenerObservabilityTests {
 			assertThat(JsonPath.<String>read(json, "$.lastReload.sslBundle")).isEqualTo("api");
 			assertThat(JsonPath.<String>read(json, "$.serverNames['api.example.com'].certificates[0].serialNumber"))
 				.isEqualTo(serial(api));
+			assertThat(JsonPath.<String>read(json, "$.certificates[0].serialNumber"))
+				.as("built on the material in use, not on the bundle that failed")
+				.isEqualTo(serial(renewed));
+			assertThat(certificate(edge.getPort(), "api.example.com")).isEqualTo(api.leaf());
 			assertThat(JsonPath.<List<String>>read(
 					TlsHandshakesEndpointTests
 						.json(context.getBean(TlsAcceptHealthIndicator.class).health(true).getDetails()),
