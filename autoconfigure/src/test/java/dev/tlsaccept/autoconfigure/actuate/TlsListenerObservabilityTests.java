@@ -33,6 +33,7 @@ import dev.tlsaccept.server.TlsConnectionHandler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.health.application.SslHealthIndicator;
+import org.springframework.boot.health.autoconfigure.application.SslHealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.ssl.SslBundle;
@@ -252,6 +255,58 @@ class TlsListenerObservabilityTests {
 				.functionCounter()
 				.count()).isEqualTo(1.0);
 		});
+	}
+
+	@Test
+	void watchedPemFileRewrittenWithAnUnreadableKeyIsAFailedReloadWhileBootsSslHealthIsDown(CapturedOutput output)
+			throws Exception {
+		Path certificate = this.directory.resolve("watched.crt");
+		Path key = this.directory.resolve("watched.key");
+		writePem(this.serverKey.leaf(), certificate);
+		writePem(new JcaPKCS8Generator(this.serverKey.privateKey(), null).generate(), key);
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, TlsAcceptAutoConfiguration.class,
+					TlsAcceptEndpointAutoConfiguration.class, TlsAcceptHealthContributorAutoConfiguration.class,
+					SslHealthContributorAutoConfiguration.class))
+			.withPropertyValues("tlsaccept.listeners.edge.port=0", "tlsaccept.listeners.edge.shutdown-timeout=1s",
+					"tlsaccept.listeners.edge.ssl-bundle=watched",
+					"spring.ssl.bundle.pem.watched.keystore.certificate=" + certificate,
+					"spring.ssl.bundle.pem.watched.keystore.private-key=" + key,
+					"spring.ssl.bundle.pem.watched.reload-on-update=true",
+					"spring.ssl.bundle.watch.file.quiet-period=50ms")
+			.run((context) -> {
+				TlsListener edge = context.getBean(TlsListener.class);
+				Path next = this.directory.resolve("watched.key.next");
+				Files.writeString(next, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+				Files.move(next, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+						java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+				await().atMost(Duration.ofSeconds(30))
+					.pollInterval(Duration.ofMillis(100))
+					.until(() -> edge.getLastReload() != null);
+				assertThat(edge.getLastReload().outcome()).isEqualTo(TlsListener.KeyMaterialReload.Outcome.FAILED);
+				assertThat(edge.getLastReload().error())
+					.startsWith("TLS listener 'edge' cannot load the stores of SSL bundle 'watched'");
+				assertThat(certificate(edge.getPort(), null)).isEqualTo(this.serverKey.leaf());
+				assertThat(output).contains("TLS listener 'edge' keeps its current key material")
+					.doesNotContain("bm90IGEga2V5");
+				// Boot reads PEM files lazily: it accepted the bundle, and its ssl
+				// health,
+				// which reads the bundle, is DOWN; ours says the listener still serves
+				Health boot = context.getBean(SslHealthIndicator.class).health(true);
+				assertThat(boot.getStatus()).isEqualTo(Status.DOWN);
+				Health ours = context.getBean(TlsAcceptHealthIndicator.class).health(true);
+				assertThat(ours.getStatus()).isEqualTo(Status.UP);
+				assertThat(ours.getDetails()).containsEntry("failedReloads", List.of("edge"));
+			});
+	}
+
+	private static void writePem(Object object, Path file) throws IOException {
+		java.io.StringWriter text = new java.io.StringWriter();
+		try (org.bouncycastle.openssl.jcajce.JcaPEMWriter writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(
+				text)) {
+			writer.writeObject(object);
+		}
+		Files.writeString(file, text.toString());
 	}
 
 	@Test
