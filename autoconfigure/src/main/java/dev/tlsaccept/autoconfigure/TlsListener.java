@@ -5,6 +5,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -77,6 +80,13 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	 * Guarded by {@code this}: set when the bean is destroyed, so no update outlives it.
 	 */
 	private boolean destroyed;
+
+	private @Nullable Runnable periodicCheck;
+
+	private Duration checkInterval = Duration.ZERO;
+
+	/** Guarded by {@code this}: runs the periodic check while the listener runs. */
+	private @Nullable ScheduledExecutorService checks;
 
 	TlsListener(String name, TlsServerContext context, Function<TlsServerContext, TlsServer> serverFactory,
 			String keySource, @Nullable String sslBundle, ApplicationEventPublisher eventPublisher,
@@ -177,6 +187,39 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * Run a check (reading session-ticket key files again) every interval while the
+	 * listener runs, on a daemon thread of its own.
+	 * @param interval the interval
+	 * @param check the check; it handles its own failures
+	 */
+	void checkPeriodically(Duration interval, Runnable check) {
+		this.checkInterval = interval;
+		this.periodicCheck = check;
+	}
+
+	private synchronized void startChecks() {
+		Runnable check = this.periodicCheck;
+		if (check == null || this.checks != null) {
+			return;
+		}
+		ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "tlsaccept-" + this.name + "-checks");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long millis = Math.max(1, this.checkInterval.toMillis());
+		checks.scheduleWithFixedDelay(check, millis, millis, TimeUnit.MILLISECONDS);
+		this.checks = checks;
+	}
+
+	private synchronized void stopChecks() {
+		if (this.checks != null) {
+			this.checks.shutdownNow();
+			this.checks = null;
+		}
+	}
+
+	/**
 	 * Use a new TLS context for new handshakes; pending handshakes and established
 	 * connections keep theirs. Updates are serialized (two bundle-reload callbacks may
 	 * run at once): the context is built and swapped in under the listener's lock, so the
@@ -184,6 +227,18 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	 * @param newContext builds the new context; a failure leaves the current one in place
 	 */
 	synchronized void updateContext(Supplier<TlsServerContext> newContext) {
+		updateContext(newContext,
+				(context) -> "key material from " + context.config().keyMaterial().source() + " ("
+						+ context.config().keyMaterial().leaf().getSubjectX500Principal().getName() + ", valid until "
+						+ context.config().keyMaterial().leaf().getNotAfter().toInstant() + ")");
+	}
+
+	/**
+	 * As {@link #updateContext(Supplier)}, with what changed in the log line.
+	 * @param newContext builds the new context; a failure leaves the current one in place
+	 * @param what what the new context brings, for the log line
+	 */
+	synchronized void updateContext(Supplier<TlsServerContext> newContext, Function<TlsServerContext, String> what) {
 		if (this.destroyed) {
 			logger.debug("TLS listener '" + this.name + "' is destroyed: key material update ignored");
 			return;
@@ -198,10 +253,7 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 			// connection fails
 			previous.close();
 		}
-		logger.info("TLS listener '" + this.name + "' now uses updated key material from "
-				+ context.config().keyMaterial().source() + " ("
-				+ context.config().keyMaterial().leaf().getSubjectX500Principal().getName() + ", valid until "
-				+ context.config().keyMaterial().leaf().getNotAfter().toInstant() + ") for new handshakes");
+		logger.info("TLS listener '" + this.name + "' now uses updated " + what.apply(context) + " for new handshakes");
 	}
 
 	@Override
@@ -223,6 +275,7 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 		}
 		int port = this.server.port();
 		publishPort(port);
+		startChecks();
 		if (logger.isInfoEnabled()) {
 			logger.info(startedMessage(port));
 		}
@@ -290,6 +343,7 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 		if (!isRunning()) {
 			return;
 		}
+		stopChecks();
 		TlsServer stopping = this.server;
 		Duration timeout = stopping.settings().shutdownTimeout();
 		logger.debug("Stopping TLS listener '" + this.name + "': draining for up to " + timeout);
@@ -367,6 +421,7 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 
 	@Override
 	public void destroy() throws Exception {
+		stopChecks();
 		try {
 			this.server.close();
 		}

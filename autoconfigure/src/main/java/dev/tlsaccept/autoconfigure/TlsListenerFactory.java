@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import dev.tlsaccept.autoconfigure.TlsAcceptProperties.Listener;
 import dev.tlsaccept.engine.BioMode;
+import dev.tlsaccept.engine.SessionTicketKey;
 import dev.tlsaccept.engine.TlsConfig;
 import dev.tlsaccept.engine.TlsConfigException;
 import dev.tlsaccept.engine.TlsEngines;
@@ -116,7 +117,8 @@ final class TlsListenerFactory {
 		else {
 			keys = ListenerKeyMaterial.fromProperties(name, listener, this.resourceLoader);
 		}
-		context = context(name, listener, keys);
+		SessionTicketKeyFiles ticketKeys = ticketKeys(name, listener);
+		context = context(name, listener, keys, ticketKeys);
 		Executor executor = workerExecutor(name);
 		TlsServerSettings settings = settings(name, listener, address, executor);
 		Handler handler = handler(name, listener);
@@ -128,20 +130,63 @@ final class TlsListenerFactory {
 		if (bundles != null && bundleName != null) {
 			SslBundles registry = bundles;
 			bundles.addBundleUpdateHandler(bundleName, (updated) -> rotate(tlsListener, listener, bundleName,
-					() -> ListenerKeyMaterial.fromBundle(name, bundleName, updated)));
+					() -> ListenerKeyMaterial.fromBundle(name, bundleName, updated), ticketKeys));
 			for (String sniBundle : listener.getSni().getBundles().values()) {
-				registry.addBundleUpdateHandler(sniBundle, (updated) -> rotate(tlsListener, listener, sniBundle,
-						() -> ListenerKeyMaterial.fromBundle(name, bundleName, registry.getBundle(bundleName))));
+				registry.addBundleUpdateHandler(sniBundle,
+						(updated) -> rotate(tlsListener, listener, sniBundle,
+								() -> ListenerKeyMaterial.fromBundle(name, bundleName, registry.getBundle(bundleName)),
+								ticketKeys));
 			}
 		}
 		else if (!listener.getSni().getBundles().isEmpty()) {
 			SslBundles registry = sslBundles(name);
 			for (String sniBundle : listener.getSni().getBundles().values()) {
 				registry.addBundleUpdateHandler(sniBundle,
-						(updated) -> rotate(tlsListener, listener, sniBundle, () -> keys));
+						(updated) -> rotate(tlsListener, listener, sniBundle, () -> keys, ticketKeys));
 			}
 		}
+		if (ticketKeys.isConfigured()) {
+			tlsListener.checkPeriodically(listener.getSessionTickets().getCheckInterval(),
+					() -> reloadTicketKeys(tlsListener, ticketKeys));
+		}
 		return tlsListener;
+	}
+
+	private SessionTicketKeyFiles ticketKeys(String name, Listener listener) {
+		Duration interval = listener.getSessionTickets().getCheckInterval();
+		if (interval == null || interval.isNegative() || interval.isZero()) {
+			String property = TlsAcceptProperties.propertyName(name, "session-tickets.check-interval");
+			throw new TlsListenerStartupException(name, property,
+					"TLS listener '" + name + "' has session-tickets.check-interval " + interval
+							+ ": the key files would never be read again.",
+					"Set " + property + " to a positive duration, e.g. 10s.", null);
+		}
+		return SessionTicketKeyFiles.load(name, listener.getSessionTickets().getKeys(), this.resourceLoader);
+	}
+
+	/**
+	 * Read the session-ticket key files again; when they changed, new handshakes use a
+	 * context with the new keys (the key material and every other setting as they are). A
+	 * file that cannot be used leaves the keys in place, with an error logged.
+	 */
+	private void reloadTicketKeys(TlsListener tlsListener, SessionTicketKeyFiles ticketKeys) {
+		String name = tlsListener.getName();
+		try {
+			List<SessionTicketKey> changed = ticketKeys.readIfChanged();
+			if (changed == null) {
+				return;
+			}
+			tlsListener.updateContext(() -> {
+				TlsServerContext current = tlsListener.getContext();
+				return TlsServerContext.create(current.config().toBuilder().sessionTicketKeys(changed).build());
+			}, (context) -> changed.size() + ((changed.size() == 1) ? " session-ticket key" : " session-ticket keys")
+					+ " from " + String.join(", ", ticketKeys.locations()) + " (encrypting with " + changed.get(0)
+					+ ")");
+			ticketKeys.applied(changed);
+		}
+		catch (RuntimeException ex) {
+			logger.error("TLS listener '" + name + "' keeps its current session-ticket keys: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**
@@ -149,10 +194,10 @@ final class TlsListenerFactory {
 	 * material and every SNI bundle as they are now) for new handshakes.
 	 */
 	private void rotate(TlsListener tlsListener, Listener listener, String bundleName,
-			Supplier<ListenerKeyMaterial> keys) {
+			Supplier<ListenerKeyMaterial> keys, SessionTicketKeyFiles ticketKeys) {
 		String name = tlsListener.getName();
 		try {
-			tlsListener.updateContext(() -> context(name, listener, keys.get()));
+			tlsListener.updateContext(() -> context(name, listener, keys.get(), ticketKeys));
 		}
 		catch (RuntimeException ex) {
 			logger.error("TLS listener '" + name + "' keeps its current key material: the update of SSL bundle '"
@@ -224,7 +269,8 @@ final class TlsListenerFactory {
 		}
 	}
 
-	private TlsServerContext context(String name, Listener listener, ListenerKeyMaterial keys) {
+	private TlsServerContext context(String name, Listener listener, ListenerKeyMaterial keys,
+			SessionTicketKeyFiles ticketKeys) {
 		TlsConfig config;
 		try {
 			TlsConfig.Builder builder = TlsConfig.builder(keys.key())
@@ -234,6 +280,7 @@ final class TlsListenerFactory {
 				.groups(List.copyOf(listener.getGroups()))
 				.handshakeTimeout(listener.getHandshakeTimeout())
 				.engine(listener.getEngine())
+				.sessionTicketKeys(ticketKeys.keys())
 				.clock(this.clock);
 			List<String> protocols = (listener.getProtocols() != null) ? listener.getProtocols() : keys.protocols();
 			if (protocols != null) {
@@ -371,6 +418,12 @@ final class TlsListenerFactory {
 									: "key-store.certificate";
 					action = "Check the key material: the engine '" + listener.getEngine()
 							+ "' must support its key type.";
+				}
+				case SESSION_TICKET_KEYS -> {
+					property = "session-tickets.keys";
+					action = "Use engine 'openssl' with 48-byte key files ('openssl rand 48 > ticket.key') to share "
+							+ "tickets between instances, or remove " + TlsAcceptProperties.propertyName(name, property)
+							+ " (each instance then resumes only the sessions it made itself).";
 				}
 				default -> throw new IllegalStateException("Unexpected setting " + setting);
 			}
