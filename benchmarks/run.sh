@@ -3,7 +3,7 @@
 #   benchmarks/run.sh            full suite (~16 minutes on 2 cores)
 #   benchmarks/run.sh --smoke    seconds-long smoke run
 # Any other arguments are passed to the suite (--rounds N --seconds S --warmup S --threads N --pending N --bulk-seconds S
-# --rate HS_PER_S --latency-seconds S --only SERVER,... --phases handshake,latency,pending,bulk --out FILE).
+# --rate HS_PER_S --latency-seconds S --only SERVER,... --phases handshake,latency,pending,bulk[,resumption] --out FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # 10,000 pending handshakes need 10,000 sockets in the client and in the server process

@@ -136,6 +136,8 @@ public class TlsAcceptProperties {
 
 		private final Sni sni = new Sni();
 
+		private final SessionTickets sessionTickets = new SessionTickets();
+
 		/**
 		 * Protocols to enable, e.g. TLSv1.3, TLSv1.2. Defaults to the SSL bundle's
 		 * enabled protocols if set, else TLSv1.3 and TLSv1.2.
@@ -348,6 +350,10 @@ public class TlsAcceptProperties {
 
 		public Sni getSni() {
 			return this.sni;
+		}
+
+		public SessionTickets getSessionTickets() {
+			return this.sessionTickets;
 		}
 
 		public @Nullable List<String> getProtocols() {
@@ -567,6 +573,46 @@ public class TlsAcceptProperties {
 
 		public void setRejectUnknown(boolean rejectUnknown) {
 			this.rejectUnknown = rejectUnknown;
+		}
+
+	}
+
+	/**
+	 * Session-ticket keys shared by instances, so that a client resumes (TLS 1.3 PSK, TLS
+	 * 1.2 session ticket) on any of them.
+	 */
+	public static class SessionTickets {
+
+		/**
+		 * Locations of session-ticket key files, each 48 random bytes as nginx's
+		 * ssl_session_ticket_key takes ('openssl rand 48 > ticket.key'); the first
+		 * encrypts new tickets, the others only decrypt (keys being rotated out). Read
+		 * again every check-interval: a change applies to new handshakes without a
+		 * restart. Needs engine openssl (jdk and bouncy-castle cannot take keys; 80-byte
+		 * keys are refused: BoringSSL seals tickets with AES-128).
+		 */
+		private List<String> keys = new ArrayList<>();
+
+		/**
+		 * How often the key files are read again; a changed key applies to new handshakes
+		 * within this delay.
+		 */
+		private Duration checkInterval = Duration.ofSeconds(10);
+
+		public List<String> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(List<String> keys) {
+			this.keys = keys;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
 		}
 
 	}

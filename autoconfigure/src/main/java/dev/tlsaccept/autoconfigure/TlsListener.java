@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -88,6 +91,13 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	 * Guarded by {@code this}: set when the bean is destroyed, so no update outlives it.
 	 */
 	private boolean destroyed;
+
+	private @Nullable Runnable periodicCheck;
+
+	private Duration checkInterval = Duration.ZERO;
+
+	/** Guarded by {@code this}: runs the periodic check while the listener runs. */
+	private @Nullable ScheduledExecutorService checks;
 
 	TlsListener(String name, TlsServerContext context, Function<TlsServerContext, TlsServer> serverFactory,
 			String keySource, @Nullable String sslBundle, ApplicationEventPublisher eventPublisher,
@@ -217,6 +227,39 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * Run a check (reading session-ticket key files again) every interval while the
+	 * listener runs, on a daemon thread of its own.
+	 * @param interval the interval
+	 * @param check the check; it handles its own failures
+	 */
+	void checkPeriodically(Duration interval, Runnable check) {
+		this.checkInterval = interval;
+		this.periodicCheck = check;
+	}
+
+	private synchronized void startChecks() {
+		Runnable check = this.periodicCheck;
+		if (check == null || this.checks != null) {
+			return;
+		}
+		ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "tlsaccept-" + this.name + "-checks");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long millis = Math.max(1, this.checkInterval.toMillis());
+		checks.scheduleWithFixedDelay(check, millis, millis, TimeUnit.MILLISECONDS);
+		this.checks = checks;
+	}
+
+	private synchronized void stopChecks() {
+		if (this.checks != null) {
+			this.checks.shutdownNow();
+			this.checks = null;
+		}
+	}
+
+	/**
 	 * Use a new TLS context for new handshakes; pending handshakes and established
 	 * connections keep theirs. Updates are serialized (two bundle-reload callbacks may
 	 * run at once): the context is built and swapped in under the listener's lock, so the
@@ -240,19 +283,38 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 		}
 		this.lastReload = new KeyMaterialReload(clock.instant(), sslBundle, KeyMaterialReload.Outcome.SUCCESS, null);
 		this.reloadsSucceeded.incrementAndGet();
+		swap(context,
+				"key material from " + context.config().keyMaterial().source() + " ("
+						+ context.config().keyMaterial().leaf().getSubjectX500Principal().getName() + ", valid until "
+						+ context.config().keyMaterial().leaf().getNotAfter().toInstant() + ")");
+	}
+
+	/**
+	 * As {@link #updateContext(String, Clock, Supplier)} for a change that is not a key
+	 * material reload (session-ticket keys): no reload outcome is recorded.
+	 * @param newContext builds the new context; a failure leaves the current one in place
+	 * @param what what the new context brings, for the log line
+	 */
+	synchronized void updateContext(Supplier<TlsServerContext> newContext, Function<TlsServerContext, String> what) {
+		if (this.destroyed) {
+			logger.debug("TLS listener '" + this.name + "' is destroyed: update ignored");
+			return;
+		}
+		TlsServerContext context = newContext.get();
+		swap(context, what.apply(context));
+	}
+
+	private void swap(TlsServerContext context, String what) {
 		TlsServerContext previous = this.server.context();
 		this.server.setContext(context);
 		if (previous != context) {
 			// reference-counted: released once the handshakes accepted with it have made
-			// their
-			// acceptors and those are closed, so no pending handshake or established
+			// their acceptors and those are closed, so no pending handshake or
+			// established
 			// connection fails
 			previous.close();
 		}
-		logger.info("TLS listener '" + this.name + "' now uses updated key material from "
-				+ context.config().keyMaterial().source() + " ("
-				+ context.config().keyMaterial().leaf().getSubjectX500Principal().getName() + ", valid until "
-				+ context.config().keyMaterial().leaf().getNotAfter().toInstant() + ") for new handshakes");
+		logger.info("TLS listener '" + this.name + "' now uses updated " + what + " for new handshakes");
 	}
 
 	@Override
@@ -274,6 +336,7 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 		}
 		int port = this.server.port();
 		publishPort(port);
+		startChecks();
 		if (logger.isInfoEnabled()) {
 			logger.info(startedMessage(port));
 		}
@@ -341,6 +404,7 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 		if (!isRunning()) {
 			return;
 		}
+		stopChecks();
 		TlsServer stopping = this.server;
 		Duration timeout = stopping.settings().shutdownTimeout();
 		logger.debug("Stopping TLS listener '" + this.name + "': draining for up to " + timeout);
@@ -418,6 +482,7 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 
 	@Override
 	public void destroy() throws Exception {
+		stopChecks();
 		try {
 			this.server.close();
 		}

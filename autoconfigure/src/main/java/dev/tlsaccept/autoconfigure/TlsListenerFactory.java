@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
 
 import dev.tlsaccept.autoconfigure.TlsAcceptProperties.Listener;
 import dev.tlsaccept.engine.BioMode;
+import dev.tlsaccept.engine.SessionTicketKey;
 import dev.tlsaccept.engine.TlsConfig;
 import dev.tlsaccept.engine.TlsConfigException;
 import dev.tlsaccept.engine.TlsEngines;
@@ -119,8 +120,9 @@ final class TlsListenerFactory {
 		else {
 			keys = ListenerKeyMaterial.fromProperties(name, listener, this.resourceLoader);
 		}
+		SessionTicketKeyFiles ticketKeys = ticketKeys(name, listener);
 		InUse initial = new InUse(keys, serverNameKeys(name, listener));
-		context = context(name, listener, initial);
+		context = context(name, listener, initial, ticketKeys);
 		Executor executor = workerExecutor(name);
 		TlsServerSettings settings = settings(name, listener, address, executor);
 		Handler handler = handler(name, listener);
@@ -131,20 +133,62 @@ final class TlsListenerFactory {
 				(executor instanceof AutoCloseable closeable) ? closeable : null, handler.bean());
 		AtomicReference<InUse> inUse = new AtomicReference<>(initial);
 		if (bundles != null && bundleName != null) {
-			bundles.addBundleUpdateHandler(bundleName, (updated) -> rotate(tlsListener, listener, bundleName, inUse,
-					(current) -> current.withKeys(ListenerKeyMaterial.fromBundle(name, bundleName, updated))));
+			bundles.addBundleUpdateHandler(bundleName,
+					(updated) -> rotate(tlsListener, listener, bundleName, inUse, ticketKeys,
+							(current) -> current.withKeys(ListenerKeyMaterial.fromBundle(name, bundleName, updated))));
 		}
 		Map<String, String> sniBundles = listener.getSni().getBundles();
 		if (!sniBundles.isEmpty()) {
 			SslBundles registry = sslBundles(name);
 			for (String sniBundle : new LinkedHashSet<>(sniBundles.values())) {
 				registry.addBundleUpdateHandler(sniBundle,
-						(updated) -> rotate(tlsListener, listener, sniBundle, inUse,
+						(updated) -> rotate(tlsListener, listener, sniBundle, inUse, ticketKeys,
 								(current) -> current.withServerNames(sniBundles, sniBundle,
 										ListenerKeyMaterial.fromBundle(name, sniBundle, updated).key())));
 			}
 		}
+		if (ticketKeys.isConfigured()) {
+			tlsListener.checkPeriodically(listener.getSessionTickets().getCheckInterval(),
+					() -> reloadTicketKeys(tlsListener, ticketKeys));
+		}
 		return tlsListener;
+	}
+
+	private SessionTicketKeyFiles ticketKeys(String name, Listener listener) {
+		Duration interval = listener.getSessionTickets().getCheckInterval();
+		if (interval == null || interval.isNegative() || interval.isZero()) {
+			String property = TlsAcceptProperties.propertyName(name, "session-tickets.check-interval");
+			throw new TlsListenerStartupException(name, property,
+					"TLS listener '" + name + "' has session-tickets.check-interval " + interval
+							+ ": the key files would never be read again.",
+					"Set " + property + " to a positive duration, e.g. 10s.", null);
+		}
+		return SessionTicketKeyFiles.load(name, listener.getSessionTickets().getKeys(), this.resourceLoader);
+	}
+
+	/**
+	 * Read the session-ticket key files again; when they changed, new handshakes use a
+	 * context with the new keys (the key material and every other setting as they are). A
+	 * file that cannot be used leaves the keys in place, with an error logged.
+	 */
+	private void reloadTicketKeys(TlsListener tlsListener, SessionTicketKeyFiles ticketKeys) {
+		String name = tlsListener.getName();
+		try {
+			List<SessionTicketKey> changed = ticketKeys.readIfChanged();
+			if (changed == null) {
+				return;
+			}
+			tlsListener.updateContext(() -> {
+				TlsServerContext current = tlsListener.getContext();
+				return TlsServerContext.create(current.config().toBuilder().sessionTicketKeys(changed).build());
+			}, (context) -> changed.size() + ((changed.size() == 1) ? " session-ticket key" : " session-ticket keys")
+					+ " from " + String.join(", ", ticketKeys.locations()) + " (encrypting with " + changed.get(0)
+					+ ")");
+			ticketKeys.applied(changed);
+		}
+		catch (RuntimeException ex) {
+			logger.error("TLS listener '" + name + "' keeps its current session-ticket keys: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**
@@ -154,12 +198,12 @@ final class TlsListenerFactory {
 	 * not on the bundle that failed.
 	 */
 	private void rotate(TlsListener tlsListener, Listener listener, String bundleName, AtomicReference<InUse> inUse,
-			UnaryOperator<InUse> update) {
+			SessionTicketKeyFiles ticketKeys, UnaryOperator<InUse> update) {
 		String name = tlsListener.getName();
 		try {
 			tlsListener.updateContext(bundleName, this.clock, () -> {
 				InUse next = update.apply(inUse.get());
-				TlsServerContext context = context(name, listener, next);
+				TlsServerContext context = context(name, listener, next, ticketKeys);
 				inUse.set(next);
 				return context;
 			});
@@ -279,7 +323,7 @@ final class TlsListenerFactory {
 		}
 	}
 
-	private TlsServerContext context(String name, Listener listener, InUse inUse) {
+	private TlsServerContext context(String name, Listener listener, InUse inUse, SessionTicketKeyFiles ticketKeys) {
 		ListenerKeyMaterial keys = inUse.keys();
 		TlsConfig config;
 		try {
@@ -290,6 +334,7 @@ final class TlsListenerFactory {
 				.groups(List.copyOf(listener.getGroups()))
 				.handshakeTimeout(listener.getHandshakeTimeout())
 				.engine(listener.getEngine())
+				.sessionTicketKeys(ticketKeys.keys())
 				.clock(this.clock);
 			List<String> protocols = (listener.getProtocols() != null) ? listener.getProtocols() : keys.protocols();
 			if (protocols != null) {
@@ -418,6 +463,12 @@ final class TlsListenerFactory {
 									: "key-store.certificate";
 					action = "Check the key material: the engine '" + listener.getEngine()
 							+ "' must support its key type.";
+				}
+				case SESSION_TICKET_KEYS -> {
+					property = "session-tickets.keys";
+					action = "Use engine 'openssl' with 48-byte key files ('openssl rand 48 > ticket.key') to share "
+							+ "tickets between instances, or remove " + TlsAcceptProperties.propertyName(name, property)
+							+ " (each instance then resumes only the sessions it made itself).";
 				}
 				default -> throw new IllegalStateException("Unexpected setting " + setting);
 			}

@@ -131,6 +131,69 @@ final class LoadClient {
 	private final List<long[][]> latencyHolders = new ArrayList<>();
 
 	/**
+	 * Handshakes that resume: each thread has its own client context (so its own session
+	 * cache) and, after a first full handshake, offers its latest session on every
+	 * connection. After each handshake the client half-closes (close_notify) and reads
+	 * until the server closes, so that the TLS 1.3 tickets that come after Finished are
+	 * taken in (SunJSSE reads them only when the application reads), then closes. Counted
+	 * here: handshakes that resumed (the session has the creation time of the one
+	 * offered: SunJSSE keeps it on resumption) and those that did not.
+	 */
+	record ResumedRun(long resumed, long full, long errors, double seconds, String firstError) {
+
+	}
+
+	ResumedRun runResumed(int port, String protocol, int threads, double seconds) throws InterruptedException {
+		AtomicLong resumed = new AtomicLong();
+		AtomicLong full = new AtomicLong();
+		AtomicLong errors = new AtomicLong();
+		AtomicReference<String> firstError = new AtomicReference<>("");
+		List<Thread> workers = new ArrayList<>();
+		long start = System.nanoTime();
+		long deadline = start + (long) (seconds * 1e9);
+		for (int i = 0; i < threads; i++) {
+			SSLSocketFactory factory = factory();
+			Thread worker = new Thread(() -> {
+				long offered = -1;
+				byte[] buffer = new byte[1024];
+				while (System.nanoTime() < deadline) {
+					try (SSLSocket socket = connect(factory, port, protocol)) {
+						socket.startHandshake();
+						long created = socket.getSession().getCreationTime();
+						if (created == offered) {
+							resumed.incrementAndGet();
+						}
+						else {
+							full.incrementAndGet();
+						}
+						if (protocol.equals("TLSv1.3")) {
+							socket.shutdownOutput();
+							InputStream in = socket.getInputStream();
+							while (in.read(buffer) >= 0) {
+								// tickets, then the server's close_notify
+							}
+						}
+						offered = created;
+					}
+					catch (IOException | RuntimeException ex) {
+						errors.incrementAndGet();
+						firstError.compareAndSet("", ex.toString());
+						offered = -1;
+						sleepQuietly(5);
+					}
+				}
+			}, "resume-" + i);
+			worker.start();
+			workers.add(worker);
+		}
+		for (Thread worker : workers) {
+			worker.join();
+		}
+		return new ResumedRun(resumed.get(), full.get(), errors.get(), (System.nanoTime() - start) / 1e9,
+				firstError.get());
+	}
+
+	/**
 	 * An open-loop run: {@code rate * seconds} handshakes whose starts are scheduled at a
 	 * fixed rate, each run on a pooled thread (so a slow handshake never delays the next
 	 * start), latency measured from the <em>scheduled</em> start to the end of the

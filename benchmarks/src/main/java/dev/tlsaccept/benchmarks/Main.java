@@ -29,7 +29,7 @@ import dev.tlsaccept.keys.SelfSignedCertificate;
  * <pre>
  * java -jar benchmarks/target/tlsaccept-benchmarks.jar [--smoke] [--out FILE] [--rounds N]
  *      [--seconds S] [--warmup S] [--threads N] [--pending N] [--bulk-seconds S]
- *      [--rate HS_PER_S] [--latency-seconds S] [--only SERVER,...] [--phases handshake,latency,pending,bulk,idle]
+ *      [--rate HS_PER_S] [--latency-seconds S] [--only SERVER,...] [--phases handshake,latency,resumption,pending,bulk,idle]
  *      [--idle-connections N] [--idle-seconds S]
  * </pre>
  */
@@ -165,6 +165,15 @@ public final class Main {
 			for (Server server : servers) {
 				server.stop();
 			}
+		}
+		try {
+			if (options.phases.contains("resumption")) {
+				ResumptionPhase.run(options, p12, certPem, keyPem, work, client, results);
+			}
+		}
+		catch (Exception ex) {
+			results.skipped.add("resumption failed: " + ex);
+			log("resumption failed: " + ex);
 		}
 		try {
 			if (options.phases.contains("pending")) {

@@ -80,7 +80,7 @@ final class Options {
 				case "--idle-seconds" -> options.idleSeconds = Double.parseDouble(args[++i]);
 				default -> throw new IllegalArgumentException("Unknown option " + args[i]
 						+ ": use --smoke, --out, --rounds, --seconds, --warmup, --threads, --pending, --bulk-seconds,"
-						+ " --rate, --latency-seconds, --only SERVER,SERVER, --phases handshake,latency,pending,bulk,idle, --idle-connections N, --idle-seconds S");
+						+ " --rate, --latency-seconds, --only SERVER,SERVER, --phases handshake,latency,resumption,pending,bulk,idle (resumption only when named), --idle-connections N, --idle-seconds S");
 			}
 		}
 		return options;

@@ -21,6 +21,9 @@ final class Results {
 
 	final List<String> skipped = new ArrayList<>();
 
+	/** Markdown sections of phases with their own tables (resumption). */
+	final List<String> sections = new ArrayList<>();
+
 	final Map<String, Series> series = new LinkedHashMap<>();
 
 	final Map<String, LatencySeries> latency = new LinkedHashMap<>();
@@ -254,6 +257,7 @@ final class Results {
 	String markdown() {
 		StringBuilder out = new StringBuilder();
 		markdownHandshakes(out);
+		this.sections.forEach(out::append);
 		markdownRest(out);
 		return out.toString();
 	}

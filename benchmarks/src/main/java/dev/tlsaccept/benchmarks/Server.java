@@ -198,6 +198,24 @@ final class Server {
 				Long.parseLong(parts[4]), Long.parseLong(parts[5]), Long.parseLong(parts[6]) };
 	}
 
+	/**
+	 * Successful handshakes the server recorded as resumed and as full (tlsaccept servers
+	 * with recording on).
+	 */
+	long[] resumedCounts() throws IOException {
+		this.stdin.write("resumed\n");
+		this.stdin.flush();
+		String line;
+		while ((line = this.stdout.readLine()) != null && !line.startsWith("RESUMED ")) {
+			// skip
+		}
+		if (line == null) {
+			throw new IOException(this.name + " exited");
+		}
+		String[] parts = line.split(" ");
+		return new long[] { Long.parseLong(parts[1]), Long.parseLong(parts[2]) };
+	}
+
 	void stop() {
 		if (this.process == null) {
 			return;

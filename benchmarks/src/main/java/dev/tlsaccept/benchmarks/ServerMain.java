@@ -33,6 +33,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 import dev.tlsaccept.engine.BioMode;
+import dev.tlsaccept.engine.SessionTicketKey;
 import dev.tlsaccept.engine.TlsConfig;
 import dev.tlsaccept.engine.TlsServerContext;
 import dev.tlsaccept.keys.KeyMaterial;
@@ -124,6 +125,12 @@ public final class ServerMain {
 			if (virtualThreads) {
 				settings.workerExecutor(virtualThreadExecutor());
 			}
+			if (List.of(args).contains("tickets")) {
+				// operator-supplied session-ticket keys, as a fleet runs
+				byte[] ticketKey = new byte[SessionTicketKey.AES_128_LENGTH];
+				new java.security.SecureRandom().nextBytes(ticketKey);
+				config.sessionTicketKeys(List.of(SessionTicketKey.of(ticketKey)));
+			}
 			TlsServerContext context = TlsServerContext.create(config.build());
 			tlsServer = event ? TlsServer.eventDriven(settings.build(), context, observer, new LineEcho())
 					: new TlsServer(settings.build(), context, observer, handler);
@@ -136,7 +143,11 @@ public final class ServerMain {
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;
 		while ((line = commands.readLine()) != null) {
-			if (line.equals("stats")) {
+			if (line.equals("resumed")) {
+				System.out.println("RESUMED " + Recorder.resumed.get() + " " + Recorder.full.get());
+				System.out.flush();
+			}
+			else if (line.equals("stats")) {
 				System.gc();
 				MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 				long ownThreads = Thread.getAllStackTraces()
@@ -254,8 +265,17 @@ public final class ServerMain {
 
 		private final AtomicLong ids = new AtomicLong();
 
+		/** Successful handshakes that resumed, as the server's results say. */
+		static final AtomicLong resumed = new AtomicLong();
+
+		/** Successful full handshakes. */
+		static final AtomicLong full = new AtomicLong();
+
 		@Override
 		public void handshakeFinished(dev.tlsaccept.server.HandshakeEvent event) {
+			if (event.result().isSuccess()) {
+				(event.result().resumed() ? resumed : full).incrementAndGet();
+			}
 			this.repository.add(HandshakeRecord.of(event, Long.toString(this.ids.incrementAndGet()), Instant.now()));
 		}
 

@@ -22,6 +22,8 @@ public final class ServerHelloGroup {
 
 	private static final int SERVER_HELLO = 2;
 
+	private static final int CERTIFICATE = 11;
+
 	private static final int SERVER_KEY_EXCHANGE = 12;
 
 	private static final int SERVER_HELLO_DONE = 14;
@@ -29,6 +31,8 @@ public final class ServerHelloGroup {
 	private static final int EXTENSION_SUPPORTED_VERSIONS = 43;
 
 	private static final int EXTENSION_KEY_SHARE = 51;
+
+	private static final int EXTENSION_PRE_SHARED_KEY = 41;
 
 	/** ECParameters.curve_type named_curve (RFC 8422 5.4). */
 	private static final int NAMED_CURVE = 3;
@@ -75,6 +79,14 @@ public final class ServerHelloGroup {
 	private @Nullable String group;
 
 	/**
+	 * A ServerHello of TLS 1.2 or earlier was read, and no Certificate after it: what
+	 * follows tells a resumption.
+	 */
+	private boolean tls12Hello;
+
+	private boolean resumed;
+
+	/**
 	 * Feed bytes the server sent, in order, in whatever chunks.
 	 * @param bytes the array
 	 * @param offset where the bytes start
@@ -89,11 +101,12 @@ public final class ServerHelloGroup {
 				if (this.recordHeaderLength == 5) {
 					int type = this.recordHeader[0] & 0xff;
 					this.recordRemaining = ((this.recordHeader[3] & 0xff) << 8) | (this.recordHeader[4] & 0xff);
-					// after change_cipher_spec, TLS 1.2 handshake records are encrypted
-					// (a resumption);
-					// TLS 1.3 sends one after a HelloRetryRequest for middlebox
-					// compatibility
+					// after change_cipher_spec, TLS 1.2 handshake records are encrypted:
+					// before the certificate and key exchange (which end this reading),
+					// it marks an abbreviated handshake, a resumption; TLS 1.3 sends one
+					// after a HelloRetryRequest for middlebox compatibility
 					if (type != CONTENT_HANDSHAKE && (type != CONTENT_CHANGE_CIPHER_SPEC || !this.retried)) {
+						this.resumed = this.resumed || (type == CONTENT_CHANGE_CIPHER_SPEC && this.tls12Hello);
 						this.done = true;
 					}
 					else if (this.recordRemaining == 0) {
@@ -123,6 +136,18 @@ public final class ServerHelloGroup {
 	 */
 	public @Nullable String group() {
 		return this.group;
+	}
+
+	/**
+	 * Whether the server resumed a session, as its plaintext messages say: in TLS 1.3 a
+	 * ServerHello with the {@code pre_shared_key} extension (the server accepted one of
+	 * the client's tickets); in TLS 1.2 an abbreviated handshake, where
+	 * change_cipher_spec follows the ServerHello (and a NewSessionTicket) without a
+	 * Certificate (RFC 5246 7.3, RFC 5077 3.1), for a session ID or a ticket alike.
+	 * @return {@code true} once the server has resumed
+	 */
+	public boolean resumed() {
+		return this.resumed;
 	}
 
 	private void handshakeBytes(byte[] bytes, int offset, int length) {
@@ -169,6 +194,10 @@ public final class ServerHelloGroup {
 		if (type == SERVER_HELLO_DONE) {
 			this.done = true;
 		}
+		if (type == CERTIFICATE) {
+			// a full handshake
+			this.tls12Hello = false;
+		}
 		if (this.messageRemaining == 0) {
 			this.messageHeaderLength = 0;
 		}
@@ -203,6 +232,7 @@ public final class ServerHelloGroup {
 		position += 2 + 1;
 		int keyShareGroup = -1;
 		boolean tls13 = false;
+		boolean preSharedKey = false;
 		if (position + 2 <= hello.length) {
 			int extensionsEnd = Math.min(hello.length, position + 2 + u16(hello, position));
 			position += 2;
@@ -215,6 +245,9 @@ public final class ServerHelloGroup {
 				}
 				else if (type == EXTENSION_KEY_SHARE && length >= 2 && position + 2 <= extensionsEnd) {
 					keyShareGroup = u16(hello, position);
+				}
+				else if (type == EXTENSION_PRE_SHARED_KEY) {
+					preSharedKey = true;
 				}
 				position += length;
 			}
@@ -230,8 +263,10 @@ public final class ServerHelloGroup {
 		// follows.
 		this.retried = tls13 && retry;
 		if (tls13 && !retry) {
+			this.resumed = preSharedKey;
 			this.done = true;
 		}
+		this.tls12Hello = !tls13;
 	}
 
 	private static boolean isHelloRetryRequest(byte[] hello) {

@@ -79,12 +79,16 @@ import org.jspecify.annotations.Nullable;
  * also for a handshake that failed after the server's hello; {@code null} when the server
  * named none (no ServerHello, RSA or finite-field key exchange on TLS 1.2, a resumption
  * without key exchange)
+ * @param resumed whether the server resumed a session instead of a full handshake, read
+ * off its plaintext messages the same way for every engine: a TLS 1.3 ServerHello with
+ * the {@code pre_shared_key} extension, or a TLS 1.2 abbreviated handshake (session ID or
+ * ticket); {@code false} for a full handshake and for a failure before the server's hello
  */
 public record AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
 		int wantWriteTurns, @Nullable String protocol, @Nullable String cipherSuite, @Nullable String serverName,
 		@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
 		@Nullable String engineMessage, @Nullable String reason, @Nullable ClientHelloSummary clientHello,
-		@Nullable String group) {
+		@Nullable String group, boolean resumed) {
 
 	public AcceptResult {
 		peerCertificates = List.copyOf(peerCertificates);
@@ -102,7 +106,7 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 			@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
 			@Nullable String engineMessage, @Nullable String reason) {
 		this(code, error, startedAt, duration, wantReadTurns, wantWriteTurns, protocol, cipherSuite, serverName,
-				applicationProtocol, peerCertificates, alert, engineMessage, reason, null, null);
+				applicationProtocol, peerCertificates, alert, engineMessage, reason, null, null, false);
 	}
 
 	/**
@@ -116,7 +120,22 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 			@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
 			@Nullable String engineMessage, @Nullable String reason, @Nullable ClientHelloSummary clientHello) {
 		this(code, error, startedAt, duration, wantReadTurns, wantWriteTurns, protocol, cipherSuite, serverName,
-				applicationProtocol, peerCertificates, alert, engineMessage, reason, clientHello, null);
+				applicationProtocol, peerCertificates, alert, engineMessage, reason, clientHello, null, false);
+	}
+
+	/**
+	 * A result without the resumption flag (a full handshake).
+	 * @deprecated positional arguments are easy to get wrong: use
+	 * {@link #builder(int, SslError)}
+	 */
+	@Deprecated
+	public AcceptResult(int code, SslError error, Instant startedAt, Duration duration, int wantReadTurns,
+			int wantWriteTurns, @Nullable String protocol, @Nullable String cipherSuite, @Nullable String serverName,
+			@Nullable String applicationProtocol, List<X509Certificate> peerCertificates, @Nullable TlsAlert alert,
+			@Nullable String engineMessage, @Nullable String reason, @Nullable ClientHelloSummary clientHello,
+			@Nullable String group) {
+		this(code, error, startedAt, duration, wantReadTurns, wantWriteTurns, protocol, cipherSuite, serverName,
+				applicationProtocol, peerCertificates, alert, engineMessage, reason, clientHello, group, false);
 	}
 
 	/**
@@ -148,7 +167,8 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 			.engineMessage(this.engineMessage)
 			.reason(this.reason)
 			.clientHello(this.clientHello)
-			.group(this.group);
+			.group(this.group)
+			.resumed(this.resumed);
 	}
 
 	/**
@@ -210,6 +230,8 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 		private @Nullable ClientHelloSummary clientHello;
 
 		private @Nullable String group;
+
+		private boolean resumed;
 
 		private Builder(int code, SslError error) {
 			this.code = code;
@@ -362,13 +384,25 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 		}
 
 		/**
+		 * Whether the server resumed a session.
+		 * @param resumed {@code true} for a resumption, {@code false} for a full
+		 * handshake
+		 * @return this builder
+		 */
+		public Builder resumed(boolean resumed) {
+			this.resumed = resumed;
+			return this;
+		}
+
+		/**
 		 * The result.
 		 * @return a new result with the facts set
 		 */
 		public AcceptResult build() {
 			return new AcceptResult(this.code, this.error, this.startedAt, this.duration, this.wantReadTurns,
 					this.wantWriteTurns, this.protocol, this.cipherSuite, this.serverName, this.applicationProtocol,
-					this.peerCertificates, this.alert, this.engineMessage, this.reason, this.clientHello, this.group);
+					this.peerCertificates, this.alert, this.engineMessage, this.reason, this.clientHello, this.group,
+					this.resumed);
 		}
 
 	}
@@ -381,6 +415,9 @@ public record AcceptResult(int code, SslError error, Instant startedAt, Duration
 		}
 		if (this.group != null) {
 			text.append(' ').append(this.group);
+		}
+		if (this.resumed) {
+			text.append(" resumed");
 		}
 		if (this.reason != null) {
 			text.append(" (").append(this.reason).append(')');

@@ -133,6 +133,12 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 		}
 
 		@Override
+		String ticketKeysUnsupported() {
+			return "its server issues no session tickets (it resumes TLS 1.2 sessions by session ID from a cache "
+					+ "of its own, on the listener that made them)";
+		}
+
+		@Override
 		public String provider() {
 			return this.provider;
 		}

@@ -100,6 +100,13 @@ public final class JdkTlsEngine implements TlsEngine {
 			super(config, provider, null, new Groups());
 		}
 
+		@Override
+		String ticketKeysUnsupported() {
+			return "it encrypts its stateless tickets with keys it makes for each SSLContext and rotates itself "
+					+ "(jdk.tls.server.statelessKeyTimeout), with no API to supply them, so its tickets resume "
+					+ "only on the listener (and the key material) that issued them";
+		}
+
 		/**
 		 * SunJSSE does not expose the alert it sends, and in TLS 1.3 it is encrypted.
 		 * Since JDK 21 its messages start with the alert name,

@@ -43,6 +43,12 @@ abstract class JsseEngineContext implements TlsEngineContext {
 	JsseEngineContext(TlsConfig config, Provider jsseProvider, @Nullable String keyManagerAlgorithm,
 			NamedGroupSupport groupSupport) throws GeneralSecurityException {
 		this.groupSupport = groupSupport;
+		if (!config.sessionTicketKeys().isEmpty()) {
+			throw new TlsConfigException(TlsConfigException.Setting.SESSION_TICKET_KEYS,
+					"Session-ticket keys cannot be given to " + jsseProvider.getName() + " (engine '" + config.engine()
+							+ "'): " + ticketKeysUnsupported()
+							+ "; use engine 'openssl' to share tickets between instances");
+		}
 		this.sslContext = SSLContext.getInstance("TLS", jsseProvider);
 		KeyManager[] keyManagers;
 		if (keyManagerAlgorithm == null) {
@@ -81,6 +87,12 @@ abstract class JsseEngineContext implements TlsEngineContext {
 			groupSupport.configure(this.parameters, this.groups);
 		}
 	}
+
+	/**
+	 * Why the provider takes no session-ticket keys, and what it does instead.
+	 * @return the reason, for the error message
+	 */
+	abstract String ticketKeysUnsupported();
 
 	private static SSLParameters parameters(TlsConfig config, SSLParameters supported, String engineName) {
 		List<String> supportedProtocols = Arrays.asList(supported.getProtocols());

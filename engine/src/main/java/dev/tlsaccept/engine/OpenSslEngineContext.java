@@ -23,6 +23,8 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -55,6 +57,7 @@ final class OpenSslEngineContext implements TlsEngineContext {
 					"Key material per server name (SNI) is not supported by engine "
 							+ "'openssl': use engine 'jdk', or one certificate with every name in its SANs");
 		}
+		OpenSslSessionTicketKey[] ticketKeys = ticketKeys(config.sessionTicketKeys());
 		this.protocols = protocols(config);
 		this.cipherSuites = cipherSuites(config);
 		this.groups = config.groups().isEmpty() ? List.of() : NamedGroups.select(config.groups(),
@@ -89,6 +92,32 @@ final class OpenSslEngineContext implements TlsEngineContext {
 		catch (SSLException ex) {
 			throw new GeneralSecurityException("BoringSSL refused the configuration: " + ex.getMessage(), ex);
 		}
+		if (ticketKeys.length > 0) {
+			// also clears SSL_OP_NO_TICKET, which Netty sets: TLS 1.2 tickets too
+			((OpenSslSessionContext) this.sslContext.sessionContext()).setTicketKeys(ticketKeys);
+		}
+	}
+
+	/**
+	 * BoringSSL's ticket keys, as Netty passes them: name, HMAC-SHA256 secret and AES-128
+	 * key, 16 bytes each (the layout of nginx's 48-byte file). BoringSSL seals tickets
+	 * with AES-128-CBC only; an 80-byte (AES-256) key would need a ticket callback that
+	 * Netty does not expose, and cutting it down would only look compatible with nginx's
+	 * AES-256 tickets: refused.
+	 */
+	private static OpenSslSessionTicketKey[] ticketKeys(List<SessionTicketKey> keys) {
+		OpenSslSessionTicketKey[] ticketKeys = new OpenSslSessionTicketKey[keys.size()];
+		for (int i = 0; i < ticketKeys.length; i++) {
+			SessionTicketKey key = keys.get(i);
+			if (key.length() != SessionTicketKey.AES_128_LENGTH) {
+				throw new TlsConfigException(TlsConfigException.Setting.SESSION_TICKET_KEYS,
+						"Session-ticket key " + (i + 1) + " has " + key.length() + " bytes: " + OpenSsl.versionString()
+								+ " takes 48-byte keys only (AES-128 tickets): make one with "
+								+ "'openssl rand 48 > ticket.key'");
+			}
+			ticketKeys[i] = new OpenSslSessionTicketKey(key.name(), key.hmacSecret(), key.aesKey());
+		}
+		return ticketKeys;
 	}
 
 	static @Nullable String unavailabilityReason() {

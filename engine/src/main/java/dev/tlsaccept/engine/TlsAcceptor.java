@@ -639,6 +639,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			.peerCertificates(peers)
 			.clientHello(clientHelloSummary())
 			.group(this.serverHello.group())
+			.resumed(this.serverHello.resumed())
 			.build();
 		this.finished = result;
 		this.state = State.ESTABLISHED;
@@ -673,6 +674,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			.reason(reason)
 			.clientHello(offered)
 			.group(this.serverHello.group())
+			.resumed(this.serverHello.resumed())
 			.build();
 		this.finished = result;
 		if (this.state != State.CLOSED) {

@@ -60,6 +60,8 @@ public final class TlsConfig {
 
 	private final Clock clock;
 
+	private final List<SessionTicketKey> sessionTicketKeys;
+
 	private TlsConfig(Builder builder) {
 		this.keyMaterial = builder.keyMaterial;
 		this.trustMaterial = builder.trustMaterial;
@@ -73,6 +75,7 @@ public final class TlsConfig {
 		this.rejectUnknownServerNames = builder.rejectUnknownServerNames;
 		this.engine = builder.engine;
 		this.clock = builder.clock;
+		this.sessionTicketKeys = List.copyOf(builder.sessionTicketKeys);
 	}
 
 	/**
@@ -99,7 +102,8 @@ public final class TlsConfig {
 			.serverNameKeyMaterial(this.serverNameKeyMaterial)
 			.rejectUnknownServerNames(this.rejectUnknownServerNames)
 			.engine(this.engine)
-			.clock(this.clock);
+			.clock(this.clock)
+			.sessionTicketKeys(this.sessionTicketKeys);
 	}
 
 	public KeyMaterial keyMaterial() {
@@ -168,6 +172,15 @@ public final class TlsConfig {
 		return this.clock;
 	}
 
+	/**
+	 * Session-ticket keys supplied by the operator: the first encrypts new tickets, every
+	 * one decrypts.
+	 * @return the keys; empty when the engine makes its own
+	 */
+	public List<SessionTicketKey> sessionTicketKeys() {
+		return this.sessionTicketKeys;
+	}
+
 	@Override
 	public String toString() {
 		return "TlsConfig[engine=" + this.engine + ", key=" + this.keyMaterial.source() + ", protocols="
@@ -203,6 +216,8 @@ public final class TlsConfig {
 		private String engine = JdkTlsEngine.NAME;
 
 		private Clock clock = Clock.systemUTC();
+
+		private List<SessionTicketKey> sessionTicketKeys = List.of();
 
 		private Builder(KeyMaterial keyMaterial) {
 			this.keyMaterial = Objects.requireNonNull(keyMaterial,
@@ -311,6 +326,20 @@ public final class TlsConfig {
 		 */
 		public Builder clock(Clock clock) {
 			this.clock = Objects.requireNonNull(clock, "clock must not be null");
+			return this;
+		}
+
+		/**
+		 * Session-ticket keys shared by every server that should accept the others'
+		 * tickets (TLS 1.3 PSK and TLS 1.2 session tickets): the first encrypts new
+		 * tickets, the others only decrypt (a key being rotated out). Only the
+		 * {@code openssl} engine takes keys, and only 48-byte ones; the others refuse the
+		 * configuration with {@link TlsConfigException.Setting#SESSION_TICKET_KEYS}.
+		 * @param keys the keys, newest first; empty for keys the engine makes itself
+		 * @return this builder
+		 */
+		public Builder sessionTicketKeys(List<SessionTicketKey> keys) {
+			this.sessionTicketKeys = List.copyOf(keys);
 			return this;
 		}
 

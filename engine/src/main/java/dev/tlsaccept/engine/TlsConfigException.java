@@ -84,7 +84,13 @@ public class TlsConfigException extends IllegalArgumentException {
 		REJECT_UNKNOWN_SERVER_NAMES,
 
 		/** The key material: the engine cannot use the key or its certificate. */
-		KEY_MATERIAL
+		KEY_MATERIAL,
+
+		/**
+		 * {@link TlsConfig.Builder#sessionTicketKeys(java.util.List)}: a key of the wrong
+		 * length, or an engine that cannot take the keys.
+		 */
+		SESSION_TICKET_KEYS
 
 	}
 

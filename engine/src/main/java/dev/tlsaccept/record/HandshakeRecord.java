@@ -68,6 +68,15 @@ public record HandshakeRecord(String id, Instant time, String listener, String e
 	}
 
 	/**
+	 * Whether the handshake resumed a session (a TLS 1.3 PSK or a TLS 1.2 abbreviated
+	 * handshake) rather than running a full one.
+	 * @return {@link AcceptResult#resumed()}
+	 */
+	public boolean resumed() {
+		return this.result.resumed();
+	}
+
+	/**
 	 * Whether the connection was a load balancer's health check (a PROXY protocol v2
 	 * {@code LOCAL} command), not a client's handshake.
 	 * @return {@code true} for a health check

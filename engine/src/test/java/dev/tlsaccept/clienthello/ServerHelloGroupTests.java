@@ -86,6 +86,51 @@ class ServerHelloGroupTests {
 		assertThat(feedWhole(flight)).isEqualTo("secp256r1");
 	}
 
+	@Test
+	void tls13ServerHelloWithPreSharedKeyIsAResumption() {
+		byte[] resumed = record(22, serverHello(0x1301, extension(43, 0x03, 0x04),
+				extension(51, 0x00, 0x1d, 0x00, 0x01, 0x04), extension(41, 0x00, 0x00)));
+		assertThat(resumedBytewise(resumed)).isTrue();
+		byte[] full = record(22,
+				serverHello(0x1301, extension(43, 0x03, 0x04), extension(51, 0x00, 0x1d, 0x00, 0x01, 0x04)));
+		assertThat(resumedBytewise(full)).isFalse();
+	}
+
+	@Test
+	void tls12AbbreviatedHandshakeIsAResumptionAndAFullOneIsNot() {
+		// session ID or ticket resumption: ServerHello, [NewSessionTicket],
+		// change_cipher_spec
+		byte[] ticket = concat(record(22, serverHello(0xc02f)), record(22, message(4, new byte[200])),
+				record(20, bytes(1)), record(22, new byte[40]));
+		assertThat(resumedBytewise(ticket)).isTrue();
+		byte[] sessionId = concat(record(22, serverHello(0xc02f)), record(20, bytes(1)));
+		assertThat(resumedBytewise(sessionId)).isTrue();
+		byte[] full = concat(record(22, serverHello(0xc02f)), record(22, message(11, new byte[100])),
+				record(22, message(12, 3, 0x00, 0x17, 65)), record(22, message(14)), record(20, bytes(1)));
+		assertThat(resumedBytewise(full)).isFalse();
+		byte[] rsa = concat(record(22, serverHello(0x009c)), record(22, message(11, new byte[100])),
+				record(20, bytes(1)));
+		assertThat(resumedBytewise(rsa)).isFalse();
+	}
+
+	@Test
+	void changeCipherSpecAfterAHelloRetryRequestIsNotAResumption() {
+		byte[] retry = serverHello(HRR_RANDOM, 0x1301, extension(43, 0x03, 0x04), extension(51, 0x00, 0x18));
+		byte[] hello = serverHello(0x1301, extension(43, 0x03, 0x04), extension(51, 0x00, 0x17, 0x00, 0x01, 0x04));
+		assertThat(resumedBytewise(concat(record(22, retry), record(20, bytes(1)), record(22, hello)))).isFalse();
+	}
+
+	private static boolean resumedBytewise(byte[] flight) {
+		ServerHelloGroup group = new ServerHelloGroup();
+		for (int i = 0; i < flight.length; i++) {
+			group.feed(flight, i, 1);
+		}
+		ServerHelloGroup whole = new ServerHelloGroup();
+		whole.feed(flight, 0, flight.length);
+		assertThat(whole.resumed()).isEqualTo(group.resumed());
+		return group.resumed();
+	}
+
 	private static final byte[] HRR_RANDOM = { (byte) 0xcf, 0x21, (byte) 0xad, 0x74, (byte) 0xe5, (byte) 0x9a, 0x61,
 			0x11, (byte) 0xbe, 0x1d, (byte) 0x8c, 0x02, 0x1e, 0x65, (byte) 0xb8, (byte) 0x91, (byte) 0xc2, (byte) 0xa2,
 			0x11, 0x16, 0x7a, (byte) 0xbb, (byte) 0x8c, 0x5e, 0x07, (byte) 0x9e, 0x09, (byte) 0xe2, (byte) 0xc8,

@@ -36,14 +36,18 @@ import org.jspecify.annotations.Nullable;
  * {@code exception=none}): a value from a closed set that tlsaccept defines is an
  * upper-case constant; a name the TLS protocol defines is written as the protocol writes
  * it ({@code TLSv1.3}, {@code handshake_failure}); a value that does not exist is
- * {@code none}.
+ * {@code none}; a flag is {@code true} or {@code false}, as OpenTelemetry's
+ * {@code tls.resumed} attribute.
  * <ul>
  * <li>{@value #HANDSHAKES} timer, tagged {@code listener}, {@code outcome}
  * ({@code SUCCESS} / {@code FAILURE}), {@code error} ({@code NONE}, {@code SSL},
  * {@code SYSCALL}, {@code ZERO_RETURN}: the {@code SSL_get_error} constant),
  * {@code protocol} (negotiated, {@code none} when the handshake failed) and {@code group}
  * (the key-exchange group the server chose, as IANA names it: {@code X25519MLKEM768},
- * {@code x25519}; {@code none} when it chose none);</li>
+ * {@code x25519}; {@code none} when it chose none) and {@code resumed} ({@code true} when
+ * the server resumed a session, {@code false} for a full handshake and for every
+ * failure): one timer, so that resumed and full handshakes are counted, timed and rated
+ * apart (a resumption rate is {@code resumed="true"} over all successes);</li>
  * <li>{@value #ALERTS} counter, tagged {@code listener}, {@code alert} (RFC 8446 name)
  * and {@code direction} ({@code SENT} / {@code RECEIVED});</li>
  * <li>{@value #ACTIVE_CONNECTIONS} and {@value #PENDING_HANDSHAKES} gauges, tagged
@@ -166,7 +170,8 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 		Timer.builder(HANDSHAKES)
 			.description("Finished TLS handshakes of tlsaccept listeners")
 			.tags(Tags.of("listener", event.listener(), "outcome", outcome(event), "error", result.error().name(),
-					"protocol", protocol, "group", group))
+					"protocol", protocol, "group", group, "resumed",
+					Boolean.toString(result.isSuccess() && result.resumed())))
 			.register(this.registry)
 			.record(result.duration());
 		TlsAlert alert = result.alert();

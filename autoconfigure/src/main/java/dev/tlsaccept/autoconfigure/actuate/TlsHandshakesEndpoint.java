@@ -178,11 +178,13 @@ public class TlsHandshakesEndpoint {
 	 * @param byAlert counts by alert and direction, e.g. {@code protocol_version (sent)}
 	 * @param byProtocol counts by negotiated protocol (successful handshakes)
 	 * @param byGroup counts by key-exchange group the server chose
+	 * @param resumed how many of the successful handshakes resumed a session (the others
+	 * were full handshakes)
 	 * @param durationMillis duration percentiles, nearest-rank
 	 */
 	public record SummaryDescriptor(int total, Map<String, Long> byOutcome, Map<String, Long> byCode,
 			Map<String, Long> byError, Map<String, Long> byAlert, Map<String, Long> byProtocol,
-			Map<String, Long> byGroup, PercentilesDescriptor durationMillis) {
+			Map<String, Long> byGroup, long resumed, PercentilesDescriptor durationMillis) {
 
 		static SummaryDescriptor of(List<HandshakeRecord> records) {
 			List<AcceptResult> results = records.stream().map(HandshakeRecord::result).toList();
@@ -195,6 +197,7 @@ public class TlsHandshakesEndpoint {
 					count(results, (result) -> result.error().name()),
 					count(results, (result) -> (result.alert() != null) ? alertKey(result.alert()) : null),
 					count(results, AcceptResult::protocol), count(results, AcceptResult::group),
+					results.stream().filter((result) -> result.isSuccess() && result.resumed()).count(),
 					PercentilesDescriptor.of(results));
 		}
 
@@ -266,6 +269,8 @@ public class TlsHandshakesEndpoint {
 	 * @param cipherSuite the negotiated cipher suite
 	 * @param group the key-exchange group the server chose ({@code X25519MLKEM768},
 	 * {@code x25519}), read off its hello; also for a handshake that failed after it
+	 * @param resumed whether the server resumed a session (TLS 1.3 PSK, TLS 1.2 session
+	 * ID or ticket) rather than running a full handshake
 	 * @param serverName the SNI host name asked for, or {@code ******}
 	 * @param applicationProtocol the negotiated ALPN protocol
 	 * @param clientCertificates the client's certificate chain, leaf first, summarized
@@ -281,7 +286,7 @@ public class TlsHandshakesEndpoint {
 	public record HandshakeDescriptor(String id, Instant time, String listener, String engine, String bioMode,
 			@Nullable String peer, String outcome, int code, String error, @Nullable String reason,
 			@Nullable String engineMessage, @Nullable AlertDescriptor alert, @Nullable String protocol,
-			@Nullable String cipherSuite, @Nullable String group, @Nullable String serverName,
+			@Nullable String cipherSuite, @Nullable String group, boolean resumed, @Nullable String serverName,
 			@Nullable String applicationProtocol, List<CertificateDescriptor> clientCertificates, double durationMillis,
 			int wantReadTurns, int wantWriteTurns, @Nullable ClientHelloDescriptor clientHello, @Nullable String proxy,
 			@Nullable ProxyHeaderDescriptor proxyHeader) implements OperationResponseBody {
@@ -298,8 +303,8 @@ public class TlsHandshakesEndpoint {
 					record.bioMode().configName(), masker.mask(peer(record.peer())), outcomeOf(record), result.code(),
 					result.error().name(), result.reason(), result.engineMessage(),
 					(alert != null) ? AlertDescriptor.of(alert) : null, result.protocol(), result.cipherSuite(),
-					result.group(), masker.mask(result.serverName()), result.applicationProtocol(), certificates,
-					millis(result.duration().toNanos()), result.wantReadTurns(), result.wantWriteTurns(),
+					result.group(), result.resumed(), masker.mask(result.serverName()), result.applicationProtocol(),
+					certificates, millis(result.duration().toNanos()), result.wantReadTurns(), result.wantWriteTurns(),
 					(hello != null) ? ClientHelloDescriptor.of(hello, full, masker) : null,
 					masker.mask(peer(record.proxy())),
 					(record.proxyHeader() != null) ? ProxyHeaderDescriptor.of(record.proxyHeader(), masker) : null);

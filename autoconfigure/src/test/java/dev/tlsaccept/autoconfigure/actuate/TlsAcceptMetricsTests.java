@@ -52,12 +52,13 @@ class TlsAcceptMetricsTests {
 				TlsAlert.of(70, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT), "x", "unsupported protocol")));
 		Timer success = registry.get(TlsAcceptMetrics.HANDSHAKES)
 			.tags("listener", "edge", "outcome", "SUCCESS", "error", "NONE", "protocol", "TLSv1.3", "group",
-					"X25519MLKEM768")
+					"X25519MLKEM768", "resumed", "false")
 			.timer();
 		assertThat(success.count()).isEqualTo(1);
 		assertThat(success.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(12.0);
 		Timer failure = registry.get(TlsAcceptMetrics.HANDSHAKES)
-			.tags("listener", "edge", "outcome", "FAILURE", "error", "SSL", "protocol", "none", "group", "none")
+			.tags("listener", "edge", "outcome", "FAILURE", "error", "SSL", "protocol", "none", "group", "none",
+					"resumed", "false")
 			.timer();
 		assertThat(failure.count()).isEqualTo(1);
 		assertThat(registry.get(TlsAcceptMetrics.ALERTS)
@@ -66,7 +67,7 @@ class TlsAcceptMetricsTests {
 			.count()).isEqualTo(1.0);
 		for (Meter meter : registry.getMeters()) {
 			assertThat(meter.getId().getTags()).extracting(Tag::getKey)
-				.isSubsetOf("listener", "outcome", "error", "protocol", "group", "alert", "direction");
+				.isSubsetOf("listener", "outcome", "error", "protocol", "group", "resumed", "alert", "direction");
 			assertThat(meter.getId().getTags()).extracting(Tag::getValue)
 				.doesNotContain("secret.example.com", "10.0.0.1");
 		}
@@ -125,6 +126,8 @@ class TlsAcceptMetricsTests {
 						// names the configuration or the TLS protocol defines, as written
 						// there
 						case "listener", "protocol", "group", "alert" -> assertThat(tag.getValue()).isNotBlank();
+						// a flag, as OpenTelemetry's tls.resumed attribute
+						case "resumed" -> assertThat(tag.getValue()).isIn("true", "false");
 						// closed sets tlsaccept defines: constants, or none
 						default -> assertThat(tag.getValue()).as("%s %s", meter.getId().getName(), tag)
 							.matches("[A-Z][A-Z_0-9]*|none");

@@ -191,7 +191,7 @@ class TlsHandshakesEndpointTests {
 		Map<String, Object> failure = JsonPath.read(json, "$.handshakes[4]");
 		assertThat(failure).containsOnlyKeys("id", "time", "listener", "engine", "bioMode", "peer", "outcome", "code",
 				"error", "reason", "engineMessage", "alert", "clientCertificates", "durationMillis", "wantReadTurns",
-				"wantWriteTurns", "clientHello");
+				"wantWriteTurns", "clientHello", "resumed");
 		assertThat(failure).containsEntry("id", "96")
 			.containsEntry("time", "2026-11-30T12:01:36Z")
 			.containsEntry("bioMode", "non-blocking")
@@ -204,7 +204,7 @@ class TlsHandshakesEndpointTests {
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.handshakes[4].clientHello")).containsOnlyKeys("ja4",
 				"protocolOffered", "serverName", "alpn");
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.summary")).containsOnlyKeys("total", "byOutcome",
-				"byCode", "byError", "byAlert", "byProtocol", "byGroup", "durationMillis");
+				"byCode", "byError", "byAlert", "byProtocol", "byGroup", "resumed", "durationMillis");
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.handshakes[1]")).containsEntry("id", "99")
 			.containsEntry("group", "X25519MLKEM768")
 			.containsEntry("cipherSuite", "TLS_AES_128_GCM_SHA256");
