@@ -290,6 +290,11 @@ final class ServerCore {
 		if (refusal == null) {
 			this.open.incrementAndGet();
 			this.pending.incrementAndGet();
+			if (this.settings.bioMode() != BioMode.BLOCKING) {
+				// on the observer thread; blocking mode reports it from the handshake's
+				// thread, not the accepting one
+				handshakeStarted(peer);
+			}
 			return true;
 		}
 		TlsServerContext context = this.contexts.get();
@@ -443,18 +448,44 @@ final class ServerCore {
 	}
 
 	/**
+	 * An admitted connection's handshake starts: tell the observer, as
+	 * {@link #observe(HandshakeEvent)} does.
+	 * @param connecting the connecting address; nothing is reported without one
+	 */
+	void handshakeStarted(@Nullable InetSocketAddress connecting) {
+		if (connecting == null) {
+			return;
+		}
+		TlsServerContext context = this.contexts.get();
+		HandshakeStarted started = new HandshakeStarted(name(), context.engineName(), this.settings.bioMode(),
+				connecting, context.config().clock().instant());
+		dispatch(() -> {
+			try {
+				this.observer.handshakeStarted(started);
+			}
+			catch (Throwable ex) {
+				logger.log(Level.WARNING, "Handshake observer of TLS listener '" + name() + "' failed: " + ex, ex);
+			}
+		});
+	}
+
+	/**
 	 * Tell the observer: on the observer thread in the selector modes (a slow observer
 	 * never stalls a loop; when its queue is full the event is dropped and counted),
 	 * inline otherwise.
 	 */
 	private void observe(HandshakeEvent event) {
+		dispatch(() -> notifyObserver(event));
+	}
+
+	private void dispatch(Runnable notification) {
 		Executor executor = this.observers;
 		if (executor == null) {
-			notifyObserver(event);
+			notification.run();
 			return;
 		}
 		try {
-			executor.execute(() -> notifyObserver(event));
+			executor.execute(notification);
 		}
 		catch (RejectedExecutionException ex) {
 			if (this.observerDropped.incrementAndGet() % 1000 == 1) {
