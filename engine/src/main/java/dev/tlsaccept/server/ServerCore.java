@@ -98,6 +98,10 @@ final class ServerCore {
 
 	private final AtomicLong refusedMaxRatePerSource = new AtomicLong();
 
+	private final AtomicLong refusedUntrustedProxy = new AtomicLong();
+
+	private final AtomicLong refusedProxyHeader = new AtomicLong();
+
 	/**
 	 * Pending handshakes and new-connection rates per source; {@code null} without such
 	 * limits.
@@ -267,6 +271,7 @@ final class ServerCore {
 		boolean viaProxy = this.settings.trustsProxy(address);
 		String refusal = null;
 		if (this.settings.proxyProtocol() == ProxyProtocol.REQUIRED && !viaProxy) {
+			this.refusedUntrustedProxy.incrementAndGet();
 			refusal = PROXY_REQUIRED_REFUSAL;
 		}
 		else if (!viaProxy) {
@@ -320,6 +325,16 @@ final class ServerCore {
 			return "refused: not in allow list";
 		}
 		return null;
+	}
+
+	/**
+	 * A connection was refused by the PROXY protocol phase: counted here, not as a failed
+	 * handshake.
+	 * @param untrustedSource {@code true} when a source that is no trusted proxy sent a
+	 * header; {@code false} when a trusted proxy's header was missing or malformed
+	 */
+	void proxyRefused(boolean untrustedSource) {
+		(untrustedSource ? this.refusedUntrustedProxy : this.refusedProxyHeader).incrementAndGet();
 	}
 
 	/**
@@ -426,9 +441,10 @@ final class ServerCore {
 	 * @param proxy the connecting address when a trusted proxy sent a header, else
 	 * {@code null}
 	 * @param proxyHeader the header, if one was read
-	 * @param refused whether the connection was refused by the allow or deny list once
-	 * the header named the client: counted by {@link #listRefusal} already, not as a
-	 * failed handshake
+	 * @param refused whether the connection was refused by a rule of the PROXY protocol
+	 * phase (the allow or deny list once the header named the client, an untrusted
+	 * source's header, a missing or malformed header): counted by {@link #listRefusal} or
+	 * {@link #proxyRefused} already, not as a failed handshake
 	 * @param result the finished result
 	 */
 	void handshakeFinished(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer,
@@ -692,7 +708,8 @@ final class ServerCore {
 				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get(),
 				this.refusedDenied.get(), this.refusedNotAllowed.get(), this.refusedMaxPendingPerSource.get(),
 				this.refusedMaxRatePerSource.get(), this.cutStalled.get(), this.closedIdle.get(),
-				this.closedLifetime.get(), this.observerDropped.get(), renegotiationsRefused());
+				this.closedLifetime.get(), this.observerDropped.get(), renegotiationsRefused(),
+				this.refusedUntrustedProxy.get(), this.refusedProxyHeader.get());
 	}
 
 }

@@ -48,8 +48,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * tagged {@code listener} and {@code rule} ({@code MAX_CONNECTIONS},
  * {@code MAX_PENDING_HANDSHAKES}, {@code DENY}, {@code ALLOW},
  * {@code MAX_PENDING_HANDSHAKES_PER_SOURCE},
- * {@code MAX_HANDSHAKES_PER_SECOND_PER_SOURCE}: the property of the rule, as a
- * constant).</li>
+ * {@code MAX_HANDSHAKES_PER_SECOND_PER_SOURCE}, {@code TRUSTED_PROXIES}: a source that is
+ * no trusted proxy sent a PROXY protocol header or connected with
+ * {@code proxy-protocol: required}, {@code PROXY_PROTOCOL}: a trusted proxy's header was
+ * missing or malformed; the property of the rule, as a constant).</li>
  * </ul>
  */
 public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
@@ -191,6 +193,8 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 		rules.put("allow", TlsServerStats::refusedNotAllowed);
 		rules.put("max-pending-handshakes-per-source", TlsServerStats::refusedMaxPendingHandshakesPerSource);
 		rules.put("max-handshakes-per-second-per-source", TlsServerStats::refusedMaxHandshakesPerSecondPerSource);
+		rules.put("trusted-proxies", TlsServerStats::refusedUntrustedProxy);
+		rules.put("proxy-protocol", TlsServerStats::refusedProxyHeader);
 		return Collections.unmodifiableMap(rules);
 	}
 
