@@ -10,6 +10,7 @@ import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
@@ -24,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = TlsAcceptAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass({ ObservationRegistry.class, TlsServer.class })
+@ConditionalOnBean(TlsAcceptProperties.class)
 public final class TlsAcceptObservationAutoConfiguration {
 
 	/** Margin beyond the longest handshake timeout after which an end is deemed lost. */
