@@ -8,14 +8,15 @@ import dev.tlsaccept.record.HandshakeRecord;
 import dev.tlsaccept.record.HandshakeRepository;
 import dev.tlsaccept.server.HandshakeEvent;
 import dev.tlsaccept.server.HandshakeObserver;
+import dev.tlsaccept.server.HandshakeStarted;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
  * The observer every listener reports to: records each finished handshake in the
  * {@link HandshakeRepository} (id from a counter, time from the clock), then tells the
- * application's own {@link HandshakeObserver} beans, in order. A failing observer is
- * logged and does not stop the others.
+ * application's own {@link HandshakeObserver} beans, in order (starts too). A failing
+ * observer is logged and does not stop the others.
  */
 final class HandshakeRecorder implements HandshakeObserver {
 
@@ -33,6 +34,24 @@ final class HandshakeRecorder implements HandshakeObserver {
 		this.repository = repository;
 		this.clock = clock;
 		this.observers = List.copyOf(observers);
+	}
+
+	@Override
+	public boolean observesStarts() {
+		return this.observers.stream().anyMatch(HandshakeObserver::observesStarts);
+	}
+
+	@Override
+	public void handshakeStarted(HandshakeStarted started) {
+		for (HandshakeObserver observer : this.observers) {
+			try {
+				observer.handshakeStarted(started);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("HandshakeObserver " + observer + " failed on the start of a handshake of listener '"
+						+ started.listener() + "'", ex);
+			}
+		}
 	}
 
 	@Override

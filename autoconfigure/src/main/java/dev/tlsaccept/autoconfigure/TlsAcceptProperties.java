@@ -832,7 +832,8 @@ public class TlsAcceptProperties {
 
 			/**
 			 * Level of the line written for each failed handshake: listener, peer, code,
-			 * error, alert, reason, SNI and JA4. OFF writes none. A bare
+			 * error, alert, reason, group, SNI and JA4, also as key-values that Boot's
+			 * structured logging writes as fields. OFF writes none. A bare
 			 * connect-and-close (a TCP health check) is always written at DEBUG.
 			 */
 			private LogLevel level = LogLevel.INFO;

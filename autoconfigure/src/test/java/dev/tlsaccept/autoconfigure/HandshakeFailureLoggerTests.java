@@ -38,7 +38,7 @@ class HandshakeFailureLoggerTests {
 		logger.handshakeFinished(event(failure(-1, SslError.SSL, "unsupported protocol",
 				TlsAlert.of(70, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT), "device-7.example")));
 		assertThat(this.log.lines).containsExactly("INFO TLS handshake failed: listener=edge peer=127.0.0.1:40000 "
-				+ "code=-1 error=SSL reason=\"unsupported protocol\" alert=sent:protocol_version(70) "
+				+ "code=-1 error=SSL reason=\"unsupported protocol\" alert=sent:protocol_version(70) group=- "
 				+ "sni=device-7.example ja4=- engine=jdk mode=non-blocking durationMs=2.5");
 	}
 
@@ -107,6 +107,38 @@ class HandshakeFailureLoggerTests {
 		assertThat(this.log.lines).singleElement()
 			.asString()
 			.startsWith("INFO TLS handshake failed: listener=edge peer=192.0.2.7:56324 proxy=10.1.0.5:51000 code=-1");
+	}
+
+	@Test
+	void theLinesFieldsNameTheClientTheProxyTheGroupAndTheAlert() {
+		InetSocketAddress client = new InetSocketAddress("192.0.2.7", 56324);
+		AcceptResult result = failure(-1, SslError.SSL, "certificate required",
+				TlsAlert.of(116, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT), "device-7.example")
+			.toBuilder()
+			.protocol("TLSv1.3")
+			.group("X25519MLKEM768")
+			.build();
+		HandshakeEvent event = new HandshakeEvent("edge", "openssl", BioMode.PAIR, client, result,
+				new InetSocketAddress("10.1.0.5", 51000), new ProxyHeader(2, false, client, null, null, null, null));
+		assertThat(HandshakeFailureLogger.fields(event, 3)).containsEntry("tlsaccept.listener", "edge")
+			.containsEntry("tlsaccept.engine", "openssl")
+			.containsEntry("tlsaccept.bio_mode", "pair")
+			.containsEntry("client.address", "192.0.2.7")
+			.containsEntry("client.port", 56324)
+			.containsEntry("network.peer.address", "10.1.0.5")
+			.containsEntry("network.peer.port", 51000)
+			.containsEntry("tlsaccept.code", -1)
+			.containsEntry("tlsaccept.error", "SSL")
+			.containsEntry("error.type", "certificate_required")
+			.containsEntry("tlsaccept.alert", "sent:certificate_required(116)")
+			.containsEntry("tlsaccept.reason", "certificate required")
+			.containsEntry("tls.protocol.version", "1.3")
+			.containsEntry("tls.curve", "X25519MLKEM768")
+			.containsEntry("server.address", "device-7.example")
+			.containsEntry("tlsaccept.duration_ms", 2.5)
+			.containsEntry("tlsaccept.suppressed", 3L)
+			.doesNotContainKey("tlsaccept.ja4");
+		assertThat(HandshakeFailureLogger.line(event, 0)).contains(" group=X25519MLKEM768 ");
 	}
 
 	private static AcceptResult failure(int code, SslError error, String reason, TlsAlert alert, String serverName) {

@@ -306,6 +306,7 @@ final class BlockingListener implements Listener {
 			AcceptResult result;
 			InetSocketAddress peer = this.peer;
 			ProxyPhase.Outcome proxied = null;
+			BlockingListener.this.core.handshakeStarted(peer);
 			try {
 				ByteBuffer prefix = EMPTY;
 				ServerCore core = BlockingListener.this.core;

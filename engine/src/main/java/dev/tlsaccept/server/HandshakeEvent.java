@@ -36,6 +36,16 @@ public record HandshakeEvent(String listener, String engine, BioMode bioMode, @N
 	}
 
 	/**
+	 * The address the connection came from: the trusted proxy's when it sent a PROXY
+	 * protocol header, the peer's otherwise. Matches
+	 * {@link HandshakeStarted#connecting()} of the same handshake.
+	 * @return the connecting address, if known
+	 */
+	public @Nullable InetSocketAddress connecting() {
+		return (this.proxy != null) ? this.proxy : this.peer;
+	}
+
+	/**
 	 * Whether the connection was a load balancer's health check: a PROXY protocol v2
 	 * {@code LOCAL} command (HAProxy's checks send one). Its outcome is recorded, but is
 	 * not a client's failure.

@@ -41,16 +41,32 @@ final class ProxyPhase {
 	 * @param proxy the trusted proxy, when it sent a header
 	 * @param header the header, if one was read
 	 * @param prefix the bytes read after the header, which belong to TLS
-	 * @param refused whether the failure is a refusal by the allow or deny list (counted
-	 * as such, not as a failed handshake)
+	 * @param refused whether the failure is a refusal by a rule: the allow or deny list,
+	 * or the PROXY protocol's own (counted as such, not as a failed handshake)
+	 * @param proxyRefusal the PROXY protocol rule that refuses the connection, counted by
+	 * {@link #admit}: {@code null} for none
 	 */
 	record Outcome(@Nullable AcceptResult failure, @Nullable InetSocketAddress peer, @Nullable InetSocketAddress proxy,
-			@Nullable ProxyHeader header, ByteBuffer prefix, boolean refused) {
+			@Nullable ProxyHeader header, ByteBuffer prefix, boolean refused, @Nullable ProxyRefusal proxyRefusal) {
 
 		Outcome(@Nullable AcceptResult failure, @Nullable InetSocketAddress peer, @Nullable InetSocketAddress proxy,
 				@Nullable ProxyHeader header, ByteBuffer prefix) {
-			this(failure, peer, proxy, header, prefix, false);
+			this(failure, peer, proxy, header, prefix, false, null);
 		}
+
+	}
+
+	/** The PROXY protocol's refusals. */
+	enum ProxyRefusal {
+
+		/** A source that is no trusted proxy sent a header. */
+		UNTRUSTED_SOURCE,
+
+		/**
+		 * A trusted proxy's header is missing ({@code proxy-protocol: required}) or
+		 * malformed.
+		 */
+		HEADER
 
 	}
 
@@ -97,18 +113,19 @@ final class ProxyPhase {
 		return switch (decoded.status()) {
 			case NEED_MORE -> null;
 			case NOT_PROXY -> (this.protocol == ProxyProtocol.REQUIRED)
-					? fail(now, -1,
+					? refuse(now, ProxyRefusal.HEADER,
 							"no PROXY protocol header (proxy-protocol: required): the connection starts with 0x"
 									+ String.format("%02x", bytes.get(0) & 0xff))
 					: new Outcome(null, this.connecting, null, null, bytes);
-			case MALFORMED -> fail(now, -1, this.trusted ? decoded.reason() : untrusted());
+			case MALFORMED -> this.trusted ? refuse(now, ProxyRefusal.HEADER, decoded.reason())
+					: refuse(now, ProxyRefusal.UNTRUSTED_SOURCE, untrusted());
 			case HEADER -> header(now, decoded, bytes);
 		};
 	}
 
 	private Outcome header(Instant now, Decoded decoded, ByteBuffer bytes) {
 		if (!this.trusted) {
-			return fail(now, -1, untrusted());
+			return refuse(now, ProxyRefusal.UNTRUSTED_SOURCE, untrusted());
 		}
 		ProxyHeader header = decoded.header();
 		InetSocketAddress source = (header != null) ? header.source() : null;
@@ -130,6 +147,11 @@ final class ProxyPhase {
 	 * @return the outcome, or a refusal that keeps the header's facts
 	 */
 	Outcome admit(Outcome outcome, ServerCore core, Instant now) {
+		ProxyRefusal proxyRefusal = outcome.proxyRefusal();
+		if (proxyRefusal != null) {
+			core.proxyRefused(proxyRefusal == ProxyRefusal.UNTRUSTED_SOURCE);
+			return outcome;
+		}
 		if (outcome.failure() != null || !this.trusted) {
 			return outcome;
 		}
@@ -139,7 +161,7 @@ final class ProxyPhase {
 			return outcome;
 		}
 		return new Outcome(fail(now, -1, refusal).failure(), peer, outcome.proxy(), outcome.header(),
-				ByteBuffer.allocate(0), true);
+				ByteBuffer.allocate(0), true, null);
 	}
 
 	/**
@@ -176,6 +198,11 @@ final class ProxyPhase {
 	 */
 	Outcome readFailed(Instant now, Exception failure) {
 		return fail(now, -1, "cannot read the PROXY protocol header: " + failure.getMessage());
+	}
+
+	private Outcome refuse(Instant now, ProxyRefusal refusal, @Nullable String reason) {
+		return new Outcome(fail(now, -1, reason).failure(), this.connecting, null, null, ByteBuffer.allocate(0), true,
+				refusal);
 	}
 
 	private Outcome fail(Instant now, int code, @Nullable String reason) {

@@ -57,6 +57,9 @@ final class ServerCore {
 
 	private final HandshakeObserver observer;
 
+	/** Whether {@link #observer} wants the start of each handshake. */
+	private final boolean observesStarts;
+
 	private final @Nullable TlsConnectionHandler handler;
 
 	private final @Nullable TlsChannelHandler channelHandler;
@@ -100,6 +103,10 @@ final class ServerCore {
 
 	private final AtomicLong handlerErrors = new AtomicLong();
 
+	private final AtomicLong refusedUntrustedProxy = new AtomicLong();
+
+	private final AtomicLong refusedProxyHeader = new AtomicLong();
+
 	/**
 	 * Pending handshakes and new-connection rates per source; {@code null} without such
 	 * limits.
@@ -121,6 +128,7 @@ final class ServerCore {
 		this.settings = settings;
 		this.contexts = contexts;
 		this.observer = observer;
+		this.observesStarts = observer.observesStarts();
 		this.handler = handler;
 		this.channelHandler = channelHandler;
 		SourceLimits limits = settings.sourceLimits();
@@ -269,6 +277,7 @@ final class ServerCore {
 		boolean viaProxy = this.settings.trustsProxy(address);
 		String refusal = null;
 		if (this.settings.proxyProtocol() == ProxyProtocol.REQUIRED && !viaProxy) {
+			this.refusedUntrustedProxy.incrementAndGet();
 			refusal = PROXY_REQUIRED_REFUSAL;
 		}
 		else if (!viaProxy) {
@@ -292,6 +301,11 @@ final class ServerCore {
 		if (refusal == null) {
 			this.open.incrementAndGet();
 			this.pending.incrementAndGet();
+			if (this.settings.bioMode() != BioMode.BLOCKING) {
+				// on the observer thread; blocking mode reports it from the handshake's
+				// thread, not the accepting one
+				handshakeStarted(peer);
+			}
 			return true;
 		}
 		TlsServerContext context = this.contexts.get();
@@ -317,6 +331,16 @@ final class ServerCore {
 			return "refused: not in allow list";
 		}
 		return null;
+	}
+
+	/**
+	 * A connection was refused by the PROXY protocol phase: counted here, not as a failed
+	 * handshake.
+	 * @param untrustedSource {@code true} when a source that is no trusted proxy sent a
+	 * header; {@code false} when a trusted proxy's header was missing or malformed
+	 */
+	void proxyRefused(boolean untrustedSource) {
+		(untrustedSource ? this.refusedUntrustedProxy : this.refusedProxyHeader).incrementAndGet();
 	}
 
 	/**
@@ -431,9 +455,10 @@ final class ServerCore {
 	 * @param proxy the connecting address when a trusted proxy sent a header, else
 	 * {@code null}
 	 * @param proxyHeader the header, if one was read
-	 * @param refused whether the connection was refused by the allow or deny list once
-	 * the header named the client: counted by {@link #listRefusal} already, not as a
-	 * failed handshake
+	 * @param refused whether the connection was refused by a rule of the PROXY protocol
+	 * phase (the allow or deny list once the header named the client, an untrusted
+	 * source's header, a missing or malformed header): counted by {@link #listRefusal} or
+	 * {@link #proxyRefused} already, not as a failed handshake
 	 * @param result the finished result
 	 */
 	void handshakeFinished(TlsServerContext context, BioMode mode, @Nullable InetSocketAddress peer,
@@ -453,18 +478,44 @@ final class ServerCore {
 	}
 
 	/**
+	 * An admitted connection's handshake starts: tell the observer, as
+	 * {@link #observe(HandshakeEvent)} does.
+	 * @param connecting the connecting address; nothing is reported without one
+	 */
+	void handshakeStarted(@Nullable InetSocketAddress connecting) {
+		if (connecting == null || !this.observesStarts) {
+			return;
+		}
+		TlsServerContext context = this.contexts.get();
+		HandshakeStarted started = new HandshakeStarted(name(), context.engineName(), this.settings.bioMode(),
+				connecting, context.config().clock().instant());
+		dispatch(() -> {
+			try {
+				this.observer.handshakeStarted(started);
+			}
+			catch (Throwable ex) {
+				logger.log(Level.WARNING, "Handshake observer of TLS listener '" + name() + "' failed: " + ex, ex);
+			}
+		});
+	}
+
+	/**
 	 * Tell the observer: on the observer thread in the selector modes (a slow observer
 	 * never stalls a loop; when its queue is full the event is dropped and counted),
 	 * inline otherwise.
 	 */
 	private void observe(HandshakeEvent event) {
+		dispatch(() -> notifyObserver(event));
+	}
+
+	private void dispatch(Runnable notification) {
 		Executor executor = this.observers;
 		if (executor == null) {
-			notifyObserver(event);
+			notification.run();
 			return;
 		}
 		try {
-			executor.execute(() -> notifyObserver(event));
+			executor.execute(notification);
 		}
 		catch (RejectedExecutionException ex) {
 			if (this.observerDropped.incrementAndGet() % 1000 == 1) {
@@ -673,7 +724,7 @@ final class ServerCore {
 				this.refusedDenied.get(), this.refusedNotAllowed.get(), this.refusedMaxPendingPerSource.get(),
 				this.refusedMaxRatePerSource.get(), this.cutStalled.get(), this.closedIdle.get(),
 				this.closedLifetime.get(), this.observerDropped.get(), renegotiationsRefused(),
-				this.handlerErrors.get());
+				this.handlerErrors.get(), this.refusedUntrustedProxy.get(), this.refusedProxyHeader.get());
 	}
 
 }

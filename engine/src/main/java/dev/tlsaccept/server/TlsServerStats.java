@@ -37,12 +37,17 @@ package dev.tlsaccept.server;
  * {@link TlsConnectionHandler}'s {@code handle}, or any callback of a
  * {@link TlsChannelHandler} ({@code closed} included); the connection is closed and the
  * exception logged
+ * @param refusedUntrustedProxy connections refused because of the PROXY protocol from a
+ * source that is no trusted proxy: it sent a header, or connected while
+ * {@code proxy-protocol} is {@code required}
+ * @param refusedProxyHeader connections of a trusted proxy refused because the PROXY
+ * protocol header was missing ({@code proxy-protocol: required}) or malformed
  */
 public record TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
 		long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes, long refusedDenied,
 		long refusedNotAllowed, long refusedMaxPendingHandshakesPerSource, long refusedMaxHandshakesPerSecondPerSource,
 		long stalledHandshakesCut, long closedIdle, long closedLifetime, long observerEventsDropped,
-		long renegotiationsRefused, long handlerErrors) {
+		long renegotiationsRefused, long handlerErrors, long refusedUntrustedProxy, long refusedProxyHeader) {
 
 	/**
 	 * Counts of a server without refusals by source, cuts or timeouts (all zero).
@@ -58,7 +63,7 @@ public record TlsServerStats(int openConnections, int pendingHandshakes, long ac
 	public TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
 			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
 		this(openConnections, pendingHandshakes, accepted, handshakesSucceeded, handshakesFailed, refusedMaxConnections,
-				refusedMaxPendingHandshakes, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+				refusedMaxPendingHandshakes, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	}
 
 	/**
@@ -68,7 +73,7 @@ public record TlsServerStats(int openConnections, int pendingHandshakes, long ac
 	public long refused() {
 		return this.refusedMaxConnections + this.refusedMaxPendingHandshakes + this.refusedDenied
 				+ this.refusedNotAllowed + this.refusedMaxPendingHandshakesPerSource
-				+ this.refusedMaxHandshakesPerSecondPerSource;
+				+ this.refusedMaxHandshakesPerSecondPerSource + this.refusedUntrustedProxy + this.refusedProxyHeader;
 	}
 
 }

@@ -158,6 +158,10 @@ class ProxyProtocolListenerTests {
 			assertThat(event.proxy()).isNull();
 		}
 		awaitNothingPending();
+		// a refusal by its own rule, not a failed handshake
+		assertThat(this.server.stats().refusedUntrustedProxy()).isEqualTo(1);
+		assertThat(this.server.stats().refusedProxyHeader()).isZero();
+		assertThat(this.server.stats().handshakesFailed()).isZero();
 	}
 
 	@ParameterizedTest
@@ -172,6 +176,8 @@ class ProxyProtocolListenerTests {
 			assertThat(event.result().error()).isEqualTo(SslError.SYSCALL);
 		}
 		awaitNothingPending();
+		assertThat(this.server.stats().refusedUntrustedProxy()).isEqualTo(1);
+		assertThat(this.server.stats().refused()).isEqualTo(1);
 	}
 
 	@ParameterizedTest
@@ -190,6 +196,9 @@ class ProxyProtocolListenerTests {
 				.isEqualTo("no PROXY protocol header (proxy-protocol: required): the connection starts with 0x16");
 		}
 		awaitNothingPending();
+		assertThat(this.server.stats().refusedProxyHeader()).isEqualTo(1);
+		assertThat(this.server.stats().refusedUntrustedProxy()).isZero();
+		assertThat(this.server.stats().handshakesFailed()).isZero();
 	}
 
 	@ParameterizedTest
@@ -214,6 +223,7 @@ class ProxyProtocolListenerTests {
 			assertThat(event.result().code()).isEqualTo(-1);
 		}
 		awaitNothingPending();
+		assertThat(this.server.stats().refusedProxyHeader()).isEqualTo(headers.length);
 	}
 
 	@ParameterizedTest

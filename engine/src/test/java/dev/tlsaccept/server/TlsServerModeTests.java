@@ -9,8 +9,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -86,6 +88,86 @@ class TlsServerModeTests {
 			ServerFixtures.await(Duration.ofSeconds(5), "the connection to be closed",
 					() -> server.stats().openConnections() == 0);
 			assertThat(server.stats().handshakesSucceeded()).isEqualTo(1);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(BioMode.class)
+	void everyAdmittedHandshakeIsReportedStartedBeforeItEndsOffTheSelectorThreads(BioMode mode) throws Exception {
+		List<Object> seen = new CopyOnWriteArrayList<>();
+		List<String> threads = new CopyOnWriteArrayList<>();
+		HandshakeObserver observer = new HandshakeObserver() {
+
+			@Override
+			public boolean observesStarts() {
+				return true;
+			}
+
+			@Override
+			public void handshakeStarted(HandshakeStarted started) {
+				threads.add(Thread.currentThread().getName());
+				seen.add(started);
+			}
+
+			@Override
+			public void handshakeFinished(HandshakeEvent event) {
+				seen.add(event);
+			}
+
+		};
+		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName(mode.configName()))
+			.bioMode(mode)
+			.address(ServerFixtures.LOOPBACK)
+			.build();
+		try (TlsServer server = new TlsServer(settings, ServerFixtures.context(), observer, null)) {
+			server.start();
+			int localPort;
+			try (SSLSocket client = ServerFixtures.connect(server, "TLSv1.3")) {
+				localPort = client.getLocalPort();
+			}
+			ServerFixtures.await(Duration.ofSeconds(15), "a start and an end in " + seen, () -> seen.size() >= 2);
+			assertThat(seen).hasSize(2);
+			HandshakeStarted started = (HandshakeStarted) seen.get(0);
+			HandshakeEvent finished = (HandshakeEvent) seen.get(1);
+			assertThat(started.listener()).isEqualTo(finished.listener());
+			assertThat(started.bioMode()).isEqualTo(mode);
+			assertThat(started.connecting()).isEqualTo(finished.connecting());
+			assertThat(started.connecting().getPort()).isEqualTo(localPort);
+			assertThat(started.time()).isBeforeOrEqualTo(finished.result().startedAt().plusMillis(1));
+			assertThat(threads).singleElement().asString().doesNotContain("-selector-").doesNotContain("-acceptor");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(BioMode.class)
+	void anObserverThatDoesNotObserveStartsIsToldOnlyTheEnds(BioMode mode) throws Exception {
+		List<Object> seen = new CopyOnWriteArrayList<>();
+		HandshakeObserver observer = new HandshakeObserver() {
+
+			@Override
+			public void handshakeStarted(HandshakeStarted started) {
+				seen.add(started);
+			}
+
+			@Override
+			public void handshakeFinished(HandshakeEvent event) {
+				seen.add(event);
+			}
+
+		};
+		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName(mode.configName()))
+			.bioMode(mode)
+			.address(ServerFixtures.LOOPBACK)
+			.build();
+		try (TlsServer server = new TlsServer(settings, ServerFixtures.context(), observer, null)) {
+			server.start();
+			for (int i = 0; i < 2; i++) {
+				try (SSLSocket client = ServerFixtures.connect(server, "TLSv1.3")) {
+					client.getSession();
+				}
+			}
+			ServerFixtures.await(Duration.ofSeconds(15), "two ends in " + seen, () -> seen.size() >= 2);
+			assertThat(seen).hasSize(2).allMatch(HandshakeEvent.class::isInstance);
 		}
 	}
 

@@ -60,8 +60,10 @@ import org.jspecify.annotations.Nullable;
  * tagged {@code listener} and {@code rule} ({@code MAX_CONNECTIONS},
  * {@code MAX_PENDING_HANDSHAKES}, {@code DENY}, {@code ALLOW},
  * {@code MAX_PENDING_HANDSHAKES_PER_SOURCE},
- * {@code MAX_HANDSHAKES_PER_SECOND_PER_SOURCE}: the property of the rule, as a
- * constant);</li>
+ * {@code MAX_HANDSHAKES_PER_SECOND_PER_SOURCE}, {@code TRUSTED_PROXIES}: a source that is
+ * no trusted proxy sent a PROXY protocol header or connected with
+ * {@code proxy-protocol: required}, {@code PROXY_PROTOCOL}: a trusted proxy's header was
+ * missing or malformed; the property of the rule, as a constant);</li>
  * <li>{@value #RELOADS} counter of SSL bundle reloads of a listener's key material,
  * tagged {@code listener} and {@code outcome} ({@code SUCCESS}, {@code FAILED});</li>
  * <li>{@value #HANDLER_ERRORS} counter of exceptions the connection handler threw, tagged
@@ -285,6 +287,8 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 		rules.put("allow", TlsServerStats::refusedNotAllowed);
 		rules.put("max-pending-handshakes-per-source", TlsServerStats::refusedMaxPendingHandshakesPerSource);
 		rules.put("max-handshakes-per-second-per-source", TlsServerStats::refusedMaxHandshakesPerSecondPerSource);
+		rules.put("trusted-proxies", TlsServerStats::refusedUntrustedProxy);
+		rules.put("proxy-protocol", TlsServerStats::refusedProxyHeader);
 		return Collections.unmodifiableMap(rules);
 	}
 

@@ -291,12 +291,17 @@ public class TlsListenersEndpoint {
 	 * @param closedLifetime established connections closed at the end of their maximum
 	 * lifetime
 	 * @param renegotiationsRefused client-initiated renegotiations refused
+	 * @param refusedUntrustedProxy connections refused because a source that is no
+	 * trusted proxy sent a PROXY protocol header, or connected with
+	 * {@code proxy-protocol: required}
+	 * @param refusedProxyHeader connections of a trusted proxy refused because the PROXY
+	 * protocol header was missing ({@code required}) or malformed
 	 */
 	public record ConnectionsDescriptor(int open, int pendingHandshakes, long accepted, long handshakesSucceeded,
 			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes, long refusedDenied,
 			long refusedNotAllowed, long refusedMaxPendingHandshakesPerSource,
 			long refusedMaxHandshakesPerSecondPerSource, long stalledHandshakesCut, long closedIdle,
-			long closedLifetime, long renegotiationsRefused) {
+			long closedLifetime, long renegotiationsRefused, long refusedUntrustedProxy, long refusedProxyHeader) {
 
 		static ConnectionsDescriptor of(TlsServerStats stats) {
 			return new ConnectionsDescriptor(stats.openConnections(), stats.pendingHandshakes(), stats.accepted(),
@@ -304,7 +309,7 @@ public class TlsListenersEndpoint {
 					stats.refusedMaxPendingHandshakes(), stats.refusedDenied(), stats.refusedNotAllowed(),
 					stats.refusedMaxPendingHandshakesPerSource(), stats.refusedMaxHandshakesPerSecondPerSource(),
 					stats.stalledHandshakesCut(), stats.closedIdle(), stats.closedLifetime(),
-					stats.renegotiationsRefused());
+					stats.renegotiationsRefused(), stats.refusedUntrustedProxy(), stats.refusedProxyHeader());
 		}
 
 	}

@@ -83,8 +83,56 @@ class SourceRefusalsTests {
 			assertThat(registry.find(TlsAcceptMetrics.REFUSED).tag("listener", "edge").functionCounters())
 				.extracting((counter) -> counter.getId().getTag("rule"))
 				.containsExactlyInAnyOrder("MAX_CONNECTIONS", "MAX_PENDING_HANDSHAKES", "DENY", "ALLOW",
-						"MAX_PENDING_HANDSHAKES_PER_SOURCE", "MAX_HANDSHAKES_PER_SECOND_PER_SOURCE");
+						"MAX_PENDING_HANDSHAKES_PER_SOURCE", "MAX_HANDSHAKES_PER_SECOND_PER_SOURCE", "TRUSTED_PROXIES",
+						"PROXY_PROTOCOL");
 		});
+	}
+
+	@Test
+	void proxyProtocolRefusalsAreCountedByTheirRuleInTheEndpointAndTheMetrics() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, TlsAcceptAutoConfiguration.class,
+					TlsAcceptEndpointAutoConfiguration.class, TlsAcceptMetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("management.endpoints.web.exposure.include=tlslisteners",
+					"tlsaccept.listeners.edge.port=0", "tlsaccept.listeners.edge.shutdown-timeout=1s",
+					"tlsaccept.listeners.edge.proxy-protocol=optional",
+					"tlsaccept.listeners.edge.trusted-proxies=127.0.0.7")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBean(TlsAcceptMetrics.class).bindTo(registry);
+				TlsListener edge = context.getBean(TlsListener.class);
+				// a v1 header from a source that is no trusted proxy, then a malformed
+				// one from the trusted proxy
+				refusedAfter(edge.getPort(), "127.0.0.6", "PROXY TCP4 192.0.2.1 127.0.0.1 4000 443\r\n");
+				refusedAfter(edge.getPort(), "127.0.0.7", "PROXY TCP4 192.0.2.999 127.0.0.1 4000 443\r\n");
+				await().until(() -> edge.getStats().refused() == 2);
+				assertThat(edge.getStats().handshakesFailed()).isZero();
+				String json = TlsHandshakesEndpointTests
+					.json(context.getBean(TlsListenersEndpoint.class).listener(SecurityContext.NONE, "edge"));
+				assertThat(JsonPath.<Map<String, Object>>read(json, "$.connections"))
+					.containsEntry("refusedUntrustedProxy", 1)
+					.containsEntry("refusedProxyHeader", 1);
+				assertThat(registry.get(TlsAcceptMetrics.REFUSED)
+					.tags("listener", "edge", "rule", "TRUSTED_PROXIES")
+					.functionCounter()
+					.count()).isEqualTo(1.0);
+				assertThat(registry.get(TlsAcceptMetrics.REFUSED)
+					.tags("listener", "edge", "rule", "PROXY_PROTOCOL")
+					.functionCounter()
+					.count()).isEqualTo(1.0);
+			});
+	}
+
+	private static void refusedAfter(int port, String from, String header) throws Exception {
+		try (Socket socket = new Socket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			InputStream in = socket.getInputStream();
+			assertThat(in.read()).as("closed without a TLS byte").isEqualTo(-1);
+		}
 	}
 
 	private static void refusedFrom(int port, String from) throws Exception {
