@@ -100,8 +100,10 @@ final class TlsListenerFactory {
 	 */
 	TlsListener create(String name) {
 		Listener listener = this.properties.getListeners().get(name);
-		if (listener == null) {
-			throw new IllegalStateException("No listener '" + name + "' in tlsaccept.listeners");
+		if (listener == null || !listener.isEnabled()) {
+			// only under AOT: otherwise the registrar creates beans for enabled listeners
+			// only
+			throw TlsListenersAotCheck.removedAfterBuild(name);
 		}
 		checkEngine(name, listener);
 		InetAddress address = address(name, listener);
