@@ -4,11 +4,18 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,7 +54,7 @@ class ReadmeExamplesTests {
 			"ReadmeExamples.java");
 
 	@ParameterizedTest
-	@ValueSource(strings = { "blocking", "pair" })
+	@ValueSource(strings = { "blocking", "non-blocking", "pair" })
 	void readmeShowsTheCompiledExample(String tag) throws IOException {
 		String source = Files.readString(SOURCE, StandardCharsets.UTF_8);
 		String start = "// tag::" + tag + "[]\n";
@@ -99,6 +106,65 @@ class ReadmeExamplesTests {
 		assertThat(result.protocol()).isEqualTo(protocol);
 		assertThat(client.engine.getHandshakeStatus()).isEqualTo(HandshakeStatus.NOT_HANDSHAKING);
 		assertThat(client.engine.getSession().getProtocol()).isEqualTo(protocol);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+	void nonBlockingExampleCompletesTheHandshakeWithAClient(String protocol) throws Exception {
+		TlsServerContext context = TlsServerContext.create(TlsConfig.builder(KEY).build());
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		CountDownLatch serverDone = new CountDownLatch(1);
+		try (ServerSocketChannel server = ServerSocketChannel.open()
+			.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)); Selector selector = Selector.open()) {
+			int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+			Future<String> client = executor.submit(() -> {
+				SSLContext trustAll = SSLContext.getInstance("TLS");
+				trustAll.init(null, new TrustManager[] { new ServerNameKeyMaterialTests.TrustAll() }, null);
+				try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory()
+					.createSocket(InetAddress.getLoopbackAddress(), port)) {
+					socket.setSoTimeout(10_000);
+					socket.setEnabledProtocols(new String[] { protocol });
+					socket.startHandshake();
+					serverDone.await(10, TimeUnit.SECONDS);
+					return socket.getSession().getProtocol();
+				}
+			});
+			AcceptResult result;
+			try (SocketChannel channel = server.accept()) {
+				result = ReadmeExamples.handshake(context, channel, selector);
+			}
+			finally {
+				serverDone.countDown();
+			}
+			assertThat(result.code()).as(result.toString()).isEqualTo(1);
+			assertThat(result.protocol()).isEqualTo(protocol);
+			assertThat(client.get(10, TimeUnit.SECONDS)).isEqualTo(protocol);
+		}
+		finally {
+			executor.shutdownNow();
+			context.close();
+		}
+	}
+
+	@Test
+	void nonBlockingExampleEndsASilentHandshakeAtItsDeadline() throws Exception {
+		TlsServerContext context = TlsServerContext
+			.create(TlsConfig.builder(KEY).handshakeTimeout(Duration.ofMillis(300)).build());
+		try (ServerSocketChannel server = ServerSocketChannel.open()
+			.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+				Selector selector = Selector.open();
+				Socket silent = new Socket(InetAddress.getLoopbackAddress(),
+						((InetSocketAddress) server.getLocalAddress()).getPort());
+				SocketChannel channel = server.accept()) {
+			AcceptResult result = ReadmeExamples.handshake(context, channel, selector);
+			assertThat(result.code()).isEqualTo(-1);
+			assertThat(result.error()).isEqualTo(SslError.SYSCALL);
+			assertThat(result.reason()).isEqualTo("handshake timed out");
+			assertThat(silent.isConnected()).isTrue();
+		}
+		finally {
+			context.close();
+		}
 	}
 
 	@Test
