@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -22,16 +22,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 
 import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.keys.SelfSignedCertificate;
+import dev.tlsaccept.peers.TrustAllClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,9 +76,8 @@ class ReadmeExamplesTests {
 				ReadmeExamples.greet(KEY, serverSocket);
 				return null;
 			});
-			SSLContext trustAll = SSLContext.getInstance("TLS");
-			trustAll.init(null, new TrustManager[] { new ServerNameKeyMaterialTests.TrustAll() }, null);
-			try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory()
+			try (SSLSocket socket = (SSLSocket) TrustAllClient.sslContext()
+				.getSocketFactory()
 				.createSocket(InetAddress.getLoopbackAddress(), serverSocket.getLocalPort())) {
 				socket.setSoTimeout(10_000);
 				socket.setEnabledProtocols(new String[] { protocol });
@@ -118,9 +116,8 @@ class ReadmeExamplesTests {
 			.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)); Selector selector = Selector.open()) {
 			int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
 			Future<String> client = executor.submit(() -> {
-				SSLContext trustAll = SSLContext.getInstance("TLS");
-				trustAll.init(null, new TrustManager[] { new ServerNameKeyMaterialTests.TrustAll() }, null);
-				try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory()
+				try (SSLSocket socket = (SSLSocket) TrustAllClient.sslContext()
+					.getSocketFactory()
 					.createSocket(InetAddress.getLoopbackAddress(), port)) {
 					socket.setSoTimeout(10_000);
 					socket.setEnabledProtocols(new String[] { protocol });
