@@ -6,9 +6,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code openssl} engine: BoringSSL through Netty's OpenSSL {@code SSLEngine}
- * ({@code io.netty:netty-handler} and {@code io.netty:netty-tcnative-boringssl-static},
- * optional dependencies the application adds). This class loads without Netty; Netty's
- * types are only touched after {@link #unavailabilityReason()} found them.
+ * ({@code io.netty:netty-handler}, {@code io.netty:netty-tcnative-classes} and
+ * {@code io.netty:netty-tcnative-boringssl-static}, optional dependencies the application
+ * adds, or {@code tlsaccept-spring-boot-starter-openssl} brings). This class loads
+ * without Netty; Netty's types are only touched after {@link #unavailabilityReason()}
+ * found them.
  */
 public final class OpenSslTlsEngine implements TlsEngine {
 
