@@ -2,9 +2,12 @@ package dev.tlsaccept.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -73,6 +76,14 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 
 	private final @Nullable AutoCloseable workerExecutor;
 
+	private final @Nullable HandlerBean handler;
+
+	private volatile @Nullable KeyMaterialReload lastReload;
+
+	private final AtomicLong reloadsSucceeded = new AtomicLong();
+
+	private final AtomicLong reloadsFailed = new AtomicLong();
+
 	/**
 	 * Guarded by {@code this}: set when the bean is destroyed, so no update outlives it.
 	 */
@@ -80,7 +91,8 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 
 	TlsListener(String name, TlsServerContext context, Function<TlsServerContext, TlsServer> serverFactory,
 			String keySource, @Nullable String sslBundle, ApplicationEventPublisher eventPublisher,
-			@Nullable ConfigurableEnvironment environment, @Nullable AutoCloseable workerExecutor) {
+			@Nullable ConfigurableEnvironment environment, @Nullable AutoCloseable workerExecutor,
+			@Nullable HandlerBean handler) {
 		this.name = Objects.requireNonNull(name, "name must not be null");
 		this.serverFactory = serverFactory;
 		this.server = serverFactory.apply(context);
@@ -89,6 +101,7 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 		this.eventPublisher = eventPublisher;
 		this.environment = environment;
 		this.workerExecutor = workerExecutor;
+		this.handler = handler;
 	}
 
 	/**
@@ -169,6 +182,33 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * The bean that serves the listener's established connections.
+	 * @return the handler bean, or {@code null} when the listener has none (it completes
+	 * handshakes and closes)
+	 */
+	public @Nullable HandlerBean getHandler() {
+		return this.handler;
+	}
+
+	/**
+	 * The last update of the key material by an SSL bundle reload, successful or not. A
+	 * failed one left the key material in use before it in place.
+	 * @return the last reload, or {@code null} when the key material was never reloaded
+	 */
+	public @Nullable KeyMaterialReload getLastReload() {
+		return this.lastReload;
+	}
+
+	/**
+	 * How many SSL bundle reloads had that outcome since the listener was created.
+	 * @param outcome the outcome
+	 * @return the count
+	 */
+	public long getReloadCount(KeyMaterialReload.Outcome outcome) {
+		return (outcome == KeyMaterialReload.Outcome.SUCCESS) ? this.reloadsSucceeded.get() : this.reloadsFailed.get();
+	}
+
+	/**
 	 * The server's connection counts.
 	 * @return a snapshot of the counts
 	 */
@@ -183,12 +223,23 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 	 * last update built wins and every replaced context is closed once.
 	 * @param newContext builds the new context; a failure leaves the current one in place
 	 */
-	synchronized void updateContext(Supplier<TlsServerContext> newContext) {
+	synchronized void updateContext(String sslBundle, Clock clock, Supplier<TlsServerContext> newContext) {
 		if (this.destroyed) {
 			logger.debug("TLS listener '" + this.name + "' is destroyed: key material update ignored");
 			return;
 		}
-		TlsServerContext context = newContext.get();
+		TlsServerContext context;
+		try {
+			context = newContext.get();
+		}
+		catch (RuntimeException ex) {
+			this.lastReload = new KeyMaterialReload(clock.instant(), sslBundle, KeyMaterialReload.Outcome.FAILED,
+					KeyMaterialReload.error(ex));
+			this.reloadsFailed.incrementAndGet();
+			throw ex;
+		}
+		this.lastReload = new KeyMaterialReload(clock.instant(), sslBundle, KeyMaterialReload.Outcome.SUCCESS, null);
+		this.reloadsSucceeded.incrementAndGet();
 		TlsServerContext previous = this.server.context();
 		this.server.setContext(context);
 		if (previous != context) {
@@ -379,6 +430,55 @@ public final class TlsListener implements SmartLifecycle, DisposableBean {
 				this.workerExecutor.close();
 			}
 		}
+	}
+
+	/**
+	 * The bean that serves a listener's established connections.
+	 *
+	 * @param beanName the bean name
+	 * @param type the bean's class (the user class, not a proxy's)
+	 * @param eventDriven {@code true} for a {@code TlsChannelHandler} (callbacks on
+	 * selector threads), {@code false} for a blocking {@code TlsConnectionHandler}
+	 */
+	public record HandlerBean(String beanName, Class<?> type, boolean eventDriven) {
+
+	}
+
+	/**
+	 * An update of a listener's key material after an SSL bundle it uses was reloaded.
+	 *
+	 * @param time when the update was tried
+	 * @param sslBundle the bundle that was reloaded (the listener's own or an SNI one)
+	 * @param outcome whether new handshakes use the reloaded material
+	 * @param error why the reloaded material cannot be used, when {@code FAILED}; never
+	 * key material or a password
+	 */
+	public record KeyMaterialReload(Instant time, String sslBundle, Outcome outcome, @Nullable String error) {
+
+		static String error(RuntimeException ex) {
+			Throwable cause = ex;
+			while (cause.getMessage() == null && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+			return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getName();
+		}
+
+		/**
+		 * The outcome of a reload.
+		 */
+		public enum Outcome {
+
+			/** New handshakes use the reloaded key material. */
+			SUCCESS,
+
+			/**
+			 * The reloaded key material cannot be used: new handshakes keep the key
+			 * material in use before.
+			 */
+			FAILED
+
+		}
+
 	}
 
 	@Override

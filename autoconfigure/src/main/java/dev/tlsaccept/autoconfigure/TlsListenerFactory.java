@@ -8,12 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import dev.tlsaccept.autoconfigure.TlsAcceptProperties.Listener;
 import dev.tlsaccept.engine.BioMode;
@@ -43,6 +45,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.util.ClassUtils;
 
 /**
  * Creates the {@link TlsListener} of a configured listener: key material, TLS context,
@@ -118,7 +121,8 @@ final class TlsListenerFactory {
 		else {
 			keys = ListenerKeyMaterial.fromProperties(name, listener, this.resourceLoader);
 		}
-		context = context(name, listener, keys);
+		InUse initial = new InUse(keys, serverNameKeys(name, listener));
+		context = context(name, listener, initial);
 		Executor executor = workerExecutor(name);
 		TlsServerSettings settings = settings(name, listener, address, executor);
 		Handler handler = handler(name, listener);
@@ -126,40 +130,91 @@ final class TlsListenerFactory {
 				(current) -> handler.server(settings, current, this.observer), keys.source(), bundleName,
 				this.eventPublisher,
 				(this.environment instanceof ConfigurableEnvironment configurable) ? configurable : null,
-				(executor instanceof AutoCloseable closeable) ? closeable : null);
+				(executor instanceof AutoCloseable closeable) ? closeable : null, handler.bean());
+		AtomicReference<InUse> inUse = new AtomicReference<>(initial);
 		if (bundles != null && bundleName != null) {
-			SslBundles registry = bundles;
-			bundles.addBundleUpdateHandler(bundleName, (updated) -> rotate(tlsListener, listener, bundleName,
-					() -> ListenerKeyMaterial.fromBundle(name, bundleName, updated)));
-			for (String sniBundle : listener.getSni().getBundles().values()) {
-				registry.addBundleUpdateHandler(sniBundle, (updated) -> rotate(tlsListener, listener, sniBundle,
-						() -> ListenerKeyMaterial.fromBundle(name, bundleName, registry.getBundle(bundleName))));
-			}
+			bundles.addBundleUpdateHandler(bundleName, (updated) -> rotate(tlsListener, listener, bundleName, inUse,
+					(current) -> current.withKeys(ListenerKeyMaterial.fromBundle(name, bundleName, updated))));
 		}
-		else if (!listener.getSni().getBundles().isEmpty()) {
+		Map<String, String> sniBundles = listener.getSni().getBundles();
+		if (!sniBundles.isEmpty()) {
 			SslBundles registry = sslBundles(name);
-			for (String sniBundle : listener.getSni().getBundles().values()) {
+			for (String sniBundle : new LinkedHashSet<>(sniBundles.values())) {
 				registry.addBundleUpdateHandler(sniBundle,
-						(updated) -> rotate(tlsListener, listener, sniBundle, () -> keys));
+						(updated) -> rotate(tlsListener, listener, sniBundle, inUse,
+								(current) -> current.withServerNames(sniBundles, sniBundle,
+										ListenerKeyMaterial.fromBundle(name, sniBundle, updated).key())));
 			}
 		}
 		return tlsListener;
 	}
 
 	/**
-	 * A bundle the listener uses was updated: build a new context (the listener's own key
-	 * material and every SNI bundle as they are now) for new handshakes.
+	 * A bundle the listener uses was updated: build a new context for new handshakes from
+	 * the key material in use, with the part of that bundle replaced. A failed update
+	 * changes nothing, so a later update of another bundle builds on the material in use,
+	 * not on the bundle that failed.
 	 */
-	private void rotate(TlsListener tlsListener, Listener listener, String bundleName,
-			Supplier<ListenerKeyMaterial> keys) {
+	private void rotate(TlsListener tlsListener, Listener listener, String bundleName, AtomicReference<InUse> inUse,
+			UnaryOperator<InUse> update) {
 		String name = tlsListener.getName();
 		try {
-			tlsListener.updateContext(() -> context(name, listener, keys.get()));
+			tlsListener.updateContext(bundleName, this.clock, () -> {
+				InUse next = update.apply(inUse.get());
+				TlsServerContext context = context(name, listener, next);
+				inUse.set(next);
+				return context;
+			});
 		}
 		catch (RuntimeException ex) {
-			logger.error("TLS listener '" + name + "' keeps its current key material: the update of SSL bundle '"
-					+ bundleName + "' cannot be used", ex);
+			KeyMaterial current = tlsListener.getContext().config().keyMaterial();
+			// the message only: a stack trace of a key parser is no use to an operator
+			logger.warn("TLS listener '" + name + "' keeps its current key material (certificate serial "
+					+ current.leaf().getSerialNumber().toString(16) + ", valid until "
+					+ current.leaf().getNotAfter().toInstant() + "): the reloaded SSL bundle '" + bundleName
+					+ "' cannot be used: " + TlsListener.KeyMaterialReload.error(ex));
+			logger.debug("TLS listener '" + name + "': update of SSL bundle '" + bundleName + "' failed", ex);
 		}
+	}
+
+	/**
+	 * The key material per server name of {@code sni.bundles}, as the bundles are now.
+	 */
+	private Map<String, KeyMaterial> serverNameKeys(String name, Listener listener) {
+		Map<String, String> sniBundles = listener.getSni().getBundles();
+		Map<String, KeyMaterial> keys = new LinkedHashMap<>();
+		if (!sniBundles.isEmpty()) {
+			SslBundles bundles = sslBundles(name);
+			sniBundles.forEach((host, sniBundle) -> {
+				String property = TlsAcceptProperties.propertyName(name, "sni.bundles[" + host + "]");
+				keys.put(host,
+						ListenerKeyMaterial.fromBundle(name, sniBundle, bundle(name, bundles, sniBundle, property))
+							.key());
+			});
+		}
+		return keys;
+	}
+
+	/**
+	 * The key material a listener's context is built from: its own, and one per server
+	 * name.
+	 */
+	private record InUse(ListenerKeyMaterial keys, Map<String, KeyMaterial> serverNames) {
+
+		InUse withKeys(ListenerKeyMaterial keys) {
+			return new InUse(keys, this.serverNames);
+		}
+
+		InUse withServerNames(Map<String, String> sniBundles, String sniBundle, KeyMaterial key) {
+			Map<String, KeyMaterial> serverNames = new LinkedHashMap<>(this.serverNames);
+			sniBundles.forEach((host, bundle) -> {
+				if (bundle.equals(sniBundle)) {
+					serverNames.put(host, key);
+				}
+			});
+			return new InUse(this.keys, serverNames);
+		}
+
 	}
 
 	private void checkEngine(String name, Listener listener) {
@@ -246,7 +301,8 @@ final class TlsListenerFactory {
 		}
 	}
 
-	private TlsServerContext context(String name, Listener listener, ListenerKeyMaterial keys) {
+	private TlsServerContext context(String name, Listener listener, InUse inUse) {
+		ListenerKeyMaterial keys = inUse.keys();
 		TlsConfig config;
 		try {
 			TlsConfig.Builder builder = TlsConfig.builder(keys.key())
@@ -266,16 +322,7 @@ final class TlsListenerFactory {
 			if (suites != null) {
 				builder.cipherSuites(List.copyOf(suites));
 			}
-			Map<String, String> sniBundles = listener.getSni().getBundles();
-			if (!sniBundles.isEmpty()) {
-				SslBundles bundles = sslBundles(name);
-				sniBundles.forEach((host, sniBundle) -> {
-					String property = TlsAcceptProperties.propertyName(name, "sni.bundles[" + host + "]");
-					builder.serverNameKeyMaterial(host,
-							ListenerKeyMaterial.fromBundle(name, sniBundle, bundle(name, bundles, sniBundle, property))
-								.key());
-				});
-			}
+			inUse.serverNames().forEach(builder::serverNameKeyMaterial);
 			builder.rejectUnknownServerNames(listener.getSni().isRejectUnknown());
 			this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
 			config = builder.build();
@@ -531,10 +578,12 @@ final class TlsListenerFactory {
 		Handler handler;
 		if (handlerName != null) {
 			if (channelNames.contains(handlerName)) {
-				handler = new Handler(null, this.beanFactory.getBean(handlerName, TlsChannelHandler.class));
+				TlsChannelHandler bean = this.beanFactory.getBean(handlerName, TlsChannelHandler.class);
+				handler = new Handler(null, bean, handlerBean(handlerName, bean, true));
 			}
 			else if (streamNames.contains(handlerName)) {
-				handler = new Handler(this.beanFactory.getBean(handlerName, TlsConnectionHandler.class), null);
+				TlsConnectionHandler bean = this.beanFactory.getBean(handlerName, TlsConnectionHandler.class);
+				handler = new Handler(bean, null, handlerBean(handlerName, bean, false));
 			}
 			else {
 				throw new TlsListenerStartupException(name, property, "TLS listener '" + name
@@ -560,7 +609,9 @@ final class TlsListenerFactory {
 								+ ", or mark one handler bean @Primary (among beans of one handler type).",
 						null);
 			}
-			handler = new Handler(streams, events);
+			TlsListener.HandlerBean bean = (events != null) ? handlerBean(channelNames, events, true)
+					: (streams != null) ? handlerBean(streamNames, streams, false) : null;
+			handler = new Handler(streams, events, bean);
 		}
 		if (handler.events() != null && listener.getBioMode().toEngineMode() == BioMode.BLOCKING) {
 			String mode = TlsAcceptProperties.propertyName(name, "bio-mode");
@@ -577,8 +628,29 @@ final class TlsListenerFactory {
 		return handler;
 	}
 
-	/** The handler of a listener: one of the two styles, or none (a handshake probe). */
-	private record Handler(@Nullable TlsConnectionHandler streams, @Nullable TlsChannelHandler events) {
+	private static TlsListener.HandlerBean handlerBean(String beanName, Object bean, boolean eventDriven) {
+		return new TlsListener.HandlerBean(beanName, ClassUtils.getUserClass(bean), eventDriven);
+	}
+
+	/**
+	 * The bean of the unique (or primary) handler, found among the beans of its type by
+	 * identity.
+	 */
+	private TlsListener.HandlerBean handlerBean(List<String> beanNames, Object bean, boolean eventDriven) {
+		for (String beanName : beanNames) {
+			if (this.beanFactory.getBean(beanName) == bean) {
+				return handlerBean(beanName, bean, eventDriven);
+			}
+		}
+		return handlerBean(ClassUtils.getUserClass(bean).getName(), bean, eventDriven);
+	}
+
+	/**
+	 * The handler of a listener: one of the two styles, or none (a handshake probe), and
+	 * its bean.
+	 */
+	private record Handler(@Nullable TlsConnectionHandler streams, @Nullable TlsChannelHandler events,
+			TlsListener.@Nullable HandlerBean bean) {
 
 		TlsServer server(TlsServerSettings settings, TlsServerContext context, HandshakeObserver observer) {
 			TlsChannelHandler events = this.events;

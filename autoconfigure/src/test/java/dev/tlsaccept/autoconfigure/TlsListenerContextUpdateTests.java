@@ -1,6 +1,7 @@
 package dev.tlsaccept.autoconfigure;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -46,7 +47,7 @@ class TlsListenerContextUpdateTests {
 				try {
 					start.await();
 					for (int i = 0; i < updatesPerThread; i++) {
-						listener.updateContext(() -> {
+						listener.updateContext("server", Clock.systemUTC(), () -> {
 							mostAtOnce.accumulateAndGet(building.incrementAndGet(), Math::max);
 							try {
 								TlsServerContext context = context();
@@ -89,15 +90,20 @@ class TlsListenerContextUpdateTests {
 	void failedUpdateKeepsTheCurrentContextAndUpdatesAfterDestroyAreIgnored() throws Exception {
 		TlsServerContext first = context();
 		TlsListener listener = listener(first);
-		assertThatIllegalStateException().isThrownBy(() -> listener.updateContext(() -> {
+		assertThatIllegalStateException().isThrownBy(() -> listener.updateContext("server", Clock.systemUTC(), () -> {
 			throw new IllegalStateException("bundle cannot be used");
 		}));
 		assertThat(listener.getContext()).isSameAs(first);
 		assertThat(first.isClosed()).isFalse();
+		assertThat(listener.getLastReload()).satisfies((reload) -> {
+			assertThat(reload.outcome()).isEqualTo(TlsListener.KeyMaterialReload.Outcome.FAILED);
+			assertThat(reload.sslBundle()).isEqualTo("server");
+			assertThat(reload.error()).isEqualTo("bundle cannot be used");
+		});
 		listener.destroy();
 		assertThat(first.isClosed()).isTrue();
 		AtomicInteger builds = new AtomicInteger();
-		listener.updateContext(() -> {
+		listener.updateContext("server", Clock.systemUTC(), () -> {
 			builds.incrementAndGet();
 			return context();
 		});
@@ -112,7 +118,7 @@ class TlsListenerContextUpdateTests {
 		return new TlsListener("edge", context,
 				(current) -> new TlsServer(settings, current, HandshakeObserver.NONE, null), "test key material", null,
 				(event) -> {
-				}, null, null);
+				}, null, null, null);
 	}
 
 	private static TlsServerContext context() {

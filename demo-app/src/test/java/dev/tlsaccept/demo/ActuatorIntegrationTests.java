@@ -133,12 +133,21 @@ class ActuatorIntegrationTests {
 			assertThat(JsonPath.<String>read(listeners, "$.listeners.demo.certificates[0].subject"))
 				.isEqualTo("******");
 			assertThat(JsonPath.<Integer>read(listeners, "$.listeners.demo.connections.handshakesFailed")).isEqualTo(1);
+			boolean blocking = this.bioMode.equals("blocking");
+			assertThat(JsonPath.<Map<String, Object>>read(listeners, "$.listeners.demo.handler"))
+				.containsEntry("bean", blocking ? "lineEchoStreamHandler" : "lineEchoHandler")
+				.containsEntry("type",
+						blocking ? LineEchoStreamHandler.class.getName() : LineEchoHandler.class.getName())
+				.containsEntry("style", blocking ? "BLOCKING" : "EVENT_DRIVEN")
+				.containsKey("errors");
+			assertThat(JsonPath.<String>read(listeners, "$.listeners.demo.trust.source")).isEqualTo("none");
 
 			String health = get("/actuator/health");
 			sample("health.json", health);
 			assertThat(JsonPath.<String>read(health, "$.components.tlsaccept.status")).isEqualTo("UP");
 			assertThat(JsonPath.<String>read(health, "$.components.tlsaccept.details.listeners.demo.state"))
 				.isEqualTo("RUNNING");
+			assertThat(JsonPath.<List<String>>read(health, "$.components.tlsaccept.details.failedReloads")).isEmpty();
 
 			String info = get("/actuator/info");
 			sample("info.json", info);
@@ -156,7 +165,9 @@ class ActuatorIntegrationTests {
 			String scrape = prometheus.body();
 			assertThat(scrape).contains("tlsaccept_handshakes_seconds_count{")
 				.containsPattern("tlsaccept_handshakes_seconds_count\\{[^}]*outcome=\"FAILURE\"")
-				.contains("tlsaccept_connections_active{");
+				.contains("tlsaccept_connections_active{")
+				.containsPattern("tlsaccept_chain_expiry_seconds\\{[^}]*server_name=\"none\"")
+				.contains("tlsaccept_handler_errors_total{");
 			// low-cardinality tags only: never the peer or the SNI host name
 			assertThat(scrape.lines().filter((line) -> line.startsWith("tlsaccept_")))
 				.allSatisfy((line) -> assertThat(line).doesNotContain("127.0.0.1").doesNotContain("localhost"));

@@ -332,6 +332,7 @@ final class EventConnection implements TlsChannel, Selectable {
 		ServerCore.logger.log(Level.WARNING,
 				"Connection handler of TLS listener '" + channel.listenerName() + "' failed: " + failure, failure);
 		if (channel instanceof EventConnection connection) {
+			connection.core.handlerFailed();
 			connection.loop.execute(() -> connection.closeGracefully(CloseReason.HANDLER_FAILED));
 		}
 		else {
@@ -618,6 +619,7 @@ final class EventConnection implements TlsChannel, Selectable {
 			this.handler.closed(this, reason);
 		}
 		catch (Throwable ex) {
+			this.core.handlerFailed();
 			ServerCore.logger.log(Level.WARNING,
 					"Connection handler of TLS listener '" + listenerName() + "' failed in closed(): " + ex, ex);
 		}
@@ -664,6 +666,7 @@ final class EventConnection implements TlsChannel, Selectable {
 			return true;
 		}
 		catch (Throwable ex) {
+			this.core.handlerFailed();
 			ServerCore.logger.log(Level.WARNING,
 					"Connection handler of TLS listener '" + listenerName() + "' failed: " + ex, ex);
 			closeGracefully(CloseReason.HANDLER_FAILED);

@@ -98,6 +98,8 @@ final class ServerCore {
 
 	private final AtomicLong refusedMaxRatePerSource = new AtomicLong();
 
+	private final AtomicLong handlerErrors = new AtomicLong();
+
 	/**
 	 * Pending handshakes and new-connection rates per source; {@code null} without such
 	 * limits.
@@ -372,6 +374,14 @@ final class ServerCore {
 	}
 
 	/**
+	 * A connection handler threw (a blocking handler's {@code handle}, or any callback of
+	 * an event-driven one, {@code closed} included).
+	 */
+	void handlerFailed() {
+		this.handlerErrors.incrementAndGet();
+	}
+
+	/**
 	 * The reason of a refusal by a limit per source, counted; the peer is not named (the
 	 * record's peer field carries it, masked where the application masks peers).
 	 */
@@ -514,6 +524,7 @@ final class ServerCore {
 			}
 		}
 		catch (Throwable ex) {
+			handlerFailed();
 			logger.log(Level.WARNING, "Connection handler of TLS listener '" + name() + "' failed: " + ex, ex);
 		}
 		finally {
@@ -661,7 +672,8 @@ final class ServerCore {
 				this.failed.get(), this.refusedMaxConnections.get(), this.refusedMaxPending.get(),
 				this.refusedDenied.get(), this.refusedNotAllowed.get(), this.refusedMaxPendingPerSource.get(),
 				this.refusedMaxRatePerSource.get(), this.cutStalled.get(), this.closedIdle.get(),
-				this.closedLifetime.get(), this.observerDropped.get(), renegotiationsRefused());
+				this.closedLifetime.get(), this.observerDropped.get(), renegotiationsRefused(),
+				this.handlerErrors.get());
 	}
 
 }

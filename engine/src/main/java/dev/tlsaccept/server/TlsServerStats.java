@@ -33,12 +33,16 @@ package dev.tlsaccept.server;
  * behind
  * @param renegotiationsRefused client-initiated renegotiations (a TLS 1.2 ClientHello on
  * an established connection) refused, as OpenSSL refuses them by default
+ * @param handlerErrors exceptions thrown by the connection handler: a blocking
+ * {@link TlsConnectionHandler}'s {@code handle}, or any callback of a
+ * {@link TlsChannelHandler} ({@code closed} included); the connection is closed and the
+ * exception logged
  */
 public record TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
 		long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes, long refusedDenied,
 		long refusedNotAllowed, long refusedMaxPendingHandshakesPerSource, long refusedMaxHandshakesPerSecondPerSource,
 		long stalledHandshakesCut, long closedIdle, long closedLifetime, long observerEventsDropped,
-		long renegotiationsRefused) {
+		long renegotiationsRefused, long handlerErrors) {
 
 	/**
 	 * Counts of a server without refusals by source, cuts or timeouts (all zero).
@@ -54,7 +58,7 @@ public record TlsServerStats(int openConnections, int pendingHandshakes, long ac
 	public TlsServerStats(int openConnections, int pendingHandshakes, long accepted, long handshakesSucceeded,
 			long handshakesFailed, long refusedMaxConnections, long refusedMaxPendingHandshakes) {
 		this(openConnections, pendingHandshakes, accepted, handshakesSucceeded, handshakesFailed, refusedMaxConnections,
-				refusedMaxPendingHandshakes, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+				refusedMaxPendingHandshakes, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	}
 
 	/**

@@ -543,12 +543,14 @@ abstract class AbstractEventDataPhaseContractTests {
 			assertThat(failing.readByte()).isEqualTo(-1);
 		}
 		assertThat(this.handler.connection(0).awaitClosed()).isEqualTo(CloseReason.HANDLER_FAILED);
+		assertThat(server.stats().handlerErrors()).as("handler exceptions counted").isEqualTo(1);
 		OpenSslResult other = openssl("TLSv1.3").send("still there?\n")
 			.awaitReplyContaining("still there?\n", WAIT)
 			.run();
 		assertThat(other.receivedText()).as("%s", other).isEqualTo("still there?\n");
 		assertThat(this.handler.connection(1).awaitClosed()).isEqualTo(CloseReason.PEER_CLOSED);
 		assertThat(server.state()).isEqualTo(TlsServer.State.RUNNING);
+		assertThat(server.stats().handlerErrors()).isEqualTo(1);
 	}
 
 	// ---- idle timeout and maximum lifetime
@@ -661,6 +663,21 @@ abstract class AbstractEventDataPhaseContractTests {
 		ByteBuffer kept = ByteBuffer.allocate(sent.length);
 		deliveries.forEach((delivery) -> kept.put(delivery.duplicate()));
 		assertThat(Arrays.mismatch(kept.array(), sent)).as("first byte that differs").isEqualTo(-1);
+	}
+
+	@Test
+	void aFailingOffloadedCallbackIsHandlerFailedAndCounted() throws Exception {
+		ExecutorService executor = executor("app-failing-");
+		this.handler.onReceived = (channel, data) -> {
+			throw new IllegalStateException("handler failure expected by the test");
+		};
+		TlsServer server = start(UnaryOperator.identity(), TlsChannelHandler.offloaded(executor, this.handler));
+		try (JdkPeer failing = jdk("TLSv1.3")) {
+			failing.write("boom");
+			assertThat(failing.readByte()).isEqualTo(-1);
+		}
+		assertThat(this.handler.connection(0).awaitClosed()).isEqualTo(CloseReason.HANDLER_FAILED);
+		assertThat(server.stats().handlerErrors()).isEqualTo(1);
 	}
 
 	@Test

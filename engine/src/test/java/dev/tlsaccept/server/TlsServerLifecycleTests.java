@@ -269,6 +269,8 @@ class TlsServerLifecycleTests {
 			assertThat(server.stats().handshakesSucceeded()).isEqualTo(3);
 			ServerFixtures.await(Duration.ofSeconds(5), "connections closed",
 					() -> server.stats().openConnections() == 0);
+			ServerFixtures.await(Duration.ofSeconds(5), "handler exceptions counted",
+					() -> server.stats().handlerErrors() == 3);
 		}
 	}
 

@@ -19,9 +19,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code tlshandshakes} and {@code tlslisteners} endpoints
- * (each when available: enabled and exposed) and of the {@code tlsaccept} info
- * contributor. Backs off without Spring Boot Actuator.
+ * Auto-configuration of the {@code tlshandshakes} and {@code tlslisteners} endpoints and
+ * of the {@code tlspage} web endpoint (each when available: its access is not
+ * {@code none} and it is exposed; {@code tlspage} is {@code none} by default) and of the
+ * {@code tlsaccept} info contributor. Backs off without Spring Boot Actuator.
  */
 @AutoConfiguration(after = TlsAcceptAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class, TlsServer.class })
@@ -49,6 +50,13 @@ public final class TlsAcceptEndpointAutoConfiguration {
 			ObjectProvider<Clock> clock) {
 		return new TlsListenersEndpoint(listeners, new ShowValues(properties.getShowValues(), properties.getRoles()),
 				clock.getIfUnique(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
+	TlsPageEndpoint tlsPageEndpoint() {
+		return new TlsPageEndpoint();
 	}
 
 	@Bean

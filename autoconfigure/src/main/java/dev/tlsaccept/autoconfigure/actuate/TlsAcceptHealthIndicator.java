@@ -12,6 +12,8 @@ import java.util.function.BooleanSupplier;
 
 import dev.tlsaccept.autoconfigure.TlsListener;
 import dev.tlsaccept.autoconfigure.TlsListeners;
+import dev.tlsaccept.engine.TlsConfig;
+import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.server.TlsServer;
 import org.jspecify.annotations.Nullable;
 
@@ -25,19 +27,23 @@ import org.springframework.boot.health.contributor.Status;
  * <ul>
  * <li>{@code DOWN} when a listener {@code FAILED}, or is not running while the
  * application context is (it stopped unexpectedly, or never started);</li>
- * <li>{@code OUT_OF_SERVICE} when a listener's certificate chain holds a certificate that
- * is expired or not yet valid (as Spring Boot's {@code ssl} indicator does), or listeners
- * are stopping with the context;</li>
+ * <li>{@code OUT_OF_SERVICE} when a certificate chain a listener serves (its default one
+ * or one per server name) holds a certificate that is expired or not yet valid (as Spring
+ * Boot's {@code ssl} indicator does), or listeners are stopping with the context;</li>
  * <li>else {@code UP}. A certificate that expires within
  * {@code tlsaccept.health.certificate-warning-threshold} is listed under
  * {@code expiringCertificates} without changing the status, like {@code expiringChains}
  * of the {@code ssl} indicator.</li>
  * </ul>
- * Details: {@code listeners} (state and port by name), {@code expiringCertificates},
- * {@code invalidCertificates}. Certificate subjects follow the masking rule of
- * {@code /actuator/tlslisteners} ({@code management.endpoint.tlslisteners.show-values}):
- * a health indicator does not know its caller, so they are shown only when that is
- * {@code always}.
+ * A failed key material reload (an SSL bundle was reloaded with material the listener
+ * cannot use) leaves the status as it is: the listener still serves the material in use
+ * before, whose certificates this indicator keeps checking; the listener's
+ * {@code lastReload} says {@code FAILED} and it is named under {@code failedReloads}.
+ * Details: {@code listeners} (state, port, status and {@code lastReload} by name),
+ * {@code expiringCertificates}, {@code invalidCertificates}, {@code failedReloads}.
+ * Certificate subjects follow the masking rule of {@code /actuator/tlslisteners}
+ * ({@code management.endpoint.tlslisteners.show-values}): a health indicator does not
+ * know its caller, so they are shown only when that is {@code always}.
  */
 public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 
@@ -77,6 +83,7 @@ public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Map<String, Object>> listeners = new LinkedHashMap<>();
 		List<CertificateStatus> expiring = new ArrayList<>();
 		List<CertificateStatus> invalid = new ArrayList<>();
+		List<String> failedReloads = new ArrayList<>();
 		boolean down = false;
 		boolean outOfService = false;
 		for (TlsListener listener : this.listeners.all()) {
@@ -88,18 +95,39 @@ public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 			if (state == TlsServer.State.FAILED && listener.getServer().failure() != null) {
 				details.put("failure", String.valueOf(listener.getServer().failure().getMessage()));
 			}
-			for (X509Certificate certificate : listener.getContext().config().keyMaterial().certificateChain()) {
-				CertificateDescriptor described = CertificateDescriptor.of(certificate, now, this.masker);
-				CertificateStatus certificateStatus = new CertificateStatus(listener.getName(), described.subject(),
-						described.serialNumber(), described.notAfter(), described.daysLeft(), described.validity());
-				if (!"VALID".equals(described.validity())) {
-					invalid.add(certificateStatus);
-					if (status == Status.UP) {
-						status = Status.OUT_OF_SERVICE;
+			Map<@Nullable String, KeyMaterial> chains = new LinkedHashMap<>();
+			TlsConfig config = listener.getContext().config();
+			chains.put(null, config.keyMaterial());
+			chains.putAll(config.serverNameKeyMaterial());
+			for (Map.Entry<@Nullable String, KeyMaterial> chain : chains.entrySet()) {
+				for (X509Certificate certificate : chain.getValue().certificateChain()) {
+					CertificateDescriptor described = CertificateDescriptor.of(certificate, now, this.masker);
+					CertificateStatus certificateStatus = new CertificateStatus(listener.getName(), chain.getKey(),
+							described.subject(), described.serialNumber(), described.notAfter(), described.daysLeft(),
+							described.validity());
+					if (!"VALID".equals(described.validity())) {
+						invalid.add(certificateStatus);
+						if (status == Status.UP) {
+							status = Status.OUT_OF_SERVICE;
+						}
+					}
+					else if (now.plus(this.warningThreshold).isAfter(described.notAfter())) {
+						expiring.add(certificateStatus);
 					}
 				}
-				else if (now.plus(this.warningThreshold).isAfter(described.notAfter())) {
-					expiring.add(certificateStatus);
+			}
+			TlsListener.KeyMaterialReload reload = listener.getLastReload();
+			if (reload != null) {
+				Map<String, Object> lastReload = new LinkedHashMap<>();
+				lastReload.put("time", reload.time());
+				lastReload.put("sslBundle", reload.sslBundle());
+				lastReload.put("outcome", reload.outcome().name());
+				if (reload.error() != null) {
+					lastReload.put("error", reload.error());
+				}
+				details.put("lastReload", lastReload);
+				if (reload.outcome() == TlsListener.KeyMaterialReload.Outcome.FAILED) {
+					failedReloads.add(listener.getName());
 				}
 			}
 			details.put("status", status.getCode());
@@ -111,6 +139,7 @@ public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("listeners", listeners);
 		builder.withDetail("expiringCertificates", expiring);
 		builder.withDetail("invalidCertificates", invalid);
+		builder.withDetail("failedReloads", failedReloads);
 	}
 
 	private static Status status(TlsServer.State state, boolean contextRunning) {
@@ -127,14 +156,16 @@ public class TlsAcceptHealthIndicator extends AbstractHealthIndicator {
 	 * A certificate of a listener that is expiring or invalid.
 	 *
 	 * @param listener the listener name
+	 * @param serverName the host pattern of the chain ({@code sni.bundles}), or
+	 * {@code null} for the listener's default chain
 	 * @param subject the certificate subject, {@code ******} unless shown
 	 * @param serialNumber the serial number in hex
 	 * @param notAfter end of validity
 	 * @param daysLeft whole days until {@code notAfter}
 	 * @param validity {@code VALID}, {@code EXPIRED} or {@code NOT_YET_VALID}
 	 */
-	public record CertificateStatus(String listener, @Nullable String subject, String serialNumber, Instant notAfter,
-			long daysLeft, String validity) {
+	public record CertificateStatus(String listener, @Nullable String serverName, @Nullable String subject,
+			String serialNumber, Instant notAfter, long daysLeft, String validity) {
 
 	}
 

@@ -1,6 +1,11 @@
 package dev.tlsaccept.autoconfigure.actuate;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +15,8 @@ import dev.tlsaccept.autoconfigure.TlsListener;
 import dev.tlsaccept.autoconfigure.TlsListeners;
 import dev.tlsaccept.engine.AcceptResult;
 import dev.tlsaccept.engine.TlsAlert;
+import dev.tlsaccept.engine.TlsConfig;
+import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.server.HandshakeEvent;
 import dev.tlsaccept.server.HandshakeObserver;
 import dev.tlsaccept.server.TlsServerStats;
@@ -20,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer metrics of tlsaccept, with low-cardinality tags only (never the peer, SNI or
@@ -49,7 +57,19 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code MAX_PENDING_HANDSHAKES}, {@code DENY}, {@code ALLOW},
  * {@code MAX_PENDING_HANDSHAKES_PER_SOURCE},
  * {@code MAX_HANDSHAKES_PER_SECOND_PER_SOURCE}: the property of the rule, as a
- * constant).</li>
+ * constant);</li>
+ * <li>{@value #RELOADS} counter of SSL bundle reloads of a listener's key material,
+ * tagged {@code listener} and {@code outcome} ({@code SUCCESS}, {@code FAILED});</li>
+ * <li>{@value #HANDLER_ERRORS} counter of exceptions the connection handler threw, tagged
+ * {@code listener};</li>
+ * <li>{@value #CHAIN_EXPIRY} gauge (seconds, negative once expired) of each certificate
+ * chain a listener serves, tagged {@code listener} and {@code server.name} (the host
+ * pattern of {@code sni.bundles}, configuration rather than peer data; {@code none} for
+ * the listener's default chain): the time until the certificate of the chain that expires
+ * first expires, like Spring Boot's {@code ssl.chain.expiry}. It follows reloads (it
+ * reads the chain in use at each scrape), so its series survive a rotation; unlike Boot's
+ * it has no {@code certificate} (serial number) tag, which would start a new series at
+ * each rotation: {@code /actuator/tlslisteners} shows the serials.</li>
  * </ul>
  */
 public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
@@ -85,6 +105,21 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 	public static final String RENEGOTIATIONS_REFUSED = "tlsaccept.renegotiations.refused";
 
 	/**
+	 * Gauge of the seconds until the certificate of a served chain that expires first
+	 * expires, per listener and server name, as Spring Boot's {@code ssl.chain.expiry}.
+	 */
+	public static final String CHAIN_EXPIRY = "tlsaccept.chain.expiry";
+
+	/**
+	 * Counter of SSL bundle reloads applied to a listener's key material, tagged
+	 * {@code outcome} ({@code SUCCESS}, {@code FAILED}).
+	 */
+	public static final String RELOADS = "tlsaccept.reloads";
+
+	/** Counter of exceptions thrown by a listener's connection handler. */
+	public static final String HANDLER_ERRORS = "tlsaccept.handler.errors";
+
+	/**
 	 * The tag value of a value that does not exist, as Micrometer's
 	 * {@code KeyValue.NONE_VALUE}.
 	 */
@@ -100,14 +135,27 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 
 	private final TlsListeners listeners;
 
+	private final Clock clock;
+
 	/**
 	 * Create the metrics.
 	 * @param registry where handshakes are recorded
 	 * @param listeners the listeners to gauge when bound
 	 */
 	public TlsAcceptMetrics(MeterRegistry registry, TlsListeners listeners) {
+		this(registry, listeners, Clock.systemUTC());
+	}
+
+	/**
+	 * Create the metrics.
+	 * @param registry where handshakes are recorded
+	 * @param listeners the listeners to gauge when bound
+	 * @param clock gives "now" for {@value #CHAIN_EXPIRY}
+	 */
+	public TlsAcceptMetrics(MeterRegistry registry, TlsListeners listeners, Clock clock) {
 		this.registry = registry;
 		this.listeners = listeners;
+		this.clock = clock;
 	}
 
 	@Override
@@ -175,12 +223,53 @@ public class TlsAcceptMetrics implements HandshakeObserver, MeterBinder {
 						+ "needed the slot (max-pending-handshakes reached, or under pressure)")
 				.tags("listener", listener.getName(), "reason", "STALLED")
 				.register(registry);
+			FunctionCounter.builder(HANDLER_ERRORS, listener, (each) -> each.getStats().handlerErrors())
+				.description("Exceptions thrown by the connection handler of a tlsaccept listener (each closed its "
+						+ "connection)")
+				.tag("listener", listener.getName())
+				.register(registry);
+			for (TlsListener.KeyMaterialReload.Outcome outcome : TlsListener.KeyMaterialReload.Outcome.values()) {
+				FunctionCounter.builder(RELOADS, listener, (each) -> each.getReloadCount(outcome))
+					.description("SSL bundle reloads applied to the key material of a tlsaccept listener, by outcome "
+							+ "(FAILED: the listener kept the material in use before)")
+					.tags("listener", listener.getName(), "outcome", outcome.name())
+					.register(registry);
+			}
+			List<@Nullable String> serverNames = new ArrayList<>();
+			serverNames.add(null);
+			serverNames.addAll(listener.getContext().config().serverNameKeyMaterial().keySet());
+			for (String serverName : serverNames) {
+				Gauge.builder(CHAIN_EXPIRY, listener, (each) -> secondsUntilExpiry(each, serverName))
+					.description("Seconds until the first certificate of a chain a tlsaccept listener serves expires")
+					.baseUnit("seconds")
+					.tags("listener", listener.getName(), "server.name", (serverName != null) ? serverName : NONE)
+					.strongReference(true)
+					.register(registry);
+			}
 			REFUSED_BY_RULE.forEach((rule, count) -> FunctionCounter
 				.builder(REFUSED, listener, (each) -> count.applyAsDouble(each.getStats()))
 				.description("Connections closed at once by an admission rule of a tlsaccept listener")
 				.tags("listener", listener.getName(), "rule", rule.toUpperCase(Locale.ROOT).replace('-', '_'))
 				.register(registry));
 		}
+	}
+
+	/**
+	 * The seconds until the certificate of the chain that the listener serves now (after
+	 * reloads) for that server name expires first; negative once expired.
+	 */
+	private double secondsUntilExpiry(TlsListener listener, @Nullable String serverName) {
+		TlsConfig config = listener.getContext().config();
+		KeyMaterial key = (serverName != null) ? config.serverNameKeyMaterial().get(serverName) : config.keyMaterial();
+		if (key == null) {
+			return Double.NaN;
+		}
+		Instant now = this.clock.instant();
+		return key.certificateChain()
+			.stream()
+			.mapToLong((certificate) -> Duration.between(now, certificate.getNotAfter().toInstant()).toSeconds())
+			.min()
+			.orElse(Long.MAX_VALUE);
 	}
 
 	private static Map<String, ToDoubleFunction<TlsServerStats>> refusedByRule() {

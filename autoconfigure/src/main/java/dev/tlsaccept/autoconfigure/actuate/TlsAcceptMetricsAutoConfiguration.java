@@ -1,10 +1,13 @@
 package dev.tlsaccept.autoconfigure.actuate;
 
+import java.time.Clock;
+
 import dev.tlsaccept.autoconfigure.TlsAcceptAutoConfiguration;
 import dev.tlsaccept.autoconfigure.TlsListeners;
 import dev.tlsaccept.server.TlsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,8 +32,8 @@ public final class TlsAcceptMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TlsAcceptMetrics tlsAcceptMetrics(MeterRegistry registry, TlsListeners listeners) {
-		return new TlsAcceptMetrics(registry, listeners);
+	TlsAcceptMetrics tlsAcceptMetrics(MeterRegistry registry, TlsListeners listeners, ObjectProvider<Clock> clock) {
+		return new TlsAcceptMetrics(registry, listeners, clock.getIfUnique(Clock::systemUTC));
 	}
 
 }

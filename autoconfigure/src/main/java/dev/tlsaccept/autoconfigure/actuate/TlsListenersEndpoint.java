@@ -16,6 +16,7 @@ import dev.tlsaccept.autoconfigure.TlsListeners;
 import dev.tlsaccept.engine.TlsConfig;
 import dev.tlsaccept.engine.TlsServerContext;
 import dev.tlsaccept.keys.KeyMaterial;
+import dev.tlsaccept.keys.TrustMaterial;
 import dev.tlsaccept.server.TlsServer;
 import dev.tlsaccept.server.TlsServerSettings;
 import dev.tlsaccept.server.TlsServerStats;
@@ -29,11 +30,12 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * {@code /actuator/tlslisteners}: each listener's state, address, engine, TLS settings,
- * certificate chain, key source and connection counts;
- * {@code /actuator/tlslisteners/{name}} one of them.
+ * certificate chains (the default one and one per server name), key source, trust, last
+ * reload, handler and connection counts; {@code /actuator/tlslisteners/{name}} one of
+ * them.
  *
  * <p>
- * Certificate subjects and issuers follow
+ * Certificate subjects, issuers and subject alternative names follow
  * {@code management.endpoint.tlslisteners.show-values} ({@code never} by default:
  * {@code ******}). No key, password or certificate is ever shown.
  */
@@ -115,13 +117,25 @@ public class TlsListenersEndpoint {
 	 * {@code ssl} health indicator and {@code ssl} info report its certificates too
 	 * @param selfSigned whether the leaf certificate is self-signed (clients will not
 	 * trust it unless told to)
-	 * @param certificates the certificate chain, leaf first
+	 * @param certificates the certificate chain served when no server name matches, leaf
+	 * first
+	 * @param serverNames the key material per server name ({@code sni.bundles}), by host
+	 * pattern; empty when there is none
+	 * @param rejectUnknownServerNames whether a server name that no pattern matches is
+	 * refused ({@code sni.reject-unknown})
+	 * @param trust the certificates client certificates are checked against
+	 * @param lastReload the last update of the key material by an SSL bundle reload, if
+	 * any
+	 * @param handler the bean that serves established connections, if any (none: the
+	 * listener completes handshakes and closes)
 	 * @param connections the connection counts
 	 */
 	public record ListenerDescriptor(String state, @Nullable String failure, String address, int port, String engine,
 			String provider, String bioMode, List<String> protocols, List<String> cipherSuites, List<String> groups,
 			String clientAuth, List<String> applicationProtocols, long handshakeTimeoutMillis, String keySource,
 			@Nullable String sslBundle, boolean selfSigned, List<CertificateDescriptor> certificates,
+			Map<String, ServerNameDescriptor> serverNames, boolean rejectUnknownServerNames, TrustDescriptor trust,
+			@Nullable ReloadDescriptor lastReload, @Nullable HandlerDescriptor handler,
 			ConnectionsDescriptor connections) implements OperationResponseBody {
 
 		static ListenerDescriptor of(TlsListener listener, ShowValues.Masker masker, Instant now) {
@@ -130,16 +144,19 @@ public class TlsListenersEndpoint {
 			TlsConfig config = context.config();
 			KeyMaterial key = config.keyMaterial();
 			TlsServerSettings settings = server.settings();
-			List<CertificateDescriptor> certificates = new ArrayList<>();
-			for (X509Certificate certificate : key.certificateChain()) {
-				certificates.add(CertificateDescriptor.of(certificate, now, masker));
-			}
+			TlsServerStats stats = server.stats();
+			Map<String, ServerNameDescriptor> serverNames = new LinkedHashMap<>();
+			config.serverNameKeyMaterial()
+				.forEach((host, material) -> serverNames.put(host, ServerNameDescriptor.of(material, masker, now)));
 			return new ListenerDescriptor(server.state().name(), failure(server.failure()), address(listener, settings),
 					listener.getPort(), context.engineName(), context.provider(), settings.bioMode().configName(),
 					context.enabledProtocols(), context.enabledCipherSuites(), context.enabledGroups(),
 					config.clientAuth().name(), config.applicationProtocols(), config.handshakeTimeout().toMillis(),
-					listener.getKeySource(), listener.getSslBundle(), key.selfSigned(), certificates,
-					ConnectionsDescriptor.of(server.stats()));
+					listener.getKeySource(), listener.getSslBundle(), key.selfSigned(),
+					describe(key.certificateChain(), masker, now), serverNames, config.rejectUnknownServerNames(),
+					TrustDescriptor.of(config.trustMaterial(), masker, now),
+					ReloadDescriptor.of(listener.getLastReload()), HandlerDescriptor.of(listener.getHandler(), stats),
+					ConnectionsDescriptor.of(stats));
 		}
 
 		private static @Nullable String failure(@Nullable Throwable failure) {
@@ -156,6 +173,94 @@ public class TlsListenersEndpoint {
 				return "0.0.0.0";
 			}
 			return address.getHostAddress();
+		}
+
+	}
+
+	static List<CertificateDescriptor> describe(List<X509Certificate> chain, ShowValues.Masker masker, Instant now) {
+		List<CertificateDescriptor> certificates = new ArrayList<>();
+		for (X509Certificate certificate : chain) {
+			certificates.add(CertificateDescriptor.of(certificate, now, masker));
+		}
+		return certificates;
+	}
+
+	/**
+	 * The key material served to clients that ask for a server name.
+	 *
+	 * @param keySource where it comes from, e.g. {@code SSL bundle 'api'}
+	 * @param selfSigned whether the leaf certificate is self-signed
+	 * @param certificates the certificate chain, leaf first
+	 */
+	public record ServerNameDescriptor(String keySource, boolean selfSigned, List<CertificateDescriptor> certificates) {
+
+		static ServerNameDescriptor of(KeyMaterial material, ShowValues.Masker masker, Instant now) {
+			return new ServerNameDescriptor(material.source(), material.selfSigned(),
+					describe(material.certificateChain(), masker, now));
+		}
+
+	}
+
+	/**
+	 * What client certificates are checked against.
+	 *
+	 * @param source where the trusted certificates come from, e.g.
+	 * {@code trust store of SSL bundle 'server'} or a file; {@code none} when the
+	 * listener trusts no certificate (client auth off)
+	 * @param certificates the trusted certificates (their subjects and issuers follow
+	 * {@code show-values})
+	 */
+	public record TrustDescriptor(String source, List<CertificateDescriptor> certificates) {
+
+		static TrustDescriptor of(@Nullable TrustMaterial trust, ShowValues.Masker masker, Instant now) {
+			if (trust == null) {
+				return new TrustDescriptor("none", List.of());
+			}
+			return new TrustDescriptor(trust.source(), describe(trust.certificates(), masker, now));
+		}
+
+	}
+
+	/**
+	 * The last update of a listener's key material after a reload of an SSL bundle it
+	 * uses.
+	 *
+	 * @param time when it was tried
+	 * @param sslBundle the bundle that was reloaded
+	 * @param outcome {@code SUCCESS}, or {@code FAILED} when the reloaded material cannot
+	 * be used and new handshakes still get the material in use before (shown under
+	 * {@code certificates})
+	 * @param error why it failed
+	 */
+	public record ReloadDescriptor(Instant time, String sslBundle, String outcome, @Nullable String error) {
+
+		static @Nullable ReloadDescriptor of(TlsListener.@Nullable KeyMaterialReload reload) {
+			if (reload == null) {
+				return null;
+			}
+			return new ReloadDescriptor(reload.time(), reload.sslBundle(), reload.outcome().name(), reload.error());
+		}
+
+	}
+
+	/**
+	 * The bean that serves a listener's established connections.
+	 *
+	 * @param bean the bean name
+	 * @param type the bean's class
+	 * @param style {@code EVENT_DRIVEN} (a {@code TlsChannelHandler}) or {@code BLOCKING}
+	 * (a {@code TlsConnectionHandler})
+	 * @param errors exceptions the handler threw since the listener started (each closed
+	 * its connection)
+	 */
+	public record HandlerDescriptor(String bean, String type, String style, long errors) {
+
+		static @Nullable HandlerDescriptor of(TlsListener.@Nullable HandlerBean handler, TlsServerStats stats) {
+			if (handler == null) {
+				return null;
+			}
+			return new HandlerDescriptor(handler.beanName(), handler.type().getName(),
+					handler.eventDriven() ? "EVENT_DRIVEN" : "BLOCKING", stats.handlerErrors());
 		}
 
 	}

@@ -15,9 +15,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class TlsListenersEndpointProperties {
 
 	/**
-	 * When to show the subjects and issuers of the listeners' certificates instead of
-	 * masking them. Also applies to the subjects in the tlsaccept health details, where
-	 * only 'always' shows them (a health indicator does not know its caller).
+	 * When to show the subjects, issuers and subject alternative names of the listeners'
+	 * certificates (their own, per server name and trusted) instead of masking them. Also
+	 * applies to the subjects in the tlsaccept health details, where only 'always' shows
+	 * them (a health indicator does not know its caller).
 	 */
 	private Show showValues = Show.NEVER;
 

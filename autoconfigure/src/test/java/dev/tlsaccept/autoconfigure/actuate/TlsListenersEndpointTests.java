@@ -48,7 +48,8 @@ class TlsListenersEndpointTests {
 			Map<String, Object> described = JsonPath.read(json, "$.listeners.edge");
 			assertThat(described).containsOnlyKeys("state", "address", "port", "engine", "provider", "bioMode",
 					"protocols", "cipherSuites", "groups", "clientAuth", "applicationProtocols",
-					"handshakeTimeoutMillis", "keySource", "selfSigned", "certificates", "connections");
+					"handshakeTimeoutMillis", "keySource", "selfSigned", "certificates", "serverNames",
+					"rejectUnknownServerNames", "trust", "connections");
 			assertThat(described).containsEntry("state", "RUNNING")
 				.containsEntry("address", "0.0.0.0")
 				.containsEntry("port", edge.getPort())
@@ -59,10 +60,13 @@ class TlsListenersEndpointTests {
 				.containsEntry("keySource", edge.getKeySource())
 				.containsEntry("selfSigned", true)
 				.containsEntry("protocols", List.of("TLSv1.3", "TLSv1.2"))
-				.containsEntry("groups", List.of());
+				.containsEntry("groups", List.of())
+				.containsEntry("serverNames", Map.of())
+				.containsEntry("trust", Map.of("source", "none", "certificates", List.of()));
 			assertThat((String) described.get("provider")).startsWith("SunJSSE");
 			assertThat(JsonPath.<Map<String, Object>>read(json, "$.listeners.edge.certificates[0]"))
-				.containsOnlyKeys("subject", "issuer", "serialNumber", "notBefore", "notAfter", "daysLeft", "validity")
+				.containsOnlyKeys("subject", "issuer", "subjectAlternativeNames", "serialNumber", "notBefore",
+						"notAfter", "daysLeft", "validity")
 				.containsEntry("subject", "******")
 				.containsEntry("issuer", "******")
 				.containsEntry("validity", "VALID");
