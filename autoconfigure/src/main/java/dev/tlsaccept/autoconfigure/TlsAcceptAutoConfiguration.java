@@ -59,6 +59,11 @@ public final class TlsAcceptAutoConfiguration {
 	}
 
 	@Bean
+	TlsListenersAotCheck tlsListenersAotCheck(Environment environment, ListableBeanFactory beanFactory) {
+		return new TlsListenersAotCheck(environment, beanFactory);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	TlsListeners tlsListeners(ObjectProvider<TlsListener> listeners) {
 		return new TlsListeners(listeners);

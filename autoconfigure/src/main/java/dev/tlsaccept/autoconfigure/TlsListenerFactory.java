@@ -104,8 +104,10 @@ final class TlsListenerFactory {
 	 */
 	TlsListener create(String name) {
 		Listener listener = this.properties.getListeners().get(name);
-		if (listener == null) {
-			throw new IllegalStateException("No listener '" + name + "' in tlsaccept.listeners");
+		if (listener == null || !listener.isEnabled()) {
+			// only under AOT: otherwise the registrar creates beans for enabled listeners
+			// only
+			throw TlsListenersAotCheck.removedAfterBuild(name);
 		}
 		checkEngine(name, listener);
 		InetAddress address = address(name, listener);
@@ -260,16 +262,36 @@ final class TlsListenerFactory {
 	}
 
 	private void checkEngine(String name, Listener listener) {
-		List<String> engines = TlsEngines.names();
-		if (!engines.contains(listener.getEngine())) {
+		if (!TlsEngines.names().contains(listener.getEngine())) {
+			List<String> available = availableEngines();
 			String property = TlsAcceptProperties.propertyName(name, "engine");
+			StringBuilder action = new StringBuilder(
+					"Set " + property + " to one of " + String.join(", ", available) + ".");
+			for (String engine : TlsEngines.names()) {
+				String unavailable = TlsEngines.get(engine).unavailabilityReason();
+				if (unavailable != null) {
+					action.append(" Engine '")
+						.append(engine)
+						.append("' cannot start here: ")
+						.append(unavailable)
+						.append('.');
+				}
+			}
 			throw new TlsListenerStartupException(name, property,
 					"TLS listener '" + name + "' names an unknown TLS engine '" + listener.getEngine()
-							+ "'. Engines available: " + String.join(", ", engines) + ".",
-					"Set " + property + " to one of " + String.join(", ", engines)
-							+ " ('bouncy-castle' and 'openssl' need their optional dependencies on the class path).",
-					null);
+							+ "'. Engines available: " + String.join(", ", available) + ".",
+					action.toString(), null);
 		}
+	}
+
+	/**
+	 * The engines that can start here: on the class path, with their dependencies.
+	 */
+	static List<String> availableEngines() {
+		return TlsEngines.names()
+			.stream()
+			.filter((engine) -> TlsEngines.get(engine).unavailabilityReason() == null)
+			.toList();
 	}
 
 	private @Nullable InetAddress address(String name, Listener listener) {
@@ -436,8 +458,9 @@ final class TlsListenerFactory {
 				}
 				case ENGINE -> {
 					property = "engine";
-					action = "Set " + TlsAcceptProperties.propertyName(name, property)
-							+ " to an available engine (jdk is always available), or add the engine's dependencies.";
+					action = "Set " + TlsAcceptProperties.propertyName(name, property) + " to one of "
+							+ String.join(", ", availableEngines())
+							+ ", or add the engine's dependencies (the description names them).";
 				}
 				case CLIENT_AUTH -> {
 					property = "client-auth";

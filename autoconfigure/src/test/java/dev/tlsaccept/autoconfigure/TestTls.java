@@ -36,7 +36,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Test support: a trust-all JDK client, and key material written as PEM or PKCS12 files.
  */
-final class TestTls {
+public final class TestTls {
 
 	private TestTls() {
 	}
@@ -112,7 +112,7 @@ final class TestTls {
 		return text.toString();
 	}
 
-	static final class TrustAll implements X509TrustManager {
+	public static final class TrustAll implements X509TrustManager {
 
 		@Override
 		public void checkClientTrusted(X509Certificate[] chain, String authType) {

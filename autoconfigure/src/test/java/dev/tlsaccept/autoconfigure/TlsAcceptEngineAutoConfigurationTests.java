@@ -45,10 +45,39 @@ class TlsAcceptEngineAutoConfigurationTests {
 					.analyze(context.getStartupFailure());
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription()).contains("Property: tlsaccept.listeners.edge.engine")
+					.contains("dev.tlsaccept:tlsaccept-spring-boot-starter-openssl")
 					.contains("io.netty:netty-tcnative-boringssl-static")
 					.contains("io.netty:netty-handler");
-				assertThat(analysis.getAction()).contains("tlsaccept.listeners.edge.engine");
+				assertThat(analysis.getAction())
+					.contains("Set tlsaccept.listeners.edge.engine to one of jdk, bouncy-castle, or add");
 			});
+	}
+
+	@Test
+	void unknownEngineListsOnlyTheEnginesThatCanStart() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("io.netty.internal.tcnative"))
+			.withPropertyValues("tlsaccept.listeners.edge.engine=quantum")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new TlsListenerStartupFailureAnalyzer(null)
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("Engines available: jdk, bouncy-castle.\n");
+				assertThat(analysis.getAction())
+					.startsWith("Set tlsaccept.listeners.edge.engine to one of jdk, bouncy-castle.")
+					.contains(
+							"Engine 'openssl' cannot start here: add dev.tlsaccept:tlsaccept-spring-boot-starter-openssl");
+			});
+	}
+
+	@Test
+	void unknownEngineListsEveryEngineWhenAllCanStart() {
+		this.contextRunner.withPropertyValues("tlsaccept.listeners.edge.engine=quantum").run((context) -> {
+			FailureAnalysis analysis = new TlsListenerStartupFailureAnalyzer(null).analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("Engines available: jdk, bouncy-castle, openssl.");
+			assertThat(analysis.getAction()).doesNotContain("cannot start here");
+		});
 	}
 
 	@Test

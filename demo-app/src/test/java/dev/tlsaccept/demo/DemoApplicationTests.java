@@ -4,18 +4,14 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import dev.tlsaccept.autoconfigure.TlsListener;
+import dev.tlsaccept.peers.TrustAllClient;
 import dev.tlsaccept.record.HandshakeRecord;
 import dev.tlsaccept.record.HandshakeRepository;
 import org.junit.jupiter.api.Nested;
@@ -98,9 +94,9 @@ class DemoApplicationTests {
 		@ParameterizedTest
 		@ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
 		void jdkClientGetsTheEcho(String protocol) throws Exception {
-			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(null, new TrustManager[] { new TrustAll() }, new SecureRandom());
-			try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", this.port)) {
+			try (SSLSocket socket = (SSLSocket) TrustAllClient.sslContext()
+				.getSocketFactory()
+				.createSocket("127.0.0.1", this.port)) {
 				socket.setSoTimeout(10_000);
 				socket.setEnabledProtocols(new String[] { protocol });
 				socket.startHandshake();
@@ -123,23 +119,6 @@ class DemoApplicationTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> !this.handshakes.findAll().isEmpty());
 			List<HandshakeRecord> records = this.handshakes.findAll();
 			assertThat(records.get(0).bioMode()).isEqualTo(this.listener.getServer().settings().bioMode());
-		}
-
-	}
-
-	static final class TrustAll implements X509TrustManager {
-
-		@Override
-		public void checkClientTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public void checkServerTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public X509Certificate[] getAcceptedIssuers() {
-			return new X509Certificate[0];
 		}
 
 	}

@@ -23,9 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
+import dev.tlsaccept.peers.TrustAllClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -176,23 +175,7 @@ class SecretsExposureTests {
 	 * A TLS 1.3 handshake that trusts any certificate: the server certificate's subject.
 	 */
 	private static String handshake(int port) throws Exception {
-		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, new TrustManager[] { new X509TrustManager() {
-
-			@Override
-			public void checkClientTrusted(X509Certificate[] chain, String authType) {
-			}
-
-			@Override
-			public void checkServerTrusted(X509Certificate[] chain, String authType) {
-			}
-
-			@Override
-			public X509Certificate[] getAcceptedIssuers() {
-				return new X509Certificate[0];
-			}
-
-		} }, null);
+		SSLContext context = TrustAllClient.sslContext();
 		try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
 			socket.setSoTimeout(10_000);
 			socket.setEnabledProtocols(new String[] { "TLSv1.3" });

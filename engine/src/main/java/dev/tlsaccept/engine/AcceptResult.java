@@ -51,6 +51,13 @@ import org.jspecify.annotations.Nullable;
  * <td>connection reset, I/O error, handshake timeout</td>
  * </tr>
  * </table>
+ * <p>
+ * <strong>Pair mode: the caller must drain the network side after every call</strong>,
+ * whatever the result, {@code 1} included: on TLS 1.2 the call that returns {@code 1} has
+ * just written the server's last flight (ChangeCipherSpec, Finished) into the
+ * {@link BioPair}, and the client waits for it. Send {@link BioPair#drainToNetwork()} to
+ * the peer after each {@code accept()}, {@code read}, {@code write} and {@code shutdown}.
+ * The blocking and non-blocking modes write to their socket themselves.
  *
  * @param code {@code 1}, {@code 0} or {@code -1}, as {@code SSL_accept()} returns
  * @param error the error, as {@code SSL_get_error()} reports it

@@ -39,6 +39,7 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 
 	@Override
 	public TlsEngineContext createContext(TlsConfig config) throws GeneralSecurityException {
+		BouncyCastleStartupWarnings.install();
 		BouncyCastleProvider crypto = new BouncyCastleProvider();
 		return new Context(config, new BouncyCastleJsseProvider(false, crypto), crypto);
 	}

@@ -126,7 +126,8 @@ final class OpenSslEngineContext implements TlsEngineContext {
 		}
 		Throwable cause = OpenSsl.unavailabilityCause();
 		return "the native library of netty-tcnative did not load (" + cause
-				+ "): add io.netty:netty-tcnative-boringssl-static with this platform's classifier";
+				+ "): add io.netty:netty-tcnative-boringssl-static with this platform's classifier "
+				+ "(tlsaccept-spring-boot-starter-openssl brings the one of the platform that built the application)";
 	}
 
 	private static List<String> protocols(TlsConfig config) {

@@ -6,9 +6,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code openssl} engine: BoringSSL through Netty's OpenSSL {@code SSLEngine}
- * ({@code io.netty:netty-handler} and {@code io.netty:netty-tcnative-boringssl-static},
- * optional dependencies the application adds). This class loads without Netty; Netty's
- * types are only touched after {@link #unavailabilityReason()} found them.
+ * ({@code io.netty:netty-handler}, {@code io.netty:netty-tcnative-classes} and
+ * {@code io.netty:netty-tcnative-boringssl-static}, optional dependencies the application
+ * adds, or {@code tlsaccept-spring-boot-starter-openssl} brings). This class loads
+ * without Netty; Netty's types are only touched after {@link #unavailabilityReason()}
+ * found them.
  */
 public final class OpenSslTlsEngine implements TlsEngine {
 
@@ -16,8 +18,10 @@ public final class OpenSslTlsEngine implements TlsEngine {
 	public static final String NAME = "openssl";
 
 	/** What to add when Netty or netty-tcnative is missing. */
-	static final String MISSING_DEPENDENCIES = "add io.netty:netty-handler and "
-			+ "io.netty:netty-tcnative-boringssl-static (classifier linux-x86_64) to use engine 'openssl'";
+	static final String MISSING_DEPENDENCIES = "add dev.tlsaccept:tlsaccept-spring-boot-starter-openssl "
+			+ "(instead of tlsaccept-spring-boot-starter), or io.netty:netty-handler, io.netty:netty-tcnative-classes and "
+			+ "io.netty:netty-tcnative-boringssl-static (2.0.84.Final, classifier of this platform, e.g. linux-x86_64), "
+			+ "to use engine 'openssl'";
 
 	private static final String[] REQUIRED_CLASSES = { "io.netty.handler.ssl.OpenSsl",
 			"io.netty.internal.tcnative.SSL" };

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 
 import dev.tlsaccept.keys.KeyMaterial;
 
@@ -31,6 +35,32 @@ final class ReadmeExamples {
 		}
 		// end::blocking[]
 		context.close();
+	}
+
+	static AcceptResult handshake(TlsServerContext context, SocketChannel channel, Selector selector)
+			throws IOException {
+		// tag::non-blocking[]
+		channel.configureBlocking(false);
+		TlsAcceptor acceptor = context.newNonBlockingAcceptor(channel);
+		SelectionKey key = channel.register(selector, 0, acceptor);
+		AcceptResult result = acceptor.accept();
+		while (result.error().isRetryable()) {
+			key.interestOps((result.error() == SslError.WANT_WRITE) ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+			long waitNanos = acceptor.deadlineNanos() - System.nanoTime();
+			if (waitNanos <= 0) {
+				// -1 SYSCALL, "handshake timed out"
+				result = acceptor.timeOut();
+			}
+			else if (selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos))) > 0) {
+				selector.selectedKeys().clear();
+				// the key is ready: call again
+				result = acceptor.accept();
+			}
+		}
+		key.interestOps(0);
+		// 1: acceptor.read(...) and write(...); 0 or -1: result.reason() says why
+		// end::non-blocking[]
+		return result;
 	}
 
 	/** Any transport: a socket, a message queue, a test's in-memory peer. */

@@ -4,27 +4,33 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 
 import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.keys.SelfSignedCertificate;
+import dev.tlsaccept.peers.TrustAllClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,7 +53,7 @@ class ReadmeExamplesTests {
 			"ReadmeExamples.java");
 
 	@ParameterizedTest
-	@ValueSource(strings = { "blocking", "pair" })
+	@ValueSource(strings = { "blocking", "non-blocking", "pair" })
 	void readmeShowsTheCompiledExample(String tag) throws IOException {
 		String source = Files.readString(SOURCE, StandardCharsets.UTF_8);
 		String start = "// tag::" + tag + "[]\n";
@@ -70,9 +76,8 @@ class ReadmeExamplesTests {
 				ReadmeExamples.greet(KEY, serverSocket);
 				return null;
 			});
-			SSLContext trustAll = SSLContext.getInstance("TLS");
-			trustAll.init(null, new TrustManager[] { new ServerNameKeyMaterialTests.TrustAll() }, null);
-			try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory()
+			try (SSLSocket socket = (SSLSocket) TrustAllClient.sslContext()
+				.getSocketFactory()
 				.createSocket(InetAddress.getLoopbackAddress(), serverSocket.getLocalPort())) {
 				socket.setSoTimeout(10_000);
 				socket.setEnabledProtocols(new String[] { protocol });
@@ -99,6 +104,64 @@ class ReadmeExamplesTests {
 		assertThat(result.protocol()).isEqualTo(protocol);
 		assertThat(client.engine.getHandshakeStatus()).isEqualTo(HandshakeStatus.NOT_HANDSHAKING);
 		assertThat(client.engine.getSession().getProtocol()).isEqualTo(protocol);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+	void nonBlockingExampleCompletesTheHandshakeWithAClient(String protocol) throws Exception {
+		TlsServerContext context = TlsServerContext.create(TlsConfig.builder(KEY).build());
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		CountDownLatch serverDone = new CountDownLatch(1);
+		try (ServerSocketChannel server = ServerSocketChannel.open()
+			.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)); Selector selector = Selector.open()) {
+			int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+			Future<String> client = executor.submit(() -> {
+				try (SSLSocket socket = (SSLSocket) TrustAllClient.sslContext()
+					.getSocketFactory()
+					.createSocket(InetAddress.getLoopbackAddress(), port)) {
+					socket.setSoTimeout(10_000);
+					socket.setEnabledProtocols(new String[] { protocol });
+					socket.startHandshake();
+					serverDone.await(10, TimeUnit.SECONDS);
+					return socket.getSession().getProtocol();
+				}
+			});
+			AcceptResult result;
+			try (SocketChannel channel = server.accept()) {
+				result = ReadmeExamples.handshake(context, channel, selector);
+			}
+			finally {
+				serverDone.countDown();
+			}
+			assertThat(result.code()).as(result.toString()).isEqualTo(1);
+			assertThat(result.protocol()).isEqualTo(protocol);
+			assertThat(client.get(10, TimeUnit.SECONDS)).isEqualTo(protocol);
+		}
+		finally {
+			executor.shutdownNow();
+			context.close();
+		}
+	}
+
+	@Test
+	void nonBlockingExampleEndsASilentHandshakeAtItsDeadline() throws Exception {
+		TlsServerContext context = TlsServerContext
+			.create(TlsConfig.builder(KEY).handshakeTimeout(Duration.ofMillis(300)).build());
+		try (ServerSocketChannel server = ServerSocketChannel.open()
+			.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+				Selector selector = Selector.open();
+				Socket silent = new Socket(InetAddress.getLoopbackAddress(),
+						((InetSocketAddress) server.getLocalAddress()).getPort());
+				SocketChannel channel = server.accept()) {
+			AcceptResult result = ReadmeExamples.handshake(context, channel, selector);
+			assertThat(result.code()).isEqualTo(-1);
+			assertThat(result.error()).isEqualTo(SslError.SYSCALL);
+			assertThat(result.reason()).isEqualTo("handshake timed out");
+			assertThat(silent.isConnected()).isTrue();
+		}
+		finally {
+			context.close();
+		}
 	}
 
 	@Test

@@ -7,11 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import dev.tlsaccept.engine.ContractServer.Outcome;
 import dev.tlsaccept.keys.KeyMaterial;
@@ -20,6 +17,7 @@ import dev.tlsaccept.keys.SelfSignedCertificate;
 import dev.tlsaccept.peers.OpenSslClient;
 import dev.tlsaccept.peers.OpenSslResult;
 import dev.tlsaccept.peers.TestPki;
+import dev.tlsaccept.peers.TrustAllClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,9 +130,7 @@ class ServerNameKeyMaterialTests {
 			throws Exception {
 		BioPair pair = BioPair.create();
 		TlsAcceptor acceptor = context.newPairAcceptor(pair, null);
-		SSLContext trustAll = SSLContext.getInstance("TLS");
-		trustAll.init(null, new TrustManager[] { new TrustAll() }, null);
-		SSLEngine client = trustAll.createSSLEngine();
+		SSLEngine client = TrustAllClient.sslContext().createSSLEngine();
 		client.setUseClientMode(true);
 		SSLParameters parameters = client.getSSLParameters();
 		parameters.setProtocols(new String[] { protocol });
@@ -151,23 +147,6 @@ class ServerNameKeyMaterialTests {
 			}
 		}
 		throw new AssertionError("unknown certificate served: " + served.getSubjectX500Principal());
-	}
-
-	static final class TrustAll implements X509TrustManager {
-
-		@Override
-		public void checkClientTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public void checkServerTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public X509Certificate[] getAcceptedIssuers() {
-			return new X509Certificate[0];
-		}
-
 	}
 
 }

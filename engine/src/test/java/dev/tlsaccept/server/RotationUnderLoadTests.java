@@ -3,7 +3,6 @@ package dev.tlsaccept.server;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,16 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import dev.tlsaccept.engine.BioMode;
 import dev.tlsaccept.engine.TlsConfig;
 import dev.tlsaccept.engine.TlsServerContext;
 import dev.tlsaccept.keys.KeyMaterial;
 import dev.tlsaccept.keys.SelfSignedCertificate;
+import dev.tlsaccept.peers.TrustAllClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -72,23 +69,6 @@ class RotationUnderLoadTests {
 			out.flush();
 		}
 	};
-
-	private static final TrustManager[] TRUST_ALL = { new X509TrustManager() {
-
-		@Override
-		public void checkClientTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public void checkServerTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public X509Certificate[] getAcceptedIssuers() {
-			return new X509Certificate[0];
-		}
-
-	} };
 
 	@ParameterizedTest
 	@CsvSource({ "jdk, BLOCKING", "jdk, NON_BLOCKING", "jdk, PAIR", "openssl, BLOCKING", "openssl, NON_BLOCKING",
@@ -300,9 +280,9 @@ class RotationUnderLoadTests {
 	 * shows the current certificate.
 	 */
 	private static SSLSocket connect(TlsServer server) throws Exception {
-		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, TRUST_ALL, new SecureRandom());
-		SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(ServerFixtures.LOOPBACK, server.port());
+		SSLSocket socket = (SSLSocket) TrustAllClient.sslContext()
+			.getSocketFactory()
+			.createSocket(ServerFixtures.LOOPBACK, server.port());
 		socket.setSoTimeout(10_000);
 		socket.startHandshake();
 		return socket;

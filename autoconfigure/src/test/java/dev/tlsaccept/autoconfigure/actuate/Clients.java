@@ -4,12 +4,12 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+
+import dev.tlsaccept.autoconfigure.TestTls;
 
 /**
  * Test clients: a trust-all JDK TLS client, and plaintext HTTP sent to a TLS port.
@@ -21,7 +21,7 @@ final class Clients {
 
 	static void handshake(int port, String protocol) throws Exception {
 		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, new TrustManager[] { new TrustAll() }, new SecureRandom());
+		context.init(null, new TrustManager[] { new TestTls.TrustAll() }, new SecureRandom());
 		try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
 			socket.setSoTimeout(10_000);
 			socket.setEnabledProtocols(new String[] { protocol });
@@ -43,23 +43,6 @@ final class Clients {
 		catch (java.net.SocketException ex) {
 			// reset by the server: fine
 		}
-	}
-
-	static final class TrustAll implements X509TrustManager {
-
-		@Override
-		public void checkClientTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public void checkServerTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public X509Certificate[] getAcceptedIssuers() {
-			return new X509Certificate[0];
-		}
-
 	}
 
 }

@@ -12,6 +12,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.tlsaccept.autoconfigure.TestTls;
 import dev.tlsaccept.autoconfigure.TlsAcceptAutoConfiguration;
 import dev.tlsaccept.autoconfigure.TlsListener;
 import dev.tlsaccept.record.HandshakeRecord;
@@ -147,7 +148,7 @@ class SourceRefusalsTests {
 
 	private static void handshakeFrom(int port, String from) throws Exception {
 		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, new TrustManager[] { new Clients.TrustAll() }, new SecureRandom());
+		context.init(null, new TrustManager[] { new TestTls.TrustAll() }, new SecureRandom());
 		try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
 			.createSocket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(from), 0)) {
 			socket.setSoTimeout(10_000);

@@ -24,6 +24,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.tlsaccept.autoconfigure.TestTls;
 import dev.tlsaccept.autoconfigure.TlsAcceptAutoConfiguration;
 import dev.tlsaccept.autoconfigure.TlsListener;
 import dev.tlsaccept.keys.KeyMaterial;
@@ -456,7 +457,7 @@ class TlsListenerObservabilityTests {
 
 	private static SSLSocket connect(int port, String serverName) throws Exception {
 		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, new TrustManager[] { new Clients.TrustAll() }, new SecureRandom());
+		context.init(null, new TrustManager[] { new TestTls.TrustAll() }, new SecureRandom());
 		SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
 		socket.setSoTimeout(10_000);
 		if (serverName != null) {
