@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,8 +14,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
+import dev.tlsaccept.autoconfigure.TestTls;
 import dev.tlsaccept.autoconfigure.TlsAcceptAutoConfiguration;
 import dev.tlsaccept.autoconfigure.TlsListener;
 import io.micrometer.observation.Observation;
@@ -191,7 +190,7 @@ class TlsHandshakeObservationTests {
 
 	private static SSLSocket handshake(Socket raw, int port, String serverName) throws Exception {
 		SSLContext tls = SSLContext.getInstance("TLS");
-		tls.init(null, new TrustManager[] { new TrustAll() }, new SecureRandom());
+		tls.init(null, new TrustManager[] { new TestTls.TrustAll() }, new SecureRandom());
 		raw.setSoTimeout(10_000);
 		SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(raw, "127.0.0.1", port, true);
 		socket.setEnabledProtocols(new String[] { "TLSv1.3" });
@@ -215,23 +214,6 @@ class TlsHandshakeObservationTests {
 		catch (java.net.SocketException ex) {
 			// reset by the server: fine
 		}
-	}
-
-	private static final class TrustAll implements X509TrustManager {
-
-		@Override
-		public void checkClientTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public void checkServerTrusted(X509Certificate[] chain, String authType) {
-		}
-
-		@Override
-		public X509Certificate[] getAcceptedIssuers() {
-			return new X509Certificate[0];
-		}
-
 	}
 
 }
