@@ -74,6 +74,10 @@ public final class ServerHelloGroup {
 
 	private @Nullable String group;
 
+	private @Nullable String protocol;
+
+	private @Nullable String cipherSuite;
+
 	/**
 	 * Feed bytes the server sent, in order, in whatever chunks.
 	 * @param bytes the array
@@ -123,6 +127,25 @@ public final class ServerHelloGroup {
 	 */
 	public @Nullable String group() {
 		return this.group;
+	}
+
+	/**
+	 * The protocol version the server chose, as JSSE and OpenSSL name it: TLS 1.3's
+	 * {@code supported_versions} in the ServerHello, else its {@code legacy_version}. A
+	 * failure after the ServerHello went out has it even where the engine's session no
+	 * longer says.
+	 * @return the protocol, or {@code null} before a ServerHello was sent
+	 */
+	public @Nullable String protocol() {
+		return this.protocol;
+	}
+
+	/**
+	 * The cipher suite the server chose in its ServerHello, by IANA name.
+	 * @return the suite, or {@code null} before a ServerHello was sent
+	 */
+	public @Nullable String cipherSuite() {
+		return this.cipherSuite;
 	}
 
 	private void handshakeBytes(byte[] bytes, int offset, int length) {
@@ -196,9 +219,11 @@ public final class ServerHelloGroup {
 			return;
 		}
 		boolean retry = isHelloRetryRequest(hello);
+		int legacyVersion = u16(hello, 0);
 		position += 1 + (hello[position] & 0xff);
 		if (position + 2 <= hello.length) {
-			this.ecdhe = TlsNames.cipherSuite(u16(hello, position)).contains("_ECDHE_");
+			this.cipherSuite = TlsNames.cipherSuite(u16(hello, position));
+			this.ecdhe = this.cipherSuite.contains("_ECDHE_");
 		}
 		position += 2 + 1;
 		int keyShareGroup = -1;
@@ -221,6 +246,7 @@ public final class ServerHelloGroup {
 		}
 		// key_share belongs to TLS 1.3, whose ServerHello always carries
 		// supported_versions
+		this.protocol = TlsNames.version(tls13 ? TlsNames.TLS13 : legacyVersion);
 		if (keyShareGroup >= 0 && tls13) {
 			this.group = TlsNames.group(keyShareGroup);
 		}

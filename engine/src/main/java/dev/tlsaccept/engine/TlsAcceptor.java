@@ -557,6 +557,11 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (!this.serverHelloSent) {
 			return null;
 		}
+		// what the ServerHello said: after a failure SunJSSE and BoringSSL no longer have
+		// a handshake session to ask
+		if (this.serverHello.protocol() != null) {
+			return this.serverHello.protocol();
+		}
 		try {
 			SSLSession session = this.engine.getHandshakeSession();
 			if (session != null && session.getProtocol() != null && !session.getProtocol().isEmpty()
@@ -666,6 +671,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			.duration(elapsed())
 			.turns(this.wantReadTurns, this.wantWriteTurns)
 			.protocol(handshakeProtocol())
+			.cipherSuite(this.serverHelloSent ? this.serverHello.cipherSuite() : null)
 			.serverName(serverName)
 			.peerCertificates(RefusedChainTrustManager.refusedChain(this.handshakeSession))
 			.alert(alert)
