@@ -139,6 +139,14 @@ final class FailureClassifier {
 				|| lower.contains("excessive_message_size")) {
 			return "excessive message size";
 		}
+		// SunJSSE "No supported signature algorithm for RSA key", "No supported
+		// CertificateVerify signature algorithm for EC key", BoringSSL
+		// NO_COMMON_SIGNATURE_ALGORITHMS
+		if (lower.contains("no supported signature algorithm for")
+				|| lower.contains("no supported certificateverify signature algorithm")
+				|| lower.contains("no_common_signature_algorithms")) {
+			return "no suitable signature algorithm";
+		}
 		if (alert != null) {
 			return alert.name().replace('_', ' ');
 		}

@@ -104,6 +104,42 @@ public final class ScriptedTlsClient {
 		}
 	}
 
+	/**
+	 * Connect and send a TLS 1.2 ECDHE ClientHello offering only the given signature
+	 * schemes; read the server's first flight.
+	 * @param port the server's port on the loopback address
+	 * @param schemes the signature scheme codes ({@code 0x0809}: rsa_pss_pss_sha256)
+	 * @return the alert the server answered with, or no alert when its flight came
+	 */
+	public static Answer tls12OfferingOnly(int port, int... schemes) throws Exception {
+		try (Socket socket = connect(port)) {
+			return new ScriptedTlsClient(socket.getInputStream(), socket.getOutputStream()).firstFlight12(schemes);
+		}
+	}
+
+	private Answer firstFlight12(int... schemes) throws Exception {
+		ByteArrayOutputStream list = new ByteArrayOutputStream();
+		for (int scheme : schemes) {
+			list.writeBytes(u16(scheme));
+		}
+		ByteArrayOutputStream extensions = new ByteArrayOutputStream();
+		extension(extensions, 10, new byte[] { 0, 4, 0, 0x1d, 0, 0x17 });
+		extension(extensions, 11, new byte[] { 1, 0 });
+		extension(extensions, 13, concat(u16(list.size()), list.toByteArray()));
+		extension(extensions, 0xff01, new byte[] { 0 });
+		sendHandshake(clientHello(new byte[0], new byte[] { (byte) 0xc0, 0x2b, (byte) 0xc0, 0x2f },
+				extensions.toByteArray()));
+		try {
+			while ((readPlaintextHandshake(-1)[0] & 0xff) != 14) {
+				// up to ServerHelloDone
+			}
+			return new Answer(Optional.empty(), "the server's flight");
+		}
+		catch (IOException ex) {
+			return readAnswer(null, null, ex);
+		}
+	}
+
 	private static Socket connect(int port) throws IOException {
 		Socket socket = new Socket();
 		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
@@ -266,7 +302,7 @@ public final class ScriptedTlsClient {
 		while (!hasWholeMessage()) {
 			Record record = readRecord();
 			if (record.type() == ALERT) {
-				throw new IOException("the server sent alert " + new Alert(record.body()[0], record.body()[1]));
+				throw new AlertReceived(new Alert(record.body()[0], record.body()[1]));
 			}
 			if (record.type() != HANDSHAKE) {
 				throw new IOException("unexpected record of type " + record.type());
@@ -318,6 +354,16 @@ public final class ScriptedTlsClient {
 	 * under one of the keys given (a TLS 1.3 server sends its alert under its application
 	 * key, after its own Finished).
 	 */
+	private Answer readAnswer(Protection application, Protection handshake, IOException failure) {
+		if (failure instanceof AlertReceived received) {
+			return new Answer(Optional.of(received.alert), "in clear");
+		}
+		if (failure instanceof EOFException) {
+			return new Answer(Optional.empty(), "eof");
+		}
+		return new Answer(Optional.empty(), String.valueOf(failure.getMessage()));
+	}
+
 	private Answer readAnswer(Protection application, Protection handshake) throws IOException {
 		try {
 			while (true) {
@@ -470,6 +516,18 @@ public final class ScriptedTlsClient {
 	}
 
 	private record Record(int type, byte[] header, byte[] body) {
+
+	}
+
+	/** The server sent an alert where the client expected its handshake. */
+	private static final class AlertReceived extends IOException {
+
+		private final Alert alert;
+
+		AlertReceived(Alert alert) {
+			super("the server sent alert " + alert);
+			this.alert = alert;
+		}
 
 	}
 
