@@ -76,8 +76,6 @@ public final class ServerHelloGroup {
 
 	private @Nullable String protocol;
 
-	private @Nullable String cipherSuite;
-
 	/**
 	 * Feed bytes the server sent, in order, in whatever chunks.
 	 * @param bytes the array
@@ -138,14 +136,6 @@ public final class ServerHelloGroup {
 	 */
 	public @Nullable String protocol() {
 		return this.protocol;
-	}
-
-	/**
-	 * The cipher suite the server chose in its ServerHello, by IANA name.
-	 * @return the suite, or {@code null} before a ServerHello was sent
-	 */
-	public @Nullable String cipherSuite() {
-		return this.cipherSuite;
 	}
 
 	private void handshakeBytes(byte[] bytes, int offset, int length) {
@@ -222,8 +212,7 @@ public final class ServerHelloGroup {
 		int legacyVersion = u16(hello, 0);
 		position += 1 + (hello[position] & 0xff);
 		if (position + 2 <= hello.length) {
-			this.cipherSuite = TlsNames.cipherSuite(u16(hello, position));
-			this.ecdhe = this.cipherSuite.contains("_ECDHE_");
+			this.ecdhe = TlsNames.cipherSuite(u16(hello, position)).contains("_ECDHE_");
 		}
 		position += 2 + 1;
 		int keyShareGroup = -1;

@@ -685,7 +685,6 @@ public final class TlsAcceptor implements AutoCloseable {
 			.duration(elapsed())
 			.turns(this.wantReadTurns, this.wantWriteTurns)
 			.protocol(handshakeProtocol())
-			.cipherSuite(this.serverHelloSent ? this.serverHello.cipherSuite() : null)
 			.serverName(serverName)
 			.peerCertificates(RefusedChainTrustManager.refusedChain(this.handshakeSession))
 			.alert(alert)
