@@ -78,6 +78,8 @@ public final class ServerHelloGroup {
 
 	private @Nullable String group;
 
+	private @Nullable String protocol;
+
 	/**
 	 * A ServerHello of TLS 1.2 or earlier was read, and no Certificate after it: what
 	 * follows tells a resumption.
@@ -148,6 +150,17 @@ public final class ServerHelloGroup {
 	 */
 	public boolean resumed() {
 		return this.resumed;
+	}
+
+	/**
+	 * The protocol version the server chose, as JSSE and OpenSSL name it: TLS 1.3's
+	 * {@code supported_versions} in the ServerHello, else its {@code legacy_version}. A
+	 * failure after the ServerHello went out has it even where the engine's session no
+	 * longer says.
+	 * @return the protocol, or {@code null} before a ServerHello was sent
+	 */
+	public @Nullable String protocol() {
+		return this.protocol;
 	}
 
 	private void handshakeBytes(byte[] bytes, int offset, int length) {
@@ -225,6 +238,7 @@ public final class ServerHelloGroup {
 			return;
 		}
 		boolean retry = isHelloRetryRequest(hello);
+		int legacyVersion = u16(hello, 0);
 		position += 1 + (hello[position] & 0xff);
 		if (position + 2 <= hello.length) {
 			this.ecdhe = TlsNames.cipherSuite(u16(hello, position)).contains("_ECDHE_");
@@ -254,13 +268,13 @@ public final class ServerHelloGroup {
 		}
 		// key_share belongs to TLS 1.3, whose ServerHello always carries
 		// supported_versions
+		this.protocol = TlsNames.version(tls13 ? TlsNames.TLS13 : legacyVersion);
 		if (keyShareGroup >= 0 && tls13) {
 			this.group = TlsNames.group(keyShareGroup);
 		}
-		// TLS 1.3: the ServerHello has the answer (or none: a PSK-only resumption); after
-		// a
-		// HelloRetryRequest the real ServerHello follows. TLS 1.2: the ServerKeyExchange
-		// follows.
+		// TLS 1.3: the ServerHello has the answer (or none: a PSK-only resumption);
+		// after a HelloRetryRequest the real ServerHello follows. TLS 1.2: the
+		// ServerKeyExchange follows.
 		this.retried = tls13 && retry;
 		if (tls13 && !retry) {
 			this.resumed = preSharedKey;

@@ -139,6 +139,26 @@ final class FailureClassifier {
 				|| lower.contains("excessive_message_size")) {
 			return "excessive message size";
 		}
+		// BoringSSL: a TLS 1.3 record whose plaintext or ciphertext is too long
+		if (lower.contains("data_length_too_long")) {
+			return "data length too long";
+		}
+		if (lower.contains("encrypted_length_too_long")) {
+			return "encrypted length too long";
+		}
+		// Bouncy Castle reads a message shorter than its fields to the end of its buffer
+		// and answers internal_error; OpenSSL calls that a decode error
+		if (hasCause(failure, EOFException.class)) {
+			return DECODE_ERROR;
+		}
+		// SunJSSE "No supported signature algorithm for RSA key", "No supported
+		// CertificateVerify signature algorithm for EC key", BoringSSL
+		// NO_COMMON_SIGNATURE_ALGORITHMS
+		if (lower.contains("no supported signature algorithm for")
+				|| lower.contains("no supported certificateverify signature algorithm")
+				|| lower.contains("no_common_signature_algorithms")) {
+			return "no suitable signature algorithm";
+		}
 		if (alert != null) {
 			return alert.name().replace('_', ' ');
 		}
@@ -196,6 +216,18 @@ final class FailureClassifier {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			StackTraceElement[] stack = cause.getStackTrace();
 			if (stack.length > 0 && method.equals(stack[0].getMethodName())) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
 				return true;
 			}
 			if (cause.getCause() == cause) {

@@ -195,6 +195,26 @@ final class InboundRecords {
 	 * alert: a short application-data record (TLS 1.3) or an alert record longer than two
 	 * bytes (TLS 1.2 after ChangeCipherSpec).
 	 */
+	/**
+	 * Whether the bytes are whole plaintext-looking handshake records and nothing else.
+	 * @param bytes records, from position to limit
+	 * @return {@code true} for one or more whole handshake records
+	 */
+	static boolean onlyHandshakeRecords(ByteBuffer bytes) {
+		int index = bytes.position();
+		if (index + HEADER_LENGTH > bytes.limit()) {
+			return false;
+		}
+		while (index + HEADER_LENGTH <= bytes.limit()) {
+			int length = ((bytes.get(index + 3) & 0xff) << 8) | (bytes.get(index + 4) & 0xff);
+			if (bytes.get(index) != CONTENT_HANDSHAKE) {
+				return false;
+			}
+			index += HEADER_LENGTH + length;
+		}
+		return index == bytes.limit();
+	}
+
 	static boolean hasEncryptedAlert(ByteBuffer bytes) {
 		int index = bytes.position();
 		while (index + HEADER_LENGTH <= bytes.limit()) {

@@ -133,6 +133,17 @@ public final class JdkTlsEngine implements TlsEngine {
 			return SunJsseAlerts.duringHandshake(failure);
 		}
 
+		/**
+		 * SunJSSE 17 writes no alert when a delegated task fails before the server's
+		 * first flight (no signature scheme the client offered fits the key: "No
+		 * supported signature algorithm for RSA key"), where an {@code SSLSocket} sends
+		 * the alert it raised: send that one on its behalf.
+		 */
+		@Override
+		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {
+			return sentAlert(failure, null);
+		}
+
 	}
 
 }

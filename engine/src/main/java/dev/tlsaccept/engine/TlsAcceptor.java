@@ -527,6 +527,20 @@ public final class TlsAcceptor implements AutoCloseable {
 			if (alert == null && InboundRecords.hasEncryptedAlert(produced)) {
 				alert = this.context.sentAlert(failure, protocol);
 			}
+			if (alert == null && InboundRecords.onlyHandshakeRecords(produced)) {
+				// SunJSSE 17 writes the TLS 1.2 flight up to the message that failed
+				// (ServerHello, Certificate; then "No supported signature algorithm"),
+				// and no alert: send the one it raised after it, in clear as the flight
+				this.serverHelloSent = true;
+				this.serverHello.feed(produced.array(), produced.arrayOffset() + produced.position(),
+						produced.remaining());
+				TlsAlert unwritten = "TLSv1.3".equals(this.serverHello.protocol()) ? null
+						: this.context.unwrittenAlert(failure);
+				if (unwritten != null) {
+					sendPlaintextAlert(unwritten);
+					return unwritten;
+				}
+			}
 		}
 		else if (!this.producedOutput) {
 			// nothing sent yet, and the engine wrote nothing now: send the alert it
@@ -556,6 +570,11 @@ public final class TlsAcceptor implements AutoCloseable {
 	private @Nullable String handshakeProtocol() {
 		if (!this.serverHelloSent) {
 			return null;
+		}
+		// what the ServerHello said: after a failure SunJSSE and BoringSSL no longer have
+		// a handshake session to ask
+		if (this.serverHello.protocol() != null) {
+			return this.serverHello.protocol();
 		}
 		try {
 			SSLSession session = this.engine.getHandshakeSession();

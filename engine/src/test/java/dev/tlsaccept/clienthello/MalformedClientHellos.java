@@ -106,6 +106,33 @@ public final class MalformedClientHellos {
 	}
 
 	/**
+	 * The {@link #valid()} ClientHello made about {@code size} bytes long with a padding
+	 * extension (RFC 7685) of zeros, in records of at most 2^14 bytes: well formed, only
+	 * large (tlsfuzzer's {@code test-large-hello.py}).
+	 * @param size the length of the handshake message to reach, at least 300
+	 * @return the records
+	 */
+	public static byte[] validPaddedRecords(int size) {
+		int padding = Math.max(0, size - valid().length - 4);
+		byte[] x25519 = new byte[32];
+		Arrays.fill(x25519, (byte) 0x42);
+		byte[] keyShare = ClientHellos
+			.vector16(ClientHellos.concat(ClientHellos.u16(0x001d), ClientHellos.vector16(x25519)));
+		return ClientHellos.hello()
+			.ciphers(0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030)
+			.serverName("localhost")
+			.extension(0x000b, ClientHellos.vector8(new byte[] { 0 }))
+			.supportedGroups(0x001d, 0x0017, 0x0018)
+			.extension(0x0017, new byte[0])
+			.signatureAlgorithms(0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501)
+			.supportedVersions(0x0304, 0x0303)
+			.extension(0x002d, ClientHellos.vector8(new byte[] { 1 }))
+			.extension(0x0033, keyShare)
+			.extension(0x0015, new byte[padding])
+			.records(16384, 16384, 16384, 16384);
+	}
+
+	/**
 	 * A handshake message in one handshake record.
 	 * @param message the message
 	 * @return the record

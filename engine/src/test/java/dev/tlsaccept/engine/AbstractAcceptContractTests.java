@@ -248,6 +248,31 @@ abstract class AbstractAcceptContractTests {
 	}
 
 	/**
+	 * {@code openssl s_client -sess_out}, then {@code -sess_in}: the TLS 1.3 session
+	 * ticket of the first connection resumes the second, as s_client reports it
+	 * ({@code Reused,}).
+	 */
+	@Test
+	void tls13SessionTicketResumesWithOpenSslClient() throws Exception {
+		assumeTrue(OpenSslClient.isAvailable() || System.getenv("CI") != null, "openssl is not installed");
+		assumeTrue(resumesTls13Sessions(), "the engine sends no TLS 1.3 session tickets");
+		ContractServer server = start();
+		Path session = pkiDirectory.resolve("s_client-" + engine() + "-" + mode() + ".session");
+		OpenSslResult first = openssl(server).servername("localhost")
+			.tls13()
+			.args("-sess_out", session.toString())
+			.run();
+		assertThat(first.handshakeCompleted()).as(first.describe()).isTrue();
+		assertCell(finished(server.next(WAIT)), 1, SslError.NONE);
+		OpenSslResult second = openssl(server).servername("localhost")
+			.tls13()
+			.args("-sess_in", session.toString())
+			.run();
+		assertThat(second.stdout()).as(second.describe()).contains("Reused, TLSv1.3");
+		assertCell(finished(server.next(WAIT)), 1, SslError.NONE);
+	}
+
+	/**
 	 * tlsfuzzer's {@code test-renegotiation-disabled.py}: a ClientHello on an established
 	 * TLS 1.2 connection, then application data at once.
 	 */

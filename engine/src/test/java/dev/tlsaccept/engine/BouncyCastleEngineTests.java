@@ -1,5 +1,6 @@
 package dev.tlsaccept.engine;
 
+import java.io.EOFException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ class BouncyCastleEngineTests {
 			assertThat(context.receivedAlert(received))
 				.isEqualTo(TlsAlert.of(48, TlsAlert.Level.FATAL, TlsAlert.Direction.RECEIVED));
 			assertThat(context.sentAlert(received, "TLSv1.3")).isNull();
-			assertThat(context.sentAlert(new SSLException(new java.io.EOFException()), "TLSv1.3"))
+			assertThat(context.sentAlert(new SSLException(new EOFException()), "TLSv1.3"))
 				.as("TlsProtocol sends internal_error for what is not a TlsFatalAlert")
 				.isEqualTo(TlsAlert.of(80, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
 		}
@@ -111,6 +112,11 @@ class BouncyCastleEngineTests {
 		assertThat(FailureClassifier.reason(
 				new SSLException("handshake_failure(40); found no selectable cipher suite among the 2 offered"), null))
 			.isEqualTo("no shared cipher");
+		// a truncated message (tlsfuzzer's truncated TLS 1.3 Finished): BCJSSE sends
+		// internal_error, OpenSSL's words are decode error
+		assertThat(FailureClassifier.reason(new SSLException(new EOFException()),
+				TlsAlert.of(80, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT)))
+			.isEqualTo("decode error");
 	}
 
 }
