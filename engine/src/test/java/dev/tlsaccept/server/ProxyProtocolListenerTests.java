@@ -95,7 +95,8 @@ class ProxyProtocolListenerTests {
 	void v2HeaderFromATrustedProxyMakesTheRealClientThePeerWithTheTlvsRecorded(BioMode mode) throws Exception {
 		start(mode, ProxyProtocol.REQUIRED);
 		byte[] tlvs = concat(ProxyHeaderDecoderTests.tlv(0x02, ascii("device.example.com")),
-				ProxyHeaderDecoderTests.tlv(0x01, ascii("h2")), ProxyHeaderDecoderTests.tlv(0x05, ascii("req-42")));
+				ProxyHeaderDecoderTests.tlv(0x01, ascii("h2")), ProxyHeaderDecoderTests.tlv(0x05, ascii("req-42")),
+				ProxyHeaderDecoderTests.tlv(0x20, ProxyHeaderDecoderTests.sslValue(0x07, 0)));
 		// the header and the ClientHello in one write: the listener reads TLS bytes with
 		// the header
 		try (Socket raw = from(TRUSTED)) {
@@ -107,6 +108,8 @@ class ProxyProtocolListenerTests {
 			assertThat(event.proxyHeader().authority()).isEqualTo("device.example.com");
 			assertThat(event.proxyHeader().alpn()).isEqualTo("h2");
 			assertThat(event.proxyHeader().uniqueId()).isEqualTo("req-42");
+			assertThat(event.proxyHeader().ssl().commonName()).isEqualTo("device-7");
+			assertThat(event.proxyHeader().ssl().version()).isEqualTo("TLSv1.3");
 			assertThat(event.healthCheck()).isFalse();
 			assertThat(this.remotes).as("the handler's remote address").containsExactly(CLIENT);
 		}
