@@ -811,6 +811,13 @@ public class TlsAcceptProperties {
 		 */
 		private int capacity = 500;
 
+		/**
+		 * Whether load balancers' health checks (PROXY protocol v2 LOCAL connections) get
+		 * an observation (a span, a timer sample) like other handshakes. They are
+		 * recorded in the history either way.
+		 */
+		private boolean observeHealthChecks;
+
 		private final Log log = new Log();
 
 		public int getCapacity() {
@@ -819,6 +826,14 @@ public class TlsAcceptProperties {
 
 		public void setCapacity(int capacity) {
 			this.capacity = capacity;
+		}
+
+		public boolean isObserveHealthChecks() {
+			return this.observeHealthChecks;
+		}
+
+		public void setObserveHealthChecks(boolean observeHealthChecks) {
+			this.observeHealthChecks = observeHealthChecks;
 		}
 
 		public Log getLog() {

@@ -6,6 +6,8 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,5 +150,36 @@ public final class TestTls {
 			.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keyPair.getPrivate())));
 		return KeyMaterial.of(keyPair.getPrivate(), List.of(certificate), "test RSA key");
 	}
+
+	/**
+	 * A PROXY protocol v2 {@code PROXY} header for a TCP over IPv4 client, as a
+	 * balancer's {@code send-proxy-v2} writes it (destination 198.51.100.1:443).
+	 * @param client the client the header names
+	 * @param tlvs the TLVs after the addresses, already encoded
+	 * @return the header
+	 */
+	public static byte[] proxyV2(InetSocketAddress client, byte[] tlvs) {
+		ByteBuffer header = ByteBuffer.allocate(16 + 12 + tlvs.length);
+		header.put(PROXY_V2_SIGNATURE).put((byte) 0x21).put((byte) 0x11).putShort((short) (12 + tlvs.length));
+		header.put(client.getAddress().getAddress()).put(new byte[] { (byte) 198, 51, 100, 1 });
+		header.putShort((short) client.getPort()).putShort((short) 443);
+		return header.put(tlvs).array();
+	}
+
+	/**
+	 * A PROXY protocol v2 {@code LOCAL} header, as HAProxy's health checks send it.
+	 * @return the header
+	 */
+	public static byte[] proxyV2Local() {
+		return ByteBuffer.allocate(16)
+			.put(PROXY_V2_SIGNATURE)
+			.put((byte) 0x20)
+			.put((byte) 0x00)
+			.putShort((short) 0)
+			.array();
+	}
+
+	private static final byte[] PROXY_V2_SIGNATURE = { '\r', '\n', '\r', '\n', 0, '\r', '\n', 'Q', 'U', 'I', 'T',
+			'\n' };
 
 }

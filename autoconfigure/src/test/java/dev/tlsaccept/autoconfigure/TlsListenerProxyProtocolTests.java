@@ -4,7 +4,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 
@@ -62,7 +61,7 @@ class TlsListenerProxyProtocolTests {
 					raw.connect(new InetSocketAddress("127.0.0.1", listener.getServer().port()), 5_000);
 					raw.setSoTimeout(10_000);
 					OutputStream out = raw.getOutputStream();
-					out.write(v2Tcp4(client));
+					out.write(TestTls.proxyV2(client, new byte[0]));
 					out.flush();
 					SSLContext tls = SSLContext.getInstance("TLS");
 					tls.init(null, new TrustManager[] { new TestTls.TrustAll() }, new SecureRandom());
@@ -111,15 +110,6 @@ class TlsListenerProxyProtocolTests {
 				assertThat(((TlsListenerStartupException) failure).getProperty())
 					.isEqualTo("tlsaccept.listeners.edge.trusted-proxies[0]");
 			});
-	}
-
-	private static byte[] v2Tcp4(InetSocketAddress client) {
-		ByteBuffer header = ByteBuffer.allocate(16 + 12);
-		header.put(new byte[] { '\r', '\n', '\r', '\n', 0, '\r', '\n', 'Q', 'U', 'I', 'T', '\n' });
-		header.put((byte) 0x21).put((byte) 0x11).putShort((short) 12);
-		header.put(client.getAddress().getAddress()).put(new byte[] { (byte) 198, 51, 100, 1 });
-		header.putShort((short) client.getPort()).putShort((short) 443);
-		return header.array();
 	}
 
 }

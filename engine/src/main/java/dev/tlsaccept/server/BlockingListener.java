@@ -10,6 +10,7 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -306,14 +307,22 @@ final class BlockingListener implements Listener {
 			AcceptResult result;
 			InetSocketAddress peer = this.peer;
 			ProxyPhase.Outcome proxied = null;
-			BlockingListener.this.core.handshakeStarted(peer);
+			ServerCore core = BlockingListener.this.core;
+			Instant startedAt = core.startTime();
 			try {
 				ByteBuffer prefix = EMPTY;
-				ServerCore core = BlockingListener.this.core;
 				if (ProxyPhase.applies(core.settings().proxyProtocol())) {
 					proxied = readProxyHeader();
 					peer = proxied.peer();
 					prefix = proxied.prefix();
+					if (proxied.failure() == null) {
+						// once the header said who the client is, and whether it is a
+						// health check
+						core.handshakeStarted(this.peer, peer, proxied.header(), startedAt);
+					}
+				}
+				else {
+					core.handshakeStarted(peer, null, null, startedAt);
 				}
 				if (proxied != null && proxied.failure() != null) {
 					result = proxied.failure();

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -56,6 +57,12 @@ abstract class PendingHandshake implements Selectable {
 	/** Reading the PROXY protocol header: set until it is decided. */
 	private @Nullable ProxyPhase proxyPhase;
 
+	/**
+	 * When the connection was accepted, for the start reported once the PROXY protocol
+	 * header is read; {@code null} when no observer wants starts.
+	 */
+	private @Nullable Instant acceptedAt;
+
 	private final long startNanos = System.nanoTime();
 
 	private final Deadline deadline = new Deadline();
@@ -100,6 +107,7 @@ abstract class PendingHandshake implements Selectable {
 			this.proxyPhase = new ProxyPhase(protocol,
 					this.core.settings().trustsProxy((connecting != null) ? connecting.getAddress() : null),
 					connecting);
+			this.acceptedAt = this.core.startTime();
 			this.deadline.nanos = this.startNanos + this.context.config().handshakeTimeout().toNanos();
 			this.loop.schedule(this.deadline);
 			readProxyHeader();
@@ -176,6 +184,8 @@ abstract class PendingHandshake implements Selectable {
 			finish(failure);
 		}
 		else {
+			// queued for the observer thread before the end can be: start before end
+			this.core.handshakeStarted(phase.connecting(), this.peer, this.proxyHeader, this.acceptedAt);
 			startTls(outcome.prefix());
 		}
 	}

@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * Bounds: a v1 line is at most {@value #V1_MAX_LENGTH} bytes, CRLF included; a v2 header
  * at most {@value #V2_MAX_LENGTH} bytes (16 fixed, then addresses and TLVs: room for
  * every TLV HAProxy sends, client certificate names included). A v2
- * {@code PP2_TYPE_CRC32C} TLV is checked.
+ * {@code PP2_TYPE_CRC32C} TLV is checked. A {@code PP2_TYPE_SSL} TLV's sub-TLVs are read
+ * within its own length: one that overruns it, or a TLV shorter than its fixed 5 bytes,
+ * makes the header malformed.
  */
 final class ProxyHeaderDecoder {
 
@@ -47,6 +49,21 @@ final class ProxyHeaderDecoder {
 	private static final int TLV_UNIQUE_ID = 0x05;
 
 	private static final int UNIQUE_ID_MAX = 128;
+
+	private static final int TLV_SSL = 0x20;
+
+	private static final int SSL_VERSION = 0x21;
+
+	private static final int SSL_CN = 0x22;
+
+	private static final int SSL_CIPHER = 0x23;
+
+	private static final int SSL_SIG_ALG = 0x24;
+
+	private static final int SSL_KEY_ALG = 0x25;
+
+	/** The {@code client} byte and the {@code verify} word before the SSL sub-TLVs. */
+	private static final int SSL_FIXED = 5;
 
 	private ProxyHeaderDecoder() {
 	}
@@ -284,6 +301,7 @@ final class ProxyHeaderDecoder {
 		String authority = null;
 		String alpn = null;
 		String uniqueId = null;
+		ProxyHeader.Ssl ssl = null;
 		int position = 16 + addressLength;
 		int end = 16 + length;
 		while (position < end) {
@@ -313,14 +331,69 @@ final class ProxyHeaderDecoder {
 						return Decoded.malformed("PROXY v2 header: CRC32C mismatch");
 					}
 				}
+				case TLV_SSL -> {
+					ssl = ssl(bytes);
+					if (ssl == null) {
+						return Decoded.malformed("PROXY v2 header: malformed SSL TLV");
+					}
+				}
 				default -> {
-					// NOOP, SSL and custom TLVs: not used
+					// NOOP, NETNS and custom TLVs: not used
 				}
 			}
 			position = value + valueLength;
 		}
-		return new Decoded(Status.HEADER, new ProxyHeader(2, local, source, destination, authority, alpn, uniqueId),
-				end, null);
+		return new Decoded(Status.HEADER,
+				new ProxyHeader(2, local, source, destination, authority, alpn, uniqueId, ssl), end, null);
+	}
+
+	/**
+	 * The {@code PP2_TYPE_SSL} TLV's value: the {@code client} bits, the {@code verify}
+	 * word, then sub-TLVs, each inside the value (bounded by it, as the value is by the
+	 * header); unknown sub-TLVs are skipped.
+	 * @param value the TLV's value
+	 * @return what it says, or {@code null} when it is malformed
+	 */
+	private static ProxyHeader.@Nullable Ssl ssl(byte[] value) {
+		if (value.length < SSL_FIXED) {
+			return null;
+		}
+		ByteBuffer in = ByteBuffer.wrap(value);
+		int client = in.get(0) & 0xff;
+		long verify = in.getInt(1) & 0xffffffffL;
+		String version = null;
+		String commonName = null;
+		String cipher = null;
+		String signatureAlgorithm = null;
+		String keyAlgorithm = null;
+		int position = SSL_FIXED;
+		while (position < value.length) {
+			if (value.length - position < 3) {
+				return null;
+			}
+			int type = in.get(position) & 0xff;
+			int length = in.getShort(position + 1) & 0xffff;
+			int start = position + 3;
+			if (start + length > value.length) {
+				return null;
+			}
+			byte[] bytes = new byte[length];
+			in.get(start, bytes);
+			switch (type) {
+				case SSL_VERSION -> version = text(bytes);
+				case SSL_CN -> commonName = text(bytes);
+				case SSL_CIPHER -> cipher = text(bytes);
+				case SSL_SIG_ALG -> signatureAlgorithm = text(bytes);
+				case SSL_KEY_ALG -> keyAlgorithm = text(bytes);
+				default -> {
+					// later sub-TLVs (group, signature scheme, client certificate): not
+					// used
+				}
+			}
+			position = start + length;
+		}
+		return new ProxyHeader.Ssl((client & 0x01) != 0, (client & 0x02) != 0, (client & 0x04) != 0, verify, version,
+				commonName, cipher, signatureAlgorithm, keyAlgorithm);
 	}
 
 	private static boolean crcMatches(ByteBuffer in, int end, int crcAt) {

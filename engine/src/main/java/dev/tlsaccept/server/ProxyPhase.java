@@ -77,6 +77,14 @@ final class ProxyPhase {
 	}
 
 	/**
+	 * The connecting address: the proxy's, or the client's.
+	 * @return the address, if known
+	 */
+	@Nullable InetSocketAddress connecting() {
+		return this.connecting;
+	}
+
+	/**
 	 * Whether a connection goes through this phase: with {@code required}, every admitted
 	 * one (all are from trusted proxies); with {@code optional}, every one too (a trusted
 	 * source may send a header, any other one must not).

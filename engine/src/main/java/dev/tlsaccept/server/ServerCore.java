@@ -3,6 +3,7 @@ package dev.tlsaccept.server;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -301,10 +302,11 @@ final class ServerCore {
 		if (refusal == null) {
 			this.open.incrementAndGet();
 			this.pending.incrementAndGet();
-			if (this.settings.bioMode() != BioMode.BLOCKING) {
+			if (this.settings.bioMode() != BioMode.BLOCKING && !ProxyPhase.applies(this.settings.proxyProtocol())) {
 				// on the observer thread; blocking mode reports it from the handshake's
-				// thread, not the accepting one
-				handshakeStarted(peer);
+				// thread, not the accepting one, and a PROXY protocol header's reader
+				// once it was read (see handshakeStarted)
+				handshakeStarted(peer, null, null, startTime());
 			}
 			return true;
 		}
@@ -479,16 +481,23 @@ final class ServerCore {
 
 	/**
 	 * An admitted connection's handshake starts: tell the observer, as
-	 * {@link #observe(HandshakeEvent)} does.
+	 * {@link #observe(HandshakeEvent)} does (so, in the selector modes, before its end on
+	 * the observer thread). With {@code proxy-protocol} on, called once the header was
+	 * read and accepted (a refusal in that phase has no start).
 	 * @param connecting the connecting address; nothing is reported without one
+	 * @param peer the client a trusted proxy's header named, or {@code null} for the
+	 * connecting address
+	 * @param proxyHeader the header, if one was read
+	 * @param time when the connection was accepted, from {@link #startTime()}
 	 */
-	void handshakeStarted(@Nullable InetSocketAddress connecting) {
-		if (connecting == null || !this.observesStarts) {
+	void handshakeStarted(@Nullable InetSocketAddress connecting, @Nullable InetSocketAddress peer,
+			@Nullable ProxyHeader proxyHeader, @Nullable Instant time) {
+		if (connecting == null || time == null || !this.observesStarts) {
 			return;
 		}
 		TlsServerContext context = this.contexts.get();
 		HandshakeStarted started = new HandshakeStarted(name(), context.engineName(), this.settings.bioMode(),
-				connecting, context.config().clock().instant());
+				connecting, time, (peer != null) ? peer : connecting, proxyHeader);
 		dispatch(() -> {
 			try {
 				this.observer.handshakeStarted(started);
@@ -497,6 +506,15 @@ final class ServerCore {
 				logger.log(Level.WARNING, "Handshake observer of TLS listener '" + name() + "' failed: " + ex, ex);
 			}
 		});
+	}
+
+	/**
+	 * The time a handshake starts, for {@link #handshakeStarted}: by the current
+	 * context's clock.
+	 * @return now, or {@code null} when no observer wants starts
+	 */
+	@Nullable Instant startTime() {
+		return this.observesStarts ? this.contexts.get().config().clock().instant() : null;
 	}
 
 	/**

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import javax.net.ssl.SSLSocket;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -142,6 +144,48 @@ class HaproxyProxyProtocolTests {
 		assertThat(this.events.events()).filteredOn((e) -> !e.result().isSuccess() && !e.healthCheck())
 			.as("no failure but health checks")
 			.isEmpty();
+	}
+
+	@Test
+	void anUntrustedHaproxysHeadersAreRefusedAndRecordedNotTakenForTheClient() throws Exception {
+		assumeTrue(haproxy != null, "haproxy is not installed: the test with a real HAProxy is skipped");
+		// the listener trusts another balancer: this HAProxy (127.0.0.1) may connect, but
+		// not name clients
+		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName("haproxy-untrusted"))
+			.address(ServerFixtures.LOOPBACK)
+			.bioMode(BioMode.NON_BLOCKING)
+			.proxyProtocol(ProxyProtocol.OPTIONAL)
+			.trustedProxy("127.0.0.2")
+			.build();
+		this.server = new TlsServer(settings, ServerFixtures.context(), this.events, LINE_ECHO);
+		this.server.start();
+		String untrusted = "refused: PROXY protocol header from a source that is not a trusted proxy";
+		int frontend = startHaproxy(List.of(this.events), (e) -> untrusted.equals(e.result().reason()),
+				this.server.port());
+		try (Socket raw = new Socket()) {
+			raw.bind(new InetSocketAddress(InetAddress.getByName(CLIENT), 0));
+			raw.connect(new InetSocketAddress(ServerFixtures.LOOPBACK, frontend), 5_000);
+			raw.setSoTimeout(10_000);
+			try (SSLSocket tls = (SSLSocket) ServerFixtures.clientContext(ServerFixtures.keys())
+				.getSocketFactory()
+				.createSocket(raw, "localhost", frontend, false)) {
+				tls.setEnabledProtocols(new String[] { "TLSv1.3" });
+				assertThatExceptionOfType(IOException.class).isThrownBy(tls::startHandshake);
+			}
+		}
+		// HAProxy's checks (LOCAL) and the client's connection (PROXY) alike: refusals
+		// whose peer is HAProxy, never the client it claims, and never a health check
+		ServerFixtures.await(Duration.ofSeconds(20), () -> "refusals in " + this.events.events(),
+				() -> this.server.stats().refusedUntrustedProxy() >= 2);
+		assertThat(this.events.events()).isNotEmpty().allSatisfy((event) -> {
+			assertThat(event.result().reason()).isEqualTo(untrusted);
+			assertThat(event.peer().getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+			assertThat(event.proxy()).isNull();
+			assertThat(event.proxyHeader()).isNull();
+			assertThat(event.healthCheck()).isFalse();
+		});
+		assertThat(this.server.stats().handshakesFailed()).as("refusals, not failed handshakes").isZero();
+		assertThat(this.server.stats().handshakesSucceeded()).isZero();
 	}
 
 	@Test
@@ -322,6 +366,15 @@ class HaproxyProxyProtocolTests {
 	 * @return the frontend's port
 	 */
 	private int startHaproxy(List<EventRecorder> checked, int... backends) throws Exception {
+		return startHaproxy(checked, HandshakeEvent::healthCheck, backends);
+	}
+
+	/**
+	 * Start HAProxy in front of listeners, as above, up once each listener saw an event
+	 * that matches.
+	 */
+	private int startHaproxy(List<EventRecorder> checked, Predicate<HandshakeEvent> checkSeen, int... backends)
+			throws Exception {
 		for (int attempt = 1;; attempt++) {
 			int frontend;
 			try (ServerSocket free = new ServerSocket(0, 1, ServerFixtures.LOOPBACK)) {
@@ -343,7 +396,7 @@ class HaproxyProxyProtocolTests {
 			this.process = new ProcessBuilder(haproxy, "-db", "-f", config.toString()).redirectErrorStream(true)
 				.redirectOutput(log.toFile())
 				.start();
-			if (awaitFirstCheck(checked)) {
+			if (awaitFirstCheck(checked, checkSeen)) {
 				return frontend;
 			}
 			this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -419,11 +472,11 @@ class HaproxyProxyProtocolTests {
 	 * frontend before it checks); probing the frontend instead would make a client
 	 * connection of its own.
 	 */
-	private boolean awaitFirstCheck(List<EventRecorder> checked) throws InterruptedException {
+	private boolean awaitFirstCheck(List<EventRecorder> checked, Predicate<HandshakeEvent> checkSeen)
+			throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (System.nanoTime() - deadline < 0) {
-			if (checked.stream()
-				.allMatch((recorder) -> recorder.events().stream().anyMatch(HandshakeEvent::healthCheck))) {
+			if (checked.stream().allMatch((recorder) -> recorder.events().stream().anyMatch(checkSeen))) {
 				return true;
 			}
 			if (!this.process.isAlive()) {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.zip.CRC32C;
 
 import dev.tlsaccept.server.ProxyHeaderDecoder.Decoded;
@@ -147,6 +148,69 @@ class ProxyHeaderDecoderTests {
 	}
 
 	@Test
+	void v2SslTlvGivesTheClientsTlsToTheProxy() {
+		ProxyHeader header = decode(v2(0x21, 0x11, ipv4Addresses(), tlv(0x20, sslValue(0x07, 0)))).header();
+		assertThat(header.ssl()).isEqualTo(new ProxyHeader.Ssl(true, true, true, 0, "TLSv1.3", "device-7",
+				"TLS_AES_128_GCM_SHA256", "SHA256", "RSA2048"));
+		ProxyHeader unverified = decode(v2(0x21, 0x11, ipv4Addresses(),
+				tlv(0x20, concat(new byte[] { 0x01, 0, 0, 0, 20 }, tlv(0x21, ascii("TLSv1.2"))))))
+			.header();
+		assertThat(unverified.ssl())
+			.isEqualTo(new ProxyHeader.Ssl(true, false, false, 20, "TLSv1.2", null, null, null, null));
+		ProxyHeader binaryName = decode(v2(0x21, 0x11, ipv4Addresses(),
+				tlv(0x20, concat(new byte[] { 0x03, 0, 0, 0, 0 }, tlv(0x22, new byte[] { 'a', '\n', 'b' })))))
+			.header();
+		assertThat(binaryName.ssl().commonName()).as("peer-controlled bytes never raw text").isEqualTo("610a62");
+		assertThat(decode(v2(0x21, 0x11, ipv4Addresses(), new byte[0])).header().ssl()).isNull();
+	}
+
+	@Test
+	void malformedV2SslTlvsSayWhy() {
+		assertMalformed(v2(0x21, 0x11, ipv4Addresses(), tlv(0x20, new byte[4])), "malformed SSL TLV");
+		assertMalformed(v2(0x21, 0x11, ipv4Addresses(), tlv(0x20, concat(new byte[5], new byte[] { 0x21, 0 }))),
+				"malformed SSL TLV");
+		byte[] overrun = sslValue(0x01, 0);
+		// the version sub-TLV claims one byte more than the SSL TLV holds
+		ByteBuffer.wrap(overrun).putShort(6, (short) (overrun.length - 8 + 1));
+		assertMalformed(v2(0x21, 0x11, ipv4Addresses(), tlv(0x20, overrun)), "malformed SSL TLV");
+	}
+
+	@Test
+	void corruptV2HeadersWithSslTlvsAreDecodedOrRefusedNeverThrow() {
+		byte[] valid = v2(0x21, 0x11, ipv4Addresses(), concat(tlv(0x02, ascii("device.example.com")),
+				tlv(0x20, sslValue(0x07, 0)), tlv(0x05, ascii("id-42"))));
+		Random random = new Random(15);
+		int[] statuses = new int[Status.values().length];
+		for (int i = 0; i < 5_000; i++) {
+			byte[] corrupt = valid.clone();
+			int flips = 1 + random.nextInt(4);
+			for (int f = 0; f < flips; f++) {
+				// past the signature, where the lengths and the TLVs are
+				corrupt[12 + random.nextInt(corrupt.length - 12)] = (byte) random.nextInt(256);
+			}
+			if (random.nextInt(4) == 0) {
+				corrupt = Arrays.copyOf(corrupt, 16 + random.nextInt(corrupt.length - 15));
+			}
+			Decoded decoded = decode(corrupt);
+			statuses[decoded.status().ordinal()]++;
+			if (decoded.status() == Status.HEADER) {
+				assertThat(decoded.length()).isBetween(16, corrupt.length);
+				ProxyHeader.Ssl ssl = decoded.header().ssl();
+				if (ssl != null) {
+					assertThat(ssl.commonName()).satisfiesAnyOf((cn) -> assertThat(cn).isNull(),
+							(cn) -> assertThat(cn).matches("[\\x20-\\x7e]{0,8192}"));
+				}
+			}
+			else if (decoded.status() == Status.MALFORMED) {
+				assertThat(decoded.reason()).startsWith("PROXY v2 header: ");
+			}
+		}
+		assertThat(statuses[Status.HEADER.ordinal()]).as("some corruptions still decode").isPositive();
+		assertThat(statuses[Status.MALFORMED.ordinal()]).as("some are refused").isPositive();
+		assertThat(statuses[Status.NEED_MORE.ordinal()]).as("some are cut short").isPositive();
+	}
+
+	@Test
 	void v2Crc32cIsChecked() {
 		byte[] header = v2(0x21, 0x11, ipv4Addresses(), tlv(0x03, new byte[4]));
 		CRC32C crc = new CRC32C();
@@ -204,6 +268,16 @@ class ProxyHeaderDecoderTests {
 
 	static byte[] tlv(int type, byte[] value) {
 		return ByteBuffer.allocate(3 + value.length).put((byte) type).putShort((short) value.length).put(value).array();
+	}
+
+	/**
+	 * A {@code PP2_TYPE_SSL} value as HAProxy's {@code send-proxy-v2-ssl-cn} writes it,
+	 * with an unknown sub-TLV (0x26, a group) last.
+	 */
+	static byte[] sslValue(int client, int verify) {
+		return concat(ByteBuffer.allocate(5).put((byte) client).putInt(verify).array(), tlv(0x21, ascii("TLSv1.3")),
+				tlv(0x22, ascii("device-7")), tlv(0x23, ascii("TLS_AES_128_GCM_SHA256")), tlv(0x24, ascii("SHA256")),
+				tlv(0x25, ascii("RSA2048")), tlv(0x26, ascii("x25519")));
 	}
 
 	private static byte[] ipv4Addresses() {

@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,7 +95,8 @@ class ProxyProtocolListenerTests {
 	void v2HeaderFromATrustedProxyMakesTheRealClientThePeerWithTheTlvsRecorded(BioMode mode) throws Exception {
 		start(mode, ProxyProtocol.REQUIRED);
 		byte[] tlvs = concat(ProxyHeaderDecoderTests.tlv(0x02, ascii("device.example.com")),
-				ProxyHeaderDecoderTests.tlv(0x01, ascii("h2")), ProxyHeaderDecoderTests.tlv(0x05, ascii("req-42")));
+				ProxyHeaderDecoderTests.tlv(0x01, ascii("h2")), ProxyHeaderDecoderTests.tlv(0x05, ascii("req-42")),
+				ProxyHeaderDecoderTests.tlv(0x20, ProxyHeaderDecoderTests.sslValue(0x07, 0)));
 		// the header and the ClientHello in one write: the listener reads TLS bytes with
 		// the header
 		try (Socket raw = from(TRUSTED)) {
@@ -106,6 +108,8 @@ class ProxyProtocolListenerTests {
 			assertThat(event.proxyHeader().authority()).isEqualTo("device.example.com");
 			assertThat(event.proxyHeader().alpn()).isEqualTo("h2");
 			assertThat(event.proxyHeader().uniqueId()).isEqualTo("req-42");
+			assertThat(event.proxyHeader().ssl().commonName()).isEqualTo("device-7");
+			assertThat(event.proxyHeader().ssl().version()).isEqualTo("TLSv1.3");
 			assertThat(event.healthCheck()).isFalse();
 			assertThat(this.remotes).as("the handler's remote address").containsExactly(CLIENT);
 		}
@@ -325,6 +329,87 @@ class ProxyProtocolListenerTests {
 			assertThat(this.server.stats().stalledHandshakesCut()).isEqualTo(1);
 		}
 		awaitNothingPending();
+	}
+
+	@ParameterizedTest
+	@EnumSource(BioMode.class)
+	void startIsReportedOnceTheHeaderIsReadWithTheClientAndTheHealthCheckFlagBeforeTheEnd(BioMode mode)
+			throws Exception {
+		List<Object> seen = new CopyOnWriteArrayList<>();
+		List<String> threads = new CopyOnWriteArrayList<>();
+		HandshakeObserver observer = new HandshakeObserver() {
+
+			@Override
+			public boolean observesStarts() {
+				return true;
+			}
+
+			@Override
+			public void handshakeStarted(HandshakeStarted started) {
+				threads.add(Thread.currentThread().getName());
+				seen.add(started);
+			}
+
+			@Override
+			public void handshakeFinished(HandshakeEvent event) {
+				seen.add(event);
+			}
+
+		};
+		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName("proxy-" + mode.configName()))
+			.address(ServerFixtures.LOOPBACK)
+			.bioMode(mode)
+			.proxyProtocol(ProxyProtocol.OPTIONAL)
+			.trustedProxy(TRUSTED + "/32")
+			.build();
+		this.server = new TlsServer(settings, ServerFixtures.context(), observer, this.echoOneLine);
+		this.server.start();
+		// a proxied client whose balancer sends the header late: the start names the
+		// client, and its time is still the connection's accept
+		Instant headerSent;
+		try (Socket raw = from(TRUSTED)) {
+			ServerFixtures.await(Duration.ofSeconds(10), "the connection pending",
+					() -> this.server.stats().pendingHandshakes() == 1);
+			// the balancer's delay, not a synchronization: the start must not move with
+			// it
+			Thread.sleep(200);
+			headerSent = Instant.now();
+			echoOverTls(new HeaderFirstSocket(raw, v2Tcp4(CLIENT, new byte[0])));
+			ServerFixtures.await(Duration.ofSeconds(10), "a start and an end in " + seen, () -> seen.size() >= 2);
+		}
+		HandshakeStarted started = (HandshakeStarted) seen.get(0);
+		HandshakeEvent finished = (HandshakeEvent) seen.get(1);
+		assertThat(started.peer()).isEqualTo(CLIENT).isEqualTo(finished.peer());
+		assertThat(started.connecting()).isEqualTo(finished.connecting());
+		assertThat(started.proxy()).isEqualTo(finished.proxy());
+		assertThat(started.proxyHeader()).isEqualTo(finished.proxyHeader());
+		assertThat(started.healthCheck()).isFalse();
+		assertThat(started.time()).isBefore(headerSent);
+		// a health check: LOCAL, then the balancer closes
+		try (Socket raw = from(TRUSTED)) {
+			raw.getOutputStream().write(ProxyHeaderDecoderTests.v2(0x20, 0x00, new byte[0], new byte[0]));
+			raw.shutdownOutput();
+			assertClosedByServer(raw);
+			ServerFixtures.await(Duration.ofSeconds(10), "4 events in " + seen, () -> seen.size() >= 4);
+		}
+		HandshakeStarted check = (HandshakeStarted) seen.get(2);
+		assertThat(check.healthCheck()).isTrue();
+		assertThat(check.peer()).isEqualTo(check.connecting());
+		assertThat(((HandshakeEvent) seen.get(3)).healthCheck()).isTrue();
+		assertThat(((HandshakeEvent) seen.get(3)).connecting()).isEqualTo(check.connecting());
+		// refused in the PROXY protocol phase (an untrusted source's header): only an end
+		try (Socket raw = from(UNTRUSTED)) {
+			raw.getOutputStream().write(v2Tcp4(CLIENT, new byte[0]));
+			assertClosedByServer(raw);
+			ServerFixtures.await(Duration.ofSeconds(10), "5 events in " + seen, () -> seen.size() >= 5);
+		}
+		assertThat(seen.get(4)).isInstanceOf(HandshakeEvent.class);
+		assertThat(((HandshakeEvent) seen.get(4)).result().reason())
+			.isEqualTo("refused: PROXY protocol header from a source that is not a trusted proxy");
+		awaitNothingPending();
+		assertThat(seen).hasSize(5);
+		assertThat(threads).hasSize(2)
+			.allSatisfy((name) -> assertThat(name).doesNotContain("-selector-").doesNotContain("-acceptor"));
 	}
 
 	@Test

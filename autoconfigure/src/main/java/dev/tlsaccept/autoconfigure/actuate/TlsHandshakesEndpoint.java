@@ -334,14 +334,49 @@ public class TlsHandshakesEndpoint {
 	 * @param alpn the v2 ALPN TLV
 	 * @param uniqueId the v2 unique id TLV (masked like the peer: it can follow one
 	 * client)
+	 * @param ssl the v2 SSL TLV: the TLS the client spoke to the proxy, when the proxy
+	 * terminated it
 	 */
 	public record ProxyHeaderDescriptor(int version, String command, @Nullable String destination,
-			@Nullable String authority, @Nullable String alpn, @Nullable String uniqueId) {
+			@Nullable String authority, @Nullable String alpn, @Nullable String uniqueId,
+			@Nullable ProxySslDescriptor ssl) {
 
 		static ProxyHeaderDescriptor of(ProxyHeader header, ShowValues.Masker masker) {
+			ProxyHeader.Ssl ssl = header.ssl();
 			return new ProxyHeaderDescriptor(header.version(), header.local() ? "LOCAL" : "PROXY",
 					masker.mask(HandshakeDescriptor.peer(header.destination())), masker.mask(header.authority()),
-					header.alpn(), masker.mask(header.uniqueId()));
+					header.alpn(), masker.mask(header.uniqueId()),
+					(ssl != null) ? ProxySslDescriptor.of(ssl, masker) : null);
+		}
+
+	}
+
+	/**
+	 * The PROXY protocol v2 {@code PP2_TYPE_SSL} TLV: the client's TLS connection to the
+	 * proxy.
+	 *
+	 * @param tls whether the client connected over TLS
+	 * @param certificateOnConnection whether it presented a certificate on this
+	 * connection
+	 * @param certificateInSession whether it presented one in this connection's TLS
+	 * session
+	 * @param verify {@code 0} when the proxy verified the client's certificate, else the
+	 * proxy's verify result
+	 * @param version the TLS version, e.g. {@code TLSv1.3}
+	 * @param commonName the client certificate's subject common name (masked like a
+	 * certificate subject)
+	 * @param cipher the cipher suite
+	 * @param signatureAlgorithm the client certificate's signature algorithm
+	 * @param keyAlgorithm the client certificate's key algorithm
+	 */
+	public record ProxySslDescriptor(boolean tls, boolean certificateOnConnection, boolean certificateInSession,
+			long verify, @Nullable String version, @Nullable String commonName, @Nullable String cipher,
+			@Nullable String signatureAlgorithm, @Nullable String keyAlgorithm) {
+
+		static ProxySslDescriptor of(ProxyHeader.Ssl ssl, ShowValues.Masker masker) {
+			return new ProxySslDescriptor(ssl.tls(), ssl.certificateOnConnection(), ssl.certificateInSession(),
+					ssl.verify(), ssl.version(), masker.mask(ssl.commonName()), ssl.cipher(), ssl.signatureAlgorithm(),
+					ssl.keyAlgorithm());
 		}
 
 	}

@@ -71,12 +71,12 @@ public class DefaultTlsHandshakeObservationConvention implements TlsHandshakeObs
 		values = address(values, "network.peer", context.getConnecting());
 		HandshakeEvent event = context.getEvent();
 		if (event == null) {
-			return values;
+			return address(values, "client", context.getPeer());
 		}
 		AcceptResult result = event.result();
 		values = values.and("tls.established", Boolean.toString(result.isSuccess()), "tlsaccept.code",
 				Integer.toString(result.code()));
-		values = address(values, "client", event.peer());
+		values = address(values, "client", (event.peer() != null) ? event.peer() : context.getPeer());
 		String protocol = result.protocol();
 		if (protocol != null) {
 			int v = protocol.indexOf('v');

@@ -23,6 +23,14 @@ import org.jspecify.annotations.Nullable;
  * has no start: its observation starts and stops at its end. An observation whose end was
  * lost (the observer queue was full) is stopped as {@code UNKNOWN} once it is older than
  * any handshake can be.
+ * <p>
+ * With {@code proxy-protocol} on, the server reports the start once the PROXY protocol
+ * header was read: the observation starts then (for a balancer such as HAProxy, which
+ * sends the header as soon as it connects, a network hop after the accept), knowing the
+ * real client and whether the connection is a load balancer's health check (a v2
+ * {@code LOCAL} command). Health checks get no observation unless
+ * {@code tlsaccept.handshakes.observe-health-checks} is set: a balancer checking every 2
+ * seconds would otherwise make a span every 2 seconds per instance.
  */
 final class HandshakeObservations implements HandshakeObserver {
 
@@ -36,15 +44,18 @@ final class HandshakeObservations implements HandshakeObserver {
 
 	private final long staleNanos;
 
+	private final boolean observeHealthChecks;
+
 	private final Map<Key, InProgress> inProgress = new ConcurrentHashMap<>();
 
 	private final AtomicLong starts = new AtomicLong();
 
 	HandshakeObservations(ObservationRegistry registry, @Nullable TlsHandshakeObservationConvention convention,
-			Duration staleAfter) {
+			Duration staleAfter, boolean observeHealthChecks) {
 		this.registry = registry;
 		this.convention = convention;
 		this.staleNanos = staleAfter.toNanos();
+		this.observeHealthChecks = observeHealthChecks;
 	}
 
 	@Override
@@ -54,11 +65,12 @@ final class HandshakeObservations implements HandshakeObserver {
 
 	@Override
 	public void handshakeStarted(HandshakeStarted started) {
-		if (this.registry.isNoop()) {
+		if (this.registry.isNoop() || (started.healthCheck() && !this.observeHealthChecks)) {
 			return;
 		}
 		TlsHandshakeObservationContext context = new TlsHandshakeObservationContext(started.listener(),
-				started.engine(), started.bioMode(), started.connecting(), started.time());
+				started.engine(), started.bioMode(), started.connecting(), started.time(), started.peer(),
+				started.healthCheck());
 		Observation observation = observation(context).start();
 		InProgress previous = this.inProgress.put(new Key(started.listener(), started.connecting()),
 				new InProgress(observation, System.nanoTime()));
@@ -72,7 +84,7 @@ final class HandshakeObservations implements HandshakeObserver {
 
 	@Override
 	public void handshakeFinished(HandshakeEvent event) {
-		if (this.registry.isNoop()) {
+		if (this.registry.isNoop() || (event.healthCheck() && !this.observeHealthChecks)) {
 			return;
 		}
 		InetSocketAddress connecting = event.connecting();
@@ -86,7 +98,7 @@ final class HandshakeObservations implements HandshakeObserver {
 			// refused at once (no start), or its start was lost
 			AcceptResult result = event.result();
 			observation = observation(new TlsHandshakeObservationContext(event.listener(), event.engine(),
-					event.bioMode(), connecting, result.startedAt()))
+					event.bioMode(), connecting, result.startedAt(), event.peer(), event.healthCheck()))
 				.start();
 		}
 		((TlsHandshakeObservationContext) observation.getContext()).setEvent(event);

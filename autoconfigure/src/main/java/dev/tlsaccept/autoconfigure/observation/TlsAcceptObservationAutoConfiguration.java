@@ -44,7 +44,7 @@ public final class TlsAcceptObservationAutoConfiguration {
 			.max(Duration::compareTo)
 			.orElse(Duration.ofSeconds(10));
 		return new HandshakeObservations(registry.getIfUnique(() -> ObservationRegistry.NOOP), convention.getIfUnique(),
-				longest.plus(LOST_END_MARGIN));
+				longest.plus(LOST_END_MARGIN), properties.getHandshakes().isObserveHealthChecks());
 	}
 
 }

@@ -25,6 +25,10 @@ public class TlsHandshakeObservationContext extends Observation.Context {
 
 	private final Instant startedAt;
 
+	private final @Nullable InetSocketAddress peer;
+
+	private final boolean healthCheck;
+
 	private @Nullable HandshakeEvent event;
 
 	/**
@@ -37,11 +41,33 @@ public class TlsHandshakeObservationContext extends Observation.Context {
 	 */
 	public TlsHandshakeObservationContext(String listener, String engine, BioMode bioMode,
 			@Nullable InetSocketAddress connecting, Instant startedAt) {
+		this(listener, engine, bioMode, connecting, startedAt, connecting, false);
+	}
+
+	/**
+	 * A context for a handshake that starts, on a connection whose PROXY protocol header
+	 * (if any) was read.
+	 * @param listener the listener name
+	 * @param engine the engine name
+	 * @param bioMode the BIO mode
+	 * @param connecting the connecting address (the client's, or a proxy's), if known
+	 * @param startedAt when the handshake started (the connection was accepted), by the
+	 * listener's clock
+	 * @param peer the client: the one a trusted proxy's header named, else the connecting
+	 * address
+	 * @param healthCheck whether the connection is a load balancer's health check (a
+	 * PROXY protocol v2 {@code LOCAL} command)
+	 */
+	public TlsHandshakeObservationContext(String listener, String engine, BioMode bioMode,
+			@Nullable InetSocketAddress connecting, Instant startedAt, @Nullable InetSocketAddress peer,
+			boolean healthCheck) {
 		this.listener = listener;
 		this.engine = engine;
 		this.bioMode = bioMode;
 		this.connecting = connecting;
 		this.startedAt = startedAt;
+		this.peer = peer;
+		this.healthCheck = healthCheck;
 	}
 
 	/**
@@ -78,7 +104,29 @@ public class TlsHandshakeObservationContext extends Observation.Context {
 	}
 
 	/**
-	 * Return when the handshake started, by the listener's clock.
+	 * Return the client: the one a trusted proxy's PROXY protocol header named, else the
+	 * connecting address. Known from the start: with {@code proxy-protocol} on, the start
+	 * is reported once the header was read.
+	 * @return the client's address, if known
+	 */
+	public @Nullable InetSocketAddress getPeer() {
+		return this.peer;
+	}
+
+	/**
+	 * Return whether the connection is a load balancer's health check (a PROXY protocol
+	 * v2 {@code LOCAL} command), known from the start. Health checks are observed only
+	 * with {@code tlsaccept.handshakes.observe-health-checks}.
+	 * @return {@code true} for a health check
+	 */
+	public boolean isHealthCheck() {
+		return this.healthCheck;
+	}
+
+	/**
+	 * Return when the handshake started, by the listener's clock: when the connection was
+	 * accepted (the PROXY protocol header, if any, is part of the handshake's start; the
+	 * observation itself starts once the header was read).
 	 * @return the start
 	 */
 	public Instant getStartedAt() {

@@ -238,9 +238,11 @@ class TlsHandshakesEndpointTests {
 		InetSocketAddress client = new InetSocketAddress("192.0.2.7", 56324);
 		InetSocketAddress balancer = new InetSocketAddress("10.1.0.5", 51000);
 		HandshakeRecord proxied = record(1);
-		repository.add(new HandshakeRecord("p1", NOW, "edge", "jdk", BioMode.NON_BLOCKING, client, proxied.result(),
-				balancer, new ProxyHeader(2, false, client, new InetSocketAddress("198.51.100.1", 443),
-						"device.example.com", "h2", "req-42")));
+		repository
+			.add(new HandshakeRecord("p1", NOW, "edge", "jdk", BioMode.NON_BLOCKING, client, proxied.result(), balancer,
+					new ProxyHeader(2, false, client, new InetSocketAddress("198.51.100.1", 443), "device.example.com",
+							"h2", "req-42", new ProxyHeader.Ssl(true, true, false, 0, "TLSv1.3", "device-7",
+									"TLS_AES_128_GCM_SHA256", "SHA256", "RSA2048"))));
 		repository.add(new HandshakeRecord("hc", NOW.plusSeconds(1), "edge", "jdk", BioMode.NON_BLOCKING, balancer,
 				record(4).result(), balancer, new ProxyHeader(2, true, null, null, null, null, null)));
 		String shown = json(new TlsHandshakesEndpoint(repository, new ShowValues(Show.ALWAYS, Set.of()),
@@ -250,7 +252,10 @@ class TlsHandshakesEndpointTests {
 		assertThat(JsonPath.<String>read(shown, "$.proxy")).isEqualTo("10.1.0.5:51000");
 		assertThat(JsonPath.<Map<String, Object>>read(shown, "$.proxyHeader"))
 			.containsExactlyInAnyOrderEntriesOf(Map.of("version", 2, "command", "PROXY", "destination",
-					"198.51.100.1:443", "authority", "device.example.com", "alpn", "h2", "uniqueId", "req-42"));
+					"198.51.100.1:443", "authority", "device.example.com", "alpn", "h2", "uniqueId", "req-42", "ssl",
+					Map.of("tls", true, "certificateOnConnection", true, "certificateInSession", false, "verify", 0,
+							"version", "TLSv1.3", "commonName", "device-7", "cipher", "TLS_AES_128_GCM_SHA256",
+							"signatureAlgorithm", "SHA256", "keyAlgorithm", "RSA2048")));
 		TlsHandshakesEndpoint masked = new TlsHandshakesEndpoint(repository, new ShowValues(Show.NEVER, Set.of()),
 				Clock.fixed(NOW, ZoneOffset.UTC));
 		String hidden = json(masked.handshake(SecurityContext.NONE, "p1"));
@@ -259,6 +264,8 @@ class TlsHandshakesEndpointTests {
 		assertThat(JsonPath.<Map<String, Object>>read(hidden, "$.proxyHeader")).containsEntry("destination", "******")
 			.containsEntry("authority", "******")
 			.containsEntry("uniqueId", "******");
+		assertThat(JsonPath.<String>read(hidden, "$.proxyHeader.ssl.commonName")).isEqualTo("******");
+		assertThat(JsonPath.<String>read(hidden, "$.proxyHeader.ssl.cipher")).isEqualTo("TLS_AES_128_GCM_SHA256");
 		// the health check is neither a success nor a failure
 		HandshakesDescriptor all = masked.handshakes(SecurityContext.NONE, null, null, null, null);
 		assertThat(all.summary().byOutcome())

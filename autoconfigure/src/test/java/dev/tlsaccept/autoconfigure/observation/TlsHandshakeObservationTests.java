@@ -1,6 +1,8 @@
 package dev.tlsaccept.autoconfigure.observation;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -18,6 +20,8 @@ import javax.net.ssl.TrustManager;
 import dev.tlsaccept.autoconfigure.TestTls;
 import dev.tlsaccept.autoconfigure.TlsAcceptAutoConfiguration;
 import dev.tlsaccept.autoconfigure.TlsListener;
+import dev.tlsaccept.record.HandshakeRecord;
+import dev.tlsaccept.record.HandshakeRepository;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -45,6 +49,12 @@ class TlsHandshakeObservationTests {
 		.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, TlsAcceptAutoConfiguration.class,
 				TlsAcceptObservationAutoConfiguration.class))
 		.withPropertyValues("tlsaccept.listeners.edge.port=0", "tlsaccept.listeners.edge.shutdown-timeout=1s");
+
+	private static final String PROXY_REQUIRED = "tlsaccept.listeners.edge.proxy-protocol=required";
+
+	private static final String TRUSTED_PROXY = "tlsaccept.listeners.edge.trusted-proxies=127.0.0.2";
+
+	private static final InetSocketAddress CLIENT = new InetSocketAddress(address("192.0.2.7"), 56324);
 
 	@ParameterizedTest
 	@ValueSource(strings = { "non-blocking", "blocking" })
@@ -109,24 +119,7 @@ class TlsHandshakeObservationTests {
 	void theObservationRunsFromTheHandshakesStartToItsEndNotFromWhenItIsRecorded() {
 		ObservationRegistry registry = ObservationRegistry.create();
 		List<long[]> spans = new CopyOnWriteArrayList<>();
-		registry.observationConfig().observationHandler(new ObservationHandler<>() {
-
-			@Override
-			public void onStart(Observation.Context context) {
-				context.put("startNanos", System.nanoTime());
-			}
-
-			@Override
-			public void onStop(Observation.Context context) {
-				spans.add(new long[] { context.getRequired("startNanos"), System.nanoTime() });
-			}
-
-			@Override
-			public boolean supportsContext(Observation.Context context) {
-				return context instanceof TlsHandshakeObservationContext;
-			}
-
-		});
+		registry.observationConfig().observationHandler(new SpanTimes(spans));
 		this.contextRunner.withBean(ObservationRegistry.class, () -> registry).run((context) -> {
 			int port = context.getBean(TlsListener.class).getPort();
 			long connected;
@@ -146,6 +139,82 @@ class TlsHandshakeObservationTests {
 			assertThat(stop).isGreaterThan(connected + TimeUnit.MILLISECONDS.toNanos(500));
 			assertThat(handshook).isGreaterThan(start);
 		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "non-blocking", "blocking", "pair" })
+	void behindAProxyAHealthCheckIsNotObservedAndAProxiedClientIsObservedWithItsAddress(String bioMode) {
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		this.contextRunner.withBean(ObservationRegistry.class, () -> registry)
+			.withPropertyValues("tlsaccept.listeners.edge.bio-mode=" + bioMode, PROXY_REQUIRED, TRUSTED_PROXY)
+			.run((context) -> {
+				int port = context.getBean(TlsListener.class).getPort();
+				healthCheck(port);
+				HandshakeRepository repository = context.getBean(HandshakeRepository.class);
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> repository.findAll().stream().anyMatch(HandshakeRecord::healthCheck));
+				try (Socket raw = fromProxy(port)) {
+					raw.getOutputStream().write(TestTls.proxyV2(CLIENT, new byte[0]));
+					handshake(raw, port, null).close();
+					await().atMost(Duration.ofSeconds(20))
+						.untilAsserted(() -> assertThat(registry)
+							.hasObservationWithNameEqualTo(DefaultTlsHandshakeObservationConvention.NAME)
+							.that()
+							.hasBeenStopped());
+					assertThat(registry).hasSingleObservationThat()
+						.doesNotHaveError()
+						.hasLowCardinalityKeyValue("outcome", "SUCCESS")
+						.hasHighCardinalityKeyValue("client.address", "192.0.2.7")
+						.hasHighCardinalityKeyValue("client.port", "56324")
+						.hasHighCardinalityKeyValue("network.peer.address", "127.0.0.2")
+						.hasHighCardinalityKeyValue("network.peer.port", Integer.toString(raw.getLocalPort()));
+				}
+				assertThat(context.getBean(HandshakeObservations.class).inProgressCount()).isZero();
+			});
+	}
+
+	@Test
+	void healthChecksAreObservedWhenAskedFor() {
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		this.contextRunner.withBean(ObservationRegistry.class, () -> registry)
+			.withPropertyValues(PROXY_REQUIRED, TRUSTED_PROXY, "tlsaccept.handshakes.observe-health-checks=true")
+			.run((context) -> {
+				healthCheck(context.getBean(TlsListener.class).getPort());
+				await().atMost(Duration.ofSeconds(20))
+					.untilAsserted(() -> assertThat(registry).hasSingleObservationThat().hasBeenStopped());
+				assertThat(registry).hasSingleObservationThat()
+					.doesNotHaveError()
+					.hasLowCardinalityKeyValue("outcome", "HEALTH_CHECK")
+					.hasHighCardinalityKeyValue("client.address", "127.0.0.2")
+					.hasHighCardinalityKeyValue("tlsaccept.code", "0");
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "non-blocking", "blocking" })
+	void behindAProxyTheObservationStartsWhenTheHeaderIsReadBeforeTheClientHello(String bioMode) {
+		ObservationRegistry registry = ObservationRegistry.create();
+		List<long[]> spans = new CopyOnWriteArrayList<>();
+		registry.observationConfig().observationHandler(new SpanTimes(spans));
+		this.contextRunner.withBean(ObservationRegistry.class, () -> registry)
+			.withPropertyValues("tlsaccept.listeners.edge.bio-mode=" + bioMode, PROXY_REQUIRED, TRUSTED_PROXY)
+			.run((context) -> {
+				int port = context.getBean(TlsListener.class).getPort();
+				long connected;
+				try (Socket raw = fromProxy(port)) {
+					connected = System.nanoTime();
+					// as HAProxy: the header at once, the client's hello when it comes
+					raw.getOutputStream().write(TestTls.proxyV2(CLIENT, new byte[0]));
+					TimeUnit.MILLISECONDS.sleep(500);
+					handshake(raw, port, null).close();
+				}
+				await().atMost(Duration.ofSeconds(20)).until(() -> spans.size() == 1);
+				long start = spans.get(0)[0];
+				long stop = spans.get(0)[1];
+				long startLagMillis = TimeUnit.NANOSECONDS.toMillis(start - connected);
+				assertThat(startLagMillis).as("the span's start after the connect, in ms").isLessThan(450);
+				assertThat(TimeUnit.NANOSECONDS.toMillis(stop - start)).isGreaterThanOrEqualTo(450);
+			});
 	}
 
 	@Test
@@ -188,6 +257,48 @@ class TlsHandshakeObservationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(HandshakeObservations.class));
 	}
 
+	private static Socket fromProxy(int port) throws IOException {
+		Socket socket = new Socket();
+		socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+		socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+		socket.setSoTimeout(10_000);
+		return socket;
+	}
+
+	/** A balancer's health check: PROXY v2 LOCAL, then close. */
+	private static void healthCheck(int port) throws IOException {
+		try (Socket raw = fromProxy(port)) {
+			raw.getOutputStream().write(TestTls.proxyV2Local());
+			raw.shutdownOutput();
+			while (raw.getInputStream().read() != -1) {
+				// until the server closes
+			}
+		}
+		catch (java.net.SocketException ex) {
+			// reset by the server: also closed
+		}
+	}
+
+	/** Records each observation's start and stop, by {@link System#nanoTime()}. */
+	private record SpanTimes(List<long[]> spans) implements ObservationHandler<Observation.Context> {
+
+		@Override
+		public void onStart(Observation.Context context) {
+			context.put("startNanos", System.nanoTime());
+		}
+
+		@Override
+		public void onStop(Observation.Context context) {
+			this.spans.add(new long[] { context.getRequired("startNanos"), System.nanoTime() });
+		}
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return context instanceof TlsHandshakeObservationContext;
+		}
+
+	}
+
 	private static SSLSocket handshake(Socket raw, int port, String serverName) throws Exception {
 		SSLContext tls = SSLContext.getInstance("TLS");
 		tls.init(null, new TrustManager[] { new TestTls.TrustAll() }, new SecureRandom());
@@ -201,6 +312,15 @@ class TlsHandshakeObservationTests {
 		}
 		socket.startHandshake();
 		return socket;
+	}
+
+	private static InetAddress address(String literal) {
+		try {
+			return InetAddress.getByName(literal);
+		}
+		catch (IOException ex) {
+			throw new IllegalArgumentException(ex);
+		}
 	}
 
 	private static void plaintextHttp(int port) throws IOException {
