@@ -8,15 +8,12 @@ import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.BCSSLEngine;
 import org.bouncycastle.jsse.BCSSLParameters;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.bouncycastle.tls.NamedGroup;
-import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.jspecify.annotations.Nullable;
@@ -42,28 +39,6 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 		BouncyCastleStartupWarnings.install();
 		BouncyCastleProvider crypto = new BouncyCastleProvider();
 		return new Context(config, new BouncyCastleJsseProvider(false, crypto), crypto);
-	}
-
-	/**
-	 * The alert Bouncy Castle raised: {@link TlsFatalAlert} carries its exact description
-	 * in the cause chain of BCJSSE's exceptions, also for TLS 1.3 alerts that are
-	 * encrypted on the wire.
-	 * @param failure the engine's exception
-	 * @return the alert sent, or {@code null} when BCJSSE received one or did not say
-	 */
-	static @Nullable TlsAlert sentAlert(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof TlsFatalAlertReceived) {
-				return null;
-			}
-			if (cause instanceof TlsFatalAlert alert) {
-				return TlsAlert.of(alert.getAlertDescription(), TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return null;
 	}
 
 	/**
@@ -149,32 +124,9 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 			return new BouncyCastleEngineAdapter(super.newEngine(peer));
 		}
 
-		/**
-		 * Bouncy Castle's own alert, or internal_error: what {@code TlsProtocol} sends
-		 * for any failure that is not a {@link TlsFatalAlert} (a truncated message's
-		 * {@code EOFException}).
-		 */
 		@Override
-		public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
-			TlsAlert alert = BouncyCastleTlsEngine.sentAlert(failure);
-			if (alert == null && receivedAlert(failure) == null) {
-				return TlsAlert.of(80, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
-			}
-			return alert;
-		}
-
-		@Override
-		public @Nullable TlsAlert receivedAlert(SSLException failure) {
-			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-				if (cause instanceof TlsFatalAlertReceived received) {
-					return TlsAlert.of(received.getAlertDescription(), TlsAlert.Level.FATAL,
-							TlsAlert.Direction.RECEIVED);
-				}
-				if (cause.getCause() == cause) {
-					break;
-				}
-			}
-			return FailureClassifier.receivedAlert(failure);
+		public FailureTranslator failures() {
+			return BouncyCastleFailures.INSTANCE;
 		}
 
 		/**
@@ -184,14 +136,6 @@ public final class BouncyCastleTlsEngine implements TlsEngine {
 		@Override
 		public boolean refusesRenegotiationWithWarning() {
 			return true;
-		}
-
-		/**
-		 * BCJSSE raises an alert for a ClientHello it cannot read, but never writes it.
-		 */
-		@Override
-		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {
-			return BouncyCastleTlsEngine.sentAlert(failure);
 		}
 
 	}

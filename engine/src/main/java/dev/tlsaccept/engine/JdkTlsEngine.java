@@ -7,11 +7,8 @@ import java.security.Provider;
 import java.security.Security;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 import org.jspecify.annotations.Nullable;
@@ -92,8 +89,6 @@ public final class JdkTlsEngine implements TlsEngine {
 
 	private static final class Context extends JsseEngineContext {
 
-		private static final Pattern ALERT_PREFIX = Pattern.compile("\\(([a-z_]+)\\) ");
-
 		Context(TlsConfig config, Provider provider) throws GeneralSecurityException {
 			// the key and chain held as objects: no PBKDF2 per handshake (see
 			// InMemoryKeyManager)
@@ -107,41 +102,9 @@ public final class JdkTlsEngine implements TlsEngine {
 					+ "only on the listener (and the key material) that issued them";
 		}
 
-		/**
-		 * SunJSSE does not expose the alert it sends, and in TLS 1.3 it is encrypted.
-		 * Since JDK 21 its messages start with the alert name,
-		 * {@code (certificate_required) ...}; before, infer the alert from the
-		 * diagnostics SunJSSE 17 attaches to the alerts it raises, then from
-		 * {@link SunJsseAlerts}.
-		 */
 		@Override
-		public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
-			String message = String.valueOf(failure.getMessage());
-			Matcher prefixed = ALERT_PREFIX.matcher(message);
-			if (prefixed.lookingAt()) {
-				return TlsAlert.fatal(prefixed.group(1), TlsAlert.Direction.SENT);
-			}
-			if (message.contains("Received fatal alert")) {
-				return null;
-			}
-			if (message.contains("Empty client certificate chain")) {
-				return TlsAlert.fatal("bad_certificate", TlsAlert.Direction.SENT);
-			}
-			if (FailureClassifier.isCertificateFailure(failure)) {
-				return TlsAlert.fatal("certificate_unknown", TlsAlert.Direction.SENT);
-			}
-			return SunJsseAlerts.duringHandshake(failure);
-		}
-
-		/**
-		 * SunJSSE 17 writes no alert when a delegated task fails before the server's
-		 * first flight (no signature scheme the client offered fits the key: "No
-		 * supported signature algorithm for RSA key"), where an {@code SSLSocket} sends
-		 * the alert it raised: send that one on its behalf.
-		 */
-		@Override
-		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {
-			return sentAlert(failure, null);
+		public FailureTranslator failures() {
+			return JdkFailures.INSTANCE;
 		}
 
 	}

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * engines that are JSSE providers (SunJSSE, BCJSSE). Providers are passed explicitly,
  * never registered.
  */
-abstract class JsseEngineContext implements TlsEngineContext {
+abstract class JsseEngineContext implements TlsEngineContext, FailureTranslator.Source {
 
 	private static final char[] IN_MEMORY_PASSWORD = "tlsaccept".toCharArray();
 

@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * BoringSSL. The only class that names Netty types; {@link OpenSslTlsEngine} loads it
  * after checking that Netty is on the class path.
  */
-final class OpenSslEngineContext implements TlsEngineContext {
+final class OpenSslEngineContext implements TlsEngineContext, FailureTranslator.Source {
 
 	private static final Set<String> PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
@@ -196,57 +195,9 @@ final class OpenSslEngineContext implements TlsEngineContext {
 		return this.liveEngines.get();
 	}
 
-	/**
-	 * BoringSSL does not expose the alert it sent; its error queue names the reason, from
-	 * which the alert follows for the failures the contract covers.
-	 */
 	@Override
-	public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
-		int number = OpenSslTrustManager.alertFor(failure);
-		if (number < 0) {
-			number = sentAlertNumber(FailureClassifier.allMessages(failure).toUpperCase(Locale.ROOT), protocol);
-		}
-		return (number < 0) ? null : TlsAlert.of(number, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
-	}
-
-	static int sentAlertNumber(String messages, @Nullable String protocol) {
-		if (messages.contains("NO_SHARED_CIPHER")) {
-			return 40;
-		}
-		if (messages.contains("UNSUPPORTED_PROTOCOL")) {
-			return 70;
-		}
-		if (messages.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE")) {
-			return "TLSv1.2".equals(protocol) ? 40 : 116;
-		}
-		if (messages.contains("WRONG_CURVE")) {
-			return 40;
-		}
-		// record protection and message checks: the alert BoringSSL sends with each
-		// reason
-		if (messages.contains("BAD_DECRYPT") || messages.contains("DECRYPTION_FAILED_OR_BAD_RECORD_MAC")) {
-			return 20;
-		}
-		if (messages.contains("DIGEST_CHECK_FAILED") || messages.contains("BAD_SIGNATURE")) {
-			return 51;
-		}
-		if (messages.contains("NO_RENEGOTIATION")) {
-			return 100;
-		}
-		if (messages.contains("UNEXPECTED_MESSAGE") || messages.contains("UNEXPECTED_RECORD")) {
-			return 10;
-		}
-		if (messages.contains("DATA_LENGTH_TOO_LONG") || messages.contains("ENCRYPTED_LENGTH_TOO_LONG")) {
-			return 22;
-		}
-		if (messages.contains("EXCESSIVE_MESSAGE_SIZE")) {
-			return 47;
-		}
-		if (messages.contains("DECODE_ERROR") || messages.contains("BAD_PACKET_LENGTH")
-				|| messages.contains("BAD_ALERT")) {
-			return 50;
-		}
-		return -1;
+	public FailureTranslator failures() {
+		return BoringSslFailures.INSTANCE;
 	}
 
 	@Override

@@ -45,11 +45,10 @@ final class RecordChannel {
 		@Nullable TlsAlert sendAlertFor(SSLException failure);
 
 		/**
-		 * The alert the peer sent, when the engine's failure says so.
-		 * @param failure the engine's failure
-		 * @return the alert received, or {@code null}
+		 * How the engine's failures read in OpenSSL's terms.
+		 * @return the engine's translator
 		 */
-		@Nullable TlsAlert receivedAlert(SSLException failure);
+		FailureTranslator failures();
 
 		/**
 		 * Whether the engine refuses a renegotiation by itself with a warning and carries
@@ -161,7 +160,7 @@ final class RecordChannel {
 			return new IoResult(-1, SslError.SSL, RenegotiationRefusal.REASON);
 		}
 		catch (SSLException ex) {
-			TlsAlert alert = this.owner.receivedAlert(ex);
+			TlsAlert alert = this.owner.failures().receivedAlert(ex);
 			this.writeLock.lock();
 			try {
 				TlsAlert sent = this.owner.sendAlertFor(ex);
@@ -173,10 +172,10 @@ final class RecordChannel {
 				this.writeLock.unlock();
 			}
 			this.owner.failed();
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, alert));
+			return new IoResult(-1, SslError.SSL, this.owner.failures().translate(ex, alert, false).reason());
 		}
 		catch (IOException ex) {
-			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
+			return new IoResult(-1, SslError.SYSCALL, Failures.io(ex).reason());
 		}
 	}
 
@@ -292,10 +291,10 @@ final class RecordChannel {
 		}
 		catch (SSLException ex) {
 			this.owner.failed();
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, null));
+			return new IoResult(-1, SslError.SSL, this.owner.failures().translate(ex, null, false).reason());
 		}
 		catch (IOException ex) {
-			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
+			return new IoResult(-1, SslError.SYSCALL, Failures.io(ex).reason());
 		}
 	}
 
@@ -351,10 +350,10 @@ final class RecordChannel {
 			}
 		}
 		catch (SSLException ex) {
-			return new IoResult(-1, SslError.SSL, FailureClassifier.reason(ex, null));
+			return new IoResult(-1, SslError.SSL, this.owner.failures().translate(ex, null, false).reason());
 		}
 		catch (IOException ex) {
-			return new IoResult(-1, SslError.SYSCALL, FailureClassifier.ioReason(ex));
+			return new IoResult(-1, SslError.SYSCALL, Failures.io(ex).reason());
 		}
 	}
 
@@ -374,7 +373,7 @@ final class RecordChannel {
 			return IoResult.WANT_READ;
 		}
 		if (count < 0) {
-			return new IoResult(eofCode, SslError.SYSCALL, FailureClassifier.UNEXPECTED_EOF);
+			return new IoResult(eofCode, SslError.SYSCALL, Failures.UNEXPECTED_EOF);
 		}
 		return null;
 	}

@@ -2,7 +2,6 @@ package dev.tlsaccept.engine;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -72,6 +71,9 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private final TlsEngineContext context;
 
+	/** How the engine's failures read in OpenSSL's terms. */
+	private final FailureTranslator failures;
+
 	private final SSLEngine engine;
 
 	private final Bio bio;
@@ -138,6 +140,7 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	TlsAcceptor(TlsEngineContext context, TlsConfig config, Bio bio) {
 		this.context = context;
+		this.failures = FailureTranslator.of(context);
 		this.config = config;
 		this.bio = bio;
 		this.buffers = new RecordBuffers(bio);
@@ -173,7 +176,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			return done;
 		}
 		if (this.state == State.CLOSED) {
-			return failure(-1, SslError.SYSCALL, null, null, "acceptor closed");
+			return failure(-1, new Failure(SslError.SYSCALL, null, "acceptor closed", null));
 		}
 		if (this.tasks.isRunning()) {
 			return wantAsync();
@@ -191,16 +194,11 @@ public final class TlsAcceptor implements AutoCloseable {
 		catch (SSLException ex) {
 			return engineFailure(ex);
 		}
-		catch (SocketTimeoutException ex) {
-			return failure(-1, SslError.SYSCALL, null, null, FailureClassifier.HANDSHAKE_TIMED_OUT);
-		}
 		catch (IOException ex) {
-			return failure(-1, SslError.SYSCALL, null, ex.getMessage(), FailureClassifier.ioReason(ex));
+			return failure(-1, Failures.io(ex));
 		}
 		catch (RuntimeException ex) {
-			// an engine that throws something else than SSLException is still a protocol
-			// failure
-			return failure(-1, SslError.SSL, null, ex.toString(), ex.getClass().getSimpleName());
+			return failure(-1, Failures.unexpected(ex));
 		}
 	}
 
@@ -218,7 +216,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (this.state == State.NEW) {
 			start();
 		}
-		return failure(-1, SslError.SYSCALL, null, null, FailureClassifier.HANDSHAKE_TIMED_OUT);
+		return failure(-1, Failures.timedOut());
 	}
 
 	/**
@@ -248,7 +246,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		while (true) {
 			rememberHandshakeSession();
 			if (System.nanoTime() - this.deadlineNanos >= 0) {
-				return failure(-1, SslError.SYSCALL, null, null, FailureClassifier.HANDSHAKE_TIMED_OUT);
+				return failure(-1, Failures.timedOut());
 			}
 			HandshakeStatus status = this.engine.getHandshakeStatus();
 			// a whole flight goes out in one write: flush only before waiting for the
@@ -320,10 +318,9 @@ public final class TlsAcceptor implements AutoCloseable {
 			return null;
 		}
 		this.buffers.netOut.clear();
-		TlsAlert decodeError = TlsAlert.of(50, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
-		sendPlaintextAlert(decodeError);
-		return failure(-1, SslError.SSL, decodeError, "ClientHello refused by tlsaccept (the engine went on)",
-				FailureClassifier.DECODE_ERROR);
+		Failure refused = Failures.malformedHello();
+		sendPlaintextAlert(refused.alert());
+		return failure(-1, refused);
 	}
 
 	/** The whole ClientHello arrived and tlsaccept's parser rejected it. */
@@ -405,13 +402,8 @@ public final class TlsAcceptor implements AutoCloseable {
 	 */
 	private @Nullable AcceptResult readHandshake() throws IOException {
 		if (this.peerClosedDuringHandshake) {
-			TlsAlert alert = this.records.receivedAlert();
-			if (alert != null && alert.number() != 0) {
-				return failure(-1, SslError.SSL, alert, null, alert.openSslReason());
-			}
-			return failure(0, SslError.ZERO_RETURN,
-					(alert != null) ? alert : TlsAlert.of(0, TlsAlert.Level.WARNING, TlsAlert.Direction.RECEIVED), null,
-					"peer sent close_notify during the handshake");
+			Failure received = Failures.receivedDuringHandshake(this.records.receivedAlert());
+			return failure((received.error() == SslError.ZERO_RETURN) ? 0 : -1, received);
 		}
 		if (!this.buffers.netIn.hasRemaining()) {
 			this.buffers.netIn = RecordBuffers.grow(this.buffers.netIn, this.buffers.netIn.capacity() * 2);
@@ -423,7 +415,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			return wantRead();
 		}
 		if (count < 0) {
-			return failure(0, SslError.SYSCALL, null, null, FailureClassifier.UNEXPECTED_EOF);
+			return failure(0, Failures.eof());
 		}
 		if (this.clientHello.summary() == null) {
 			this.clientHello.feed(this.buffers.netIn.array(), this.buffers.netIn.arrayOffset() + from, count);
@@ -433,12 +425,12 @@ public final class TlsAcceptor implements AutoCloseable {
 				this.buffers.netInBase + from, !this.producedOutput);
 		return switch (verdict) {
 			case NONE -> null;
-			case HTTP_REQUEST -> failure(-1, SslError.SSL, null, null, "http request");
-			case HTTPS_PROXY_REQUEST -> failure(-1, SslError.SSL, null, null, "https proxy request");
+			case HTTP_REQUEST -> failure(-1, Failures.httpRequest());
+			case HTTPS_PROXY_REQUEST -> failure(-1, Failures.httpsProxyRequest());
 			case OVERSIZED_RECORD -> {
-				TlsAlert overflow = TlsAlert.of(22, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
-				sendPlaintextAlert(overflow);
-				yield failure(-1, SslError.SSL, overflow, null, "packet length too long");
+				Failure overflow = Failures.oversizedRecord();
+				sendPlaintextAlert(overflow.alert());
+				yield failure(-1, overflow);
 			}
 			case PEER_ALERT -> {
 				// the engine processes what came before the alert, never the alert itself
@@ -449,7 +441,10 @@ public final class TlsAcceptor implements AutoCloseable {
 		};
 	}
 
-	private void sendPlaintextAlert(TlsAlert alert) {
+	private void sendPlaintextAlert(@Nullable TlsAlert alert) {
+		if (alert == null) {
+			return;
+		}
 		ensureNetOut();
 		this.buffers.netOut.put(new byte[] { InboundRecords.CONTENT_ALERT, 3, 3, 0, 2,
 				(byte) ((alert.level() == TlsAlert.Level.WARNING) ? 1 : 2), (byte) alert.number() });
@@ -460,15 +455,14 @@ public final class TlsAcceptor implements AutoCloseable {
 		String protocol = handshakeProtocol();
 		TlsAlert received = this.records.receivedAlert();
 		if (received == null) {
-			received = this.context.receivedAlert(failure);
+			received = this.failures.receivedAlert(failure);
 		}
 		TlsAlert alert = received;
 		if (received == null) {
 			alert = drainAlert(failure, protocol);
 		}
-		String reason = noSharedGroup(alert) ? noSharedGroupReason()
-				: FailureClassifier.reason(failure, alert, isMalformedHello());
-		return failure(-1, SslError.SSL, alert, failure.getMessage(), reason);
+		Failure translated = this.failures.translate(failure, alert, isMalformedHello());
+		return failure(-1, noSharedGroup(alert) ? Failures.noSharedGroup(translated, offersTls13()) : translated);
 	}
 
 	/**
@@ -489,15 +483,11 @@ public final class TlsAcceptor implements AutoCloseable {
 						.anyMatch((candidate) -> candidate.equalsIgnoreCase(group.strip())));
 	}
 
-	/**
-	 * OpenSSL 3's words: a TLS 1.3 server without a group to share a key in, else no
-	 * ECDHE suite left.
-	 */
-	private String noSharedGroupReason() {
+	/** Whether client and server both offer TLS 1.3. */
+	private boolean offersTls13() {
 		ClientHelloSummary offered = this.clientHello.summary();
-		boolean tls13 = offered != null && offered.supportedVersions().contains("TLSv1.3")
+		return offered != null && offered.supportedVersions().contains("TLSv1.3")
 				&& this.config.protocols().contains("TLSv1.3");
-		return tls13 ? FailureClassifier.NO_SUITABLE_KEY_SHARE : "no shared cipher";
 	}
 
 	/**
@@ -525,7 +515,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (produced.hasRemaining()) {
 			alert = InboundRecords.plaintextAlert(produced, TlsAlert.Direction.SENT);
 			if (alert == null && InboundRecords.hasEncryptedAlert(produced)) {
-				alert = this.context.sentAlert(failure, protocol);
+				alert = this.failures.encryptedAlert(failure, protocol);
 			}
 			if (alert == null && InboundRecords.onlyHandshakeRecords(produced)) {
 				// SunJSSE 17 writes the TLS 1.2 flight up to the message that failed
@@ -535,7 +525,7 @@ public final class TlsAcceptor implements AutoCloseable {
 				this.serverHello.feed(produced.array(), produced.arrayOffset() + produced.position(),
 						produced.remaining());
 				TlsAlert unwritten = "TLSv1.3".equals(this.serverHello.protocol()) ? null
-						: this.context.unwrittenAlert(failure);
+						: this.failures.unwrittenAlert(failure);
 				if (unwritten != null) {
 					sendPlaintextAlert(unwritten);
 					return unwritten;
@@ -549,7 +539,7 @@ public final class TlsAcceptor implements AutoCloseable {
 			// ClientHello that
 			// tlsaccept's parser rejected too (SunJSSE 17 writes nothing when a delegated
 			// task fails)
-			alert = this.context.unwrittenAlert(failure);
+			alert = this.failures.unwrittenAlert(failure);
 			if (alert == null && isMalformedHello()) {
 				alert = TlsAlert.of(50, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT);
 			}
@@ -668,8 +658,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		return result;
 	}
 
-	private AcceptResult failure(int code, SslError error, @Nullable TlsAlert alert, @Nullable String engineMessage,
-			String reason) {
+	private AcceptResult failure(int code, Failure failure) {
 		String serverName = null;
 		try {
 			serverName = ServerNames.requested(this.engine.getHandshakeSession());
@@ -681,16 +670,16 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (serverName == null && offered != null) {
 			serverName = offered.serverName();
 		}
-		AcceptResult result = AcceptResult.builder(code, error)
+		AcceptResult result = AcceptResult.builder(code, failure.error())
 			.startedAt(this.startedAt)
 			.duration(elapsed())
 			.turns(this.wantReadTurns, this.wantWriteTurns)
 			.protocol(handshakeProtocol())
 			.serverName(serverName)
 			.peerCertificates(RefusedChainTrustManager.refusedChain(this.handshakeSession))
-			.alert(alert)
-			.engineMessage(engineMessage)
-			.reason(reason)
+			.alert(failure.alert())
+			.engineMessage(failure.engineMessage())
+			.reason(failure.reason())
 			.clientHello(offered)
 			.group(this.serverHello.group())
 			.resumed(this.serverHello.resumed())
@@ -813,8 +802,8 @@ public final class TlsAcceptor implements AutoCloseable {
 		}
 
 		@Override
-		public @Nullable TlsAlert receivedAlert(SSLException failure) {
-			return TlsAcceptor.this.context.receivedAlert(failure);
+		public FailureTranslator failures() {
+			return TlsAcceptor.this.failures;
 		}
 
 		@Override

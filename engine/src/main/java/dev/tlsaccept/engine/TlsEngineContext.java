@@ -4,13 +4,13 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * An engine's server context: configured once, creates one server-mode {@link SSLEngine}
- * per connection. Keeps the per-provider quirks in one place.
+ * per connection. Keeps the per-provider quirks in one place; how an engine's failures
+ * read in OpenSSL's terms is its package-private {@code FailureTranslator}'s business.
  */
 public interface TlsEngineContext extends AutoCloseable {
 
@@ -34,41 +34,6 @@ public interface TlsEngineContext extends AutoCloseable {
 	 * @param engine an engine from {@link #newEngine}
 	 */
 	default void release(SSLEngine engine) {
-	}
-
-	/**
-	 * The alert the engine sent for a failure, when it cannot be read off the wire
-	 * because it was encrypted. Engines that expose the alert return it; others infer it
-	 * from their messages.
-	 * @param failure the engine's exception
-	 * @param protocol the protocol negotiated so far, if known
-	 * @return the alert sent, or {@code null} when unknown
-	 */
-	default @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
-		return null;
-	}
-
-	/**
-	 * The alert the peer sent, when the engine's failure says so. Engines with a typed
-	 * exception for it (Bouncy Castle's {@code TlsFatalAlertReceived}) read it from
-	 * there; the default reads the engine's message ({@code Received fatal alert: ...},
-	 * BoringSSL's {@code SSLV3_ALERT_...}).
-	 * @param failure the engine's exception
-	 * @return the received alert, or {@code null}
-	 */
-	default @Nullable TlsAlert receivedAlert(SSLException failure) {
-		return FailureClassifier.receivedAlert(failure);
-	}
-
-	/**
-	 * The alert the engine raised for a failure but did not write (Bouncy Castle writes
-	 * nothing before it has read a valid ClientHello). tlsaccept sends it in clear on the
-	 * engine's behalf, so that a malformed hello is answered on every engine.
-	 * @param failure the engine's exception, from a handshake that has sent nothing yet
-	 * @return the alert to send, or {@code null} to send none
-	 */
-	default @Nullable TlsAlert unwrittenAlert(SSLException failure) {
-		return null;
 	}
 
 	/**

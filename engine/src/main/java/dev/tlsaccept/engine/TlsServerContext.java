@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
 
@@ -289,7 +288,7 @@ public final class TlsServerContext implements AutoCloseable {
 	 * undelegated silently loses the engine's behaviour: keep this class in step with
 	 * {@link TlsEngineContext}).
 	 */
-	private final class Counted implements TlsEngineContext, RefusalCounter {
+	private final class Counted implements TlsEngineContext, RefusalCounter, FailureTranslator.Source {
 
 		@Override
 		public String provider() {
@@ -322,18 +321,8 @@ public final class TlsServerContext implements AutoCloseable {
 		}
 
 		@Override
-		public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
-			return TlsServerContext.this.engineContext.sentAlert(failure, protocol);
-		}
-
-		@Override
-		public @Nullable TlsAlert receivedAlert(SSLException failure) {
-			return TlsServerContext.this.engineContext.receivedAlert(failure);
-		}
-
-		@Override
-		public @Nullable TlsAlert unwrittenAlert(SSLException failure) {
-			return TlsServerContext.this.engineContext.unwrittenAlert(failure);
+		public FailureTranslator failures() {
+			return FailureTranslator.of(TlsServerContext.this.engineContext);
 		}
 
 		@Override

@@ -20,6 +20,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,7 +77,7 @@ class BouncyCastleEngineTests {
 	void sentAlertIsReadFromTlsFatalAlertInTheCauseChain() {
 		SSLException failure = new SSLHandshakeException("handshake failed");
 		failure.initCause(new TlsFatalAlert(AlertDescription.certificate_required));
-		TlsAlert alert = BouncyCastleTlsEngine.sentAlert(new SSLException(failure));
+		TlsAlert alert = BouncyCastleFailures.raisedAlert(new SSLException(failure));
 		assertThat(alert).isEqualTo(TlsAlert.of(116, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
 	}
 
@@ -85,10 +86,10 @@ class BouncyCastleEngineTests {
 		try (TlsEngineContext context = new BouncyCastleTlsEngine()
 			.createContext(TlsConfig.builder(EnginePairTests.KEY).engine(BouncyCastleTlsEngine.NAME).build())) {
 			SSLException received = new SSLException(new TlsFatalAlertReceived(AlertDescription.unknown_ca));
-			assertThat(context.receivedAlert(received))
+			assertThat(FailureTranslator.of(context).receivedAlert(received))
 				.isEqualTo(TlsAlert.of(48, TlsAlert.Level.FATAL, TlsAlert.Direction.RECEIVED));
-			assertThat(context.sentAlert(received, "TLSv1.3")).isNull();
-			assertThat(context.sentAlert(new SSLException(new EOFException()), "TLSv1.3"))
+			assertThat(FailureTranslator.of(context).encryptedAlert(received, "TLSv1.3")).isNull();
+			assertThat(FailureTranslator.of(context).encryptedAlert(new SSLException(new EOFException()), "TLSv1.3"))
 				.as("TlsProtocol sends internal_error for what is not a TlsFatalAlert")
 				.isEqualTo(TlsAlert.of(80, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT));
 		}
@@ -97,26 +98,31 @@ class BouncyCastleEngineTests {
 	@Test
 	void receivedAlertIsNotReportedAsSent() {
 		SSLException failure = new SSLException(new TlsFatalAlertReceived(AlertDescription.handshake_failure));
-		assertThat(BouncyCastleTlsEngine.sentAlert(failure)).isNull();
-		assertThat(BouncyCastleTlsEngine.sentAlert(new SSLException("plain"))).isNull();
+		assertThat(BouncyCastleFailures.raisedAlert(failure)).isNull();
+		assertThat(BouncyCastleFailures.raisedAlert(new SSLException("plain"))).isNull();
 	}
 
 	@Test
 	void bouncyCastleMessagesAreClassifiedInOpenSslWords() {
-		assertThat(
-				FailureClassifier.reason(new SSLException(new TlsFatalAlert(AlertDescription.protocol_version)), null))
+		assertThat(reason(new SSLException(new TlsFatalAlert(AlertDescription.protocol_version)), null))
 			.isEqualTo("unsupported protocol");
-		assertThat(FailureClassifier.reason(new SSLException(new TlsFatalAlert(AlertDescription.certificate_required)),
-				null))
+		assertThat(reason(new SSLException(new TlsFatalAlert(AlertDescription.certificate_required)), null))
 			.isEqualTo("peer did not return a certificate");
-		assertThat(FailureClassifier.reason(
+		assertThat(reason(
 				new SSLException("handshake_failure(40); found no selectable cipher suite among the 2 offered"), null))
 			.isEqualTo("no shared cipher");
 		// a truncated message (tlsfuzzer's truncated TLS 1.3 Finished): BCJSSE sends
 		// internal_error, OpenSSL's words are decode error
-		assertThat(FailureClassifier.reason(new SSLException(new EOFException()),
+		assertThat(reason(new SSLException(new EOFException()),
 				TlsAlert.of(80, TlsAlert.Level.FATAL, TlsAlert.Direction.SENT)))
 			.isEqualTo("decode error");
+	}
+
+	/**
+	 * The reason the engine's translator gives a failure that is not a malformed hello.
+	 */
+	private static String reason(SSLException failure, @Nullable TlsAlert alert) {
+		return BouncyCastleFailures.INSTANCE.translate(failure, alert, false).reason();
 	}
 
 }

@@ -9,6 +9,7 @@ import javax.net.ssl.SSLException;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.util.ReferenceCounted;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,39 +76,43 @@ class OpenSslEngineTests {
 
 	@Test
 	void sentAlertFollowsBoringSslReasons() {
-		assertThat(OpenSslEngineContext.sentAlertNumber("ERROR:100000B8:SSL ROUTINES:OPENSSL_INTERNAL:NO_SHARED_CIPHER",
+		assertThat(BoringSslFailures.sentAlertNumber("ERROR:100000B8:SSL ROUTINES:OPENSSL_INTERNAL:NO_SHARED_CIPHER",
 				null))
 			.isEqualTo(40);
-		assertThat(OpenSslEngineContext.sentAlertNumber("UNSUPPORTED_PROTOCOL", null)).isEqualTo(70);
-		assertThat(OpenSslEngineContext.sentAlertNumber("PEER_DID_NOT_RETURN_A_CERTIFICATE", "TLSv1.3")).isEqualTo(116);
-		assertThat(OpenSslEngineContext.sentAlertNumber("PEER_DID_NOT_RETURN_A_CERTIFICATE", "TLSv1.2")).isEqualTo(40);
-		assertThat(OpenSslEngineContext.sentAlertNumber("ERROR:1E000065:CIPHER FUNCTIONS:OPENSSL_INTERNAL:BAD_DECRYPT",
+		assertThat(BoringSslFailures.sentAlertNumber("UNSUPPORTED_PROTOCOL", null)).isEqualTo(70);
+		assertThat(BoringSslFailures.sentAlertNumber("PEER_DID_NOT_RETURN_A_CERTIFICATE", "TLSv1.3")).isEqualTo(116);
+		assertThat(BoringSslFailures.sentAlertNumber("PEER_DID_NOT_RETURN_A_CERTIFICATE", "TLSv1.2")).isEqualTo(40);
+		assertThat(BoringSslFailures.sentAlertNumber("ERROR:1E000065:CIPHER FUNCTIONS:OPENSSL_INTERNAL:BAD_DECRYPT",
 				"TLSv1.2"))
 			.isEqualTo(20);
-		assertThat(OpenSslEngineContext.sentAlertNumber("DIGEST_CHECK_FAILED", "TLSv1.3")).isEqualTo(51);
-		assertThat(OpenSslEngineContext.sentAlertNumber("DECODE_ERROR", null)).isEqualTo(50);
-		assertThat(OpenSslEngineContext.sentAlertNumber("BAD_ALERT", "TLSv1.3")).as("an empty alert record")
-			.isEqualTo(50);
-		assertThat(OpenSslEngineContext.sentAlertNumber("NO_RENEGOTIATION", "TLSv1.2")).isEqualTo(100);
-		assertThat(OpenSslEngineContext.sentAlertNumber("SOMETHING_ELSE", null)).isEqualTo(-1);
+		assertThat(BoringSslFailures.sentAlertNumber("DIGEST_CHECK_FAILED", "TLSv1.3")).isEqualTo(51);
+		assertThat(BoringSslFailures.sentAlertNumber("DECODE_ERROR", null)).isEqualTo(50);
+		assertThat(BoringSslFailures.sentAlertNumber("BAD_ALERT", "TLSv1.3")).as("an empty alert record").isEqualTo(50);
+		assertThat(BoringSslFailures.sentAlertNumber("NO_RENEGOTIATION", "TLSv1.2")).isEqualTo(100);
+		assertThat(BoringSslFailures.sentAlertNumber("SOMETHING_ELSE", null)).isEqualTo(-1);
 	}
 
 	@Test
 	void boringSslMessagesAreClassifiedInOpenSslWords() {
 		SSLException received = new SSLException(
 				"error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE");
-		assertThat(FailureClassifier.receivedAlert(received))
+		assertThat(BoringSslFailures.INSTANCE.receivedAlert(received))
 			.isEqualTo(TlsAlert.of(40, TlsAlert.Level.FATAL, TlsAlert.Direction.RECEIVED));
-		assertThat(FailureClassifier
-			.reason(new SSLException("error:100000f3:SSL routines:OPENSSL_internal:WRONG_CURVE"), null))
+		assertThat(reason(new SSLException("error:100000f3:SSL routines:OPENSSL_internal:WRONG_CURVE"), null))
 			.isEqualTo("no shared cipher");
-		assertThat(FailureClassifier.reason(
+		assertThat(reason(
 				new SSLException("error:100000c0:SSL routines:OPENSSL_internal:PEER_DID_NOT_RETURN_A_CERTIFICATE"),
 				null))
 			.isEqualTo("peer did not return a certificate");
-		assertThat(FailureClassifier
-			.reason(new SSLException("error:100000f0:SSL routines:OPENSSL_internal:UNSUPPORTED_PROTOCOL"), null))
+		assertThat(reason(new SSLException("error:100000f0:SSL routines:OPENSSL_internal:UNSUPPORTED_PROTOCOL"), null))
 			.isEqualTo("unsupported protocol");
+	}
+
+	/**
+	 * The reason the engine's translator gives a failure that is not a malformed hello.
+	 */
+	private static String reason(SSLException failure, @Nullable TlsAlert alert) {
+		return BoringSslFailures.INSTANCE.translate(failure, alert, false).reason();
 	}
 
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -210,11 +209,6 @@ class TlsServerContextRetirementTests {
 				@Override
 				public void release(SSLEngine engine) {
 					delegate.release(engine);
-				}
-
-				@Override
-				public @Nullable TlsAlert sentAlert(SSLException failure, @Nullable String protocol) {
-					return delegate.sentAlert(failure, protocol);
 				}
 
 				@Override
