@@ -34,7 +34,10 @@ final class LoadClient {
 
 	static final String TLS13_SUITE = "TLS_AES_128_GCM_SHA256";
 
+	/** The TLS 1.2 suites offered: the server picks the one its key signs for. */
 	static final String TLS12_SUITE = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+
+	static final String TLS12_RSA_SUITE = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
 
 	private final KeyStore trustStore;
 
@@ -70,7 +73,8 @@ final class LoadClient {
 		plain.setSoTimeout(10_000);
 		SSLSocket socket = (SSLSocket) factory.createSocket(plain, "127.0.0.1", port, true);
 		socket.setEnabledProtocols(new String[] { protocol });
-		socket.setEnabledCipherSuites(new String[] { protocol.equals("TLSv1.3") ? TLS13_SUITE : TLS12_SUITE });
+		socket.setEnabledCipherSuites(protocol.equals("TLSv1.3") ? new String[] { TLS13_SUITE }
+				: new String[] { TLS12_SUITE, TLS12_RSA_SUITE });
 		return socket;
 	}
 

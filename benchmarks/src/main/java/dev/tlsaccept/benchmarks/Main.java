@@ -5,15 +5,29 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.security.cert.Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 
 import javax.net.ssl.SSLSocketFactory;
+import javax.security.auth.x500.X500Principal;
+
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import dev.tlsaccept.engine.TlsEngine;
 import dev.tlsaccept.engine.TlsEngines;
@@ -22,15 +36,16 @@ import dev.tlsaccept.keys.SelfSignedCertificate;
 
 /**
  * The benchmark suite: starts every server as its own process on 127.0.0.1 with the same
- * EC P-256 key, drives them all with the same {@link LoadClient} in alternating rounds,
- * reads each server's CPU time from {@code /proc/PID/stat}, and prints a Markdown table
- * (ratios against the raw JDK baseline of the same run) and a JSON file.
+ * key (EC P-256 by default, {@code --key rsa} for RSA 2048), drives them all with the
+ * same {@link LoadClient} in alternating rounds, reads each server's CPU time from
+ * {@code /proc/PID/stat}, and prints a Markdown table (ratios against the raw JDK
+ * baseline of the same run) and a JSON file.
  *
  * <pre>
  * java -jar benchmarks/target/tlsaccept-benchmarks.jar [--smoke] [--out FILE] [--rounds N]
  *      [--seconds S] [--warmup S] [--threads N] [--pending N] [--bulk-seconds S]
  *      [--rate HS_PER_S] [--latency-seconds S] [--only SERVER,...] [--phases handshake,latency,resumption,pending,bulk,idle]
- *      [--idle-connections N] [--idle-seconds S]
+ *      [--idle-connections N] [--idle-seconds S] [--key ec|rsa]
  * </pre>
  */
 public final class Main {
@@ -52,7 +67,7 @@ public final class Main {
 
 	static Results run(Options options) throws Exception {
 		Path work = Files.createTempDirectory("tlsaccept-bench");
-		KeyMaterial key = SelfSignedCertificate.generate();
+		KeyMaterial key = options.key.equals("rsa") ? rsaKey() : SelfSignedCertificate.generate();
 		Path p12 = work.resolve("key.p12");
 		KeyStore keyStore = KeyStore.getInstance("PKCS12");
 		keyStore.load(null, null);
@@ -76,7 +91,8 @@ public final class Main {
 		results.meta.put("openssl", opensslVersion());
 		results.meta.put("engines", TlsEngines.names());
 		results.meta.put("client", "JDK SSLSocket, " + options.threads + " threads, no resumption, "
-				+ LoadClient.TLS13_SUITE + " / " + LoadClient.TLS12_SUITE);
+				+ LoadClient.TLS13_SUITE + " / " + LoadClient.TLS12_SUITE + " or " + LoadClient.TLS12_RSA_SUITE);
+		results.meta.put("key", options.key.equals("rsa") ? "RSA 2048" : "EC P-256");
 		results.meta.put("started", Instant.now().toString());
 		results.meta.put("loadAverageAtStart", loadAverage());
 
@@ -248,6 +264,28 @@ public final class Main {
 		catch (RuntimeException | LinkageError ex) {
 			return ex.toString();
 		}
+	}
+
+	/**
+	 * A self-signed RSA 2048 certificate for 127.0.0.1 (SHA256withRSA), the key most
+	 * deployments run with.
+	 */
+	static KeyMaterial rsaKey() throws Exception {
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
+		KeyPair pair = generator.generateKeyPair();
+		X500Principal subject = new X500Principal("CN=tlsaccept benchmark RSA");
+		Instant now = Instant.now();
+		JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+				BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)),
+				Date.from(now.plusSeconds(86_400)), subject, pair.getPublic());
+		builder.addExtension(Extension.subjectAlternativeName, false,
+				new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+						new GeneralName(GeneralName.dNSName, "localhost") }));
+		X509CertificateHolder holder = builder
+			.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate()));
+		X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
+		return KeyMaterial.of(pair.getPrivate(), List.of(certificate), "benchmark RSA 2048");
 	}
 
 	static String pem(String type, byte[] der) {

@@ -45,6 +45,12 @@ final class Options {
 	/** How long they stay idle before they are measured and asked to answer again. */
 	double idleSeconds = 25;
 
+	/**
+	 * The servers' key: {@code ec} (P-256, SHA256withECDSA) or {@code rsa} (2048 bits,
+	 * RSA-PSS in TLS 1.3), the same for every server of a run.
+	 */
+	String key = "ec";
+
 	static Options smoke() {
 		Options options = new Options();
 		options.smoke = true;
@@ -78,9 +84,15 @@ final class Options {
 				case "--phases" -> options.phases = List.of(args[++i].split(","));
 				case "--idle-connections" -> options.idleConnections = Integer.parseInt(args[++i]);
 				case "--idle-seconds" -> options.idleSeconds = Double.parseDouble(args[++i]);
+				case "--key" -> {
+					options.key = args[++i];
+					if (!List.of("ec", "rsa").contains(options.key)) {
+						throw new IllegalArgumentException("--key takes ec or rsa, not " + options.key);
+					}
+				}
 				default -> throw new IllegalArgumentException("Unknown option " + args[i]
 						+ ": use --smoke, --out, --rounds, --seconds, --warmup, --threads, --pending, --bulk-seconds,"
-						+ " --rate, --latency-seconds, --only SERVER,SERVER, --phases handshake,latency,resumption,pending,bulk,idle (resumption only when named), --idle-connections N, --idle-seconds S");
+						+ " --rate, --latency-seconds, --only SERVER,SERVER, --phases handshake,latency,resumption,pending,bulk,idle (resumption only when named), --idle-connections N, --idle-seconds S, --key ec|rsa");
 			}
 		}
 		return options;

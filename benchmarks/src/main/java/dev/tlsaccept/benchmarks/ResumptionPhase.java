@@ -124,9 +124,9 @@ final class ResumptionPhase {
 	private static String markdown(Options options, List<Server> servers, Map<String, List<Cell>> cells) {
 		StringBuilder out = new StringBuilder();
 		out.append(String.format(Locale.ROOT,
-				"%nResumed vs full handshakes: %d round(s) x %.0f s per server, protocol and kind, alternating; "
-						+ "medians; resumed counts only handshakes that resumed.%n%n",
-				options.rounds, options.seconds));
+				"%nResumed vs full handshakes: %s key, %d round(s) x %.0f s per server, protocol and kind, "
+						+ "alternating; medians; resumed counts only handshakes that resumed.%n%n",
+				options.key.equals("rsa") ? "RSA 2048" : "EC P-256", options.rounds, options.seconds));
 		out.append("| server | protocol | full hs per server CPU-s | resumed hs per server CPU-s | resumed ÷ full "
 				+ "| resumed × s_server resumed | resumed hs/s | resumed share (client / server) | errors |\n");
 		out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -165,8 +165,14 @@ final class Ja4 {
 	}
 
 	private static String count(List<Integer> codes) {
-		long count = codes.stream().filter((code) -> !TlsNames.isGrease(code)).count();
-		return String.format("%02d", Math.min(count, 99));
+		int count = 0;
+		for (int code : codes) {
+			if (!TlsNames.isGrease(code)) {
+				count++;
+			}
+		}
+		count = Math.min(count, 99);
+		return (count < 10) ? "0" + count : Integer.toString(count);
 	}
 
 	private static boolean isAlphanumeric(int b) {

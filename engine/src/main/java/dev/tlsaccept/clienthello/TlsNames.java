@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class TlsNames {
 
+	private static final char[] HEX = "0123456789abcdef".toCharArray();
+
 	static final int SSL2 = 0x0002;
 
 	static final int SSL3 = 0x0300;
@@ -86,7 +88,9 @@ final class TlsNames {
 	}
 
 	static String hex4(int code) {
-		return String.format("%04x", code & 0xffff);
+		// on every ClientHello, dozens of times (JA4): no Formatter
+		char[] digits = { HEX[(code >> 12) & 0xf], HEX[(code >> 8) & 0xf], HEX[(code >> 4) & 0xf], HEX[code & 0xf] };
+		return new String(digits);
 	}
 
 	/**

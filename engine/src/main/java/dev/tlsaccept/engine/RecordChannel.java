@@ -455,7 +455,10 @@ final class RecordChannel {
 	}
 
 	private void ensureNetOut() {
-		this.buffers.ensureNetOut(this.engine.getSession().getPacketBufferSize());
+		// getSession() only when the buffer is needed: a wrap per record would pay for it
+		if (this.buffers.netOut.capacity() == 0) {
+			this.buffers.ensureNetOut(this.engine.getSession().getPacketBufferSize());
+		}
 	}
 
 	private int packetSize() {

@@ -627,15 +627,19 @@ public final class TlsAcceptor implements AutoCloseable {
 		String serverName = ServerNames.requested(session);
 		String alpn = this.engine.getApplicationProtocol();
 		List<X509Certificate> peers = new ArrayList<>();
-		try {
-			for (Certificate certificate : session.getPeerCertificates()) {
-				if (certificate instanceof X509Certificate x509) {
-					peers.add(x509);
+		// without client authentication there is no chain: skip the exception (its stack
+		// trace) that getPeerCertificates() would throw on every handshake
+		if (this.engine.getNeedClientAuth() || this.engine.getWantClientAuth()) {
+			try {
+				for (Certificate certificate : session.getPeerCertificates()) {
+					if (certificate instanceof X509Certificate x509) {
+						peers.add(x509);
+					}
 				}
 			}
-		}
-		catch (SSLPeerUnverifiedException ex) {
-			// no client certificate
+			catch (SSLPeerUnverifiedException ex) {
+				// no client certificate
+			}
 		}
 		AcceptResult result = AcceptResult.builder(1, SslError.NONE)
 			.startedAt(this.startedAt)
@@ -824,7 +828,10 @@ public final class TlsAcceptor implements AutoCloseable {
 	// -----------------------------------------------------------------------
 
 	private void ensureNetOut() {
-		this.buffers.ensureNetOut(this.engine.getSession().getPacketBufferSize());
+		// getSession() only when the buffer is needed, not on every wrap
+		if (this.buffers.netOut.capacity() == 0) {
+			this.buffers.ensureNetOut(packetSize());
+		}
 	}
 
 	private int packetSize() {
