@@ -127,9 +127,15 @@ final class RecordBuffers {
 		return this.netOut.position() > 0;
 	}
 
-	void ensureNetOut(int packetSize) {
+	/**
+	 * Give {@code netOut} room for a record when it has none. The engine's session is
+	 * asked for the packet size only then, not on every wrap (Netty's
+	 * {@code getSession()} is synchronized).
+	 * @param engine the engine that will wrap into it
+	 */
+	void ensureNetOut(SSLEngine engine) {
 		if (this.netOut.capacity() == 0) {
-			this.netOut = ByteBuffer.allocate(packetSize);
+			this.netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
 		}
 	}
 

@@ -229,7 +229,7 @@ final class RecordChannel {
 			else {
 				this.writeLock.lock();
 				try {
-					ensureNetOut();
+					this.buffers.ensureNetOut(this.engine);
 					SSLEngineResult wrapped = this.engine.wrap(EMPTY, this.buffers.netOut);
 					if (wrapped.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || wrapped.bytesProduced() == 0) {
 						break;
@@ -273,7 +273,7 @@ final class RecordChannel {
 			}
 			int written = 0;
 			while (src.hasRemaining()) {
-				ensureNetOut();
+				this.buffers.ensureNetOut(this.engine);
 				SSLEngineResult result = this.engine.wrap(src, this.buffers.netOut);
 				written += result.bytesConsumed();
 				if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -315,7 +315,7 @@ final class RecordChannel {
 				if (firstCall) {
 					this.outboundClosed = true;
 					this.engine.closeOutbound();
-					ensureNetOut();
+					this.buffers.ensureNetOut(this.engine);
 					while (!this.engine.isOutboundDone()) {
 						SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
 						if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
@@ -404,7 +404,7 @@ final class RecordChannel {
 	private void refuseRenegotiation(HandshakeStatus status) throws RenegotiationRefusedException {
 		this.writeLock.lock();
 		try {
-			ensureNetOut();
+			this.buffers.ensureNetOut(this.engine);
 			RenegotiationRefusal.Outcome outcome = RenegotiationRefusal.refuse(this.engine, status,
 					this.owner.refusesRenegotiationWithWarning(), this.buffers.netOut);
 			this.owner.renegotiationRefused(outcome.alert());
@@ -451,13 +451,6 @@ final class RecordChannel {
 		}
 		finally {
 			this.writeLock.unlock();
-		}
-	}
-
-	private void ensureNetOut() {
-		// getSession() only when the buffer is needed: a wrap per record would pay for it
-		if (this.buffers.netOut.capacity() == 0) {
-			this.buffers.ensureNetOut(this.engine.getSession().getPacketBufferSize());
 		}
 	}
 

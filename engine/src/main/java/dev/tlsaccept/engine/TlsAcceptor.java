@@ -330,7 +330,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	}
 
 	private void wrapHandshake() throws SSLException {
-		ensureNetOut();
+		this.buffers.ensureNetOut(this.engine);
 		int start = this.buffers.netOut.position();
 		SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
 		if (result.bytesProduced() > 0) {
@@ -445,7 +445,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		if (alert == null) {
 			return;
 		}
-		ensureNetOut();
+		this.buffers.ensureNetOut(this.engine);
 		this.buffers.netOut.put(new byte[] { InboundRecords.CONTENT_ALERT, 3, 3, 0, 2,
 				(byte) ((alert.level() == TlsAlert.Level.WARNING) ? 1 : 2), (byte) alert.number() });
 		this.buffers.flushQuietly();
@@ -495,7 +495,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * it was.
 	 */
 	private @Nullable TlsAlert drainAlert(SSLException failure, @Nullable String protocol) {
-		ensureNetOut();
+		this.buffers.ensureNetOut(this.engine);
 		int start = this.buffers.netOut.position();
 		try {
 			for (int i = 0; i < 4; i++) {
@@ -602,7 +602,7 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * @return {@code true} when bytes were produced (the loop flushes them)
 	 */
 	private boolean wrapPostHandshakeMessages() throws SSLException {
-		ensureNetOut();
+		this.buffers.ensureNetOut(this.engine);
 		SSLEngineResult result = this.engine.wrap(EMPTY, this.buffers.netOut);
 		return result.bytesProduced() > 0;
 	}
@@ -826,13 +826,6 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	// ---- buffers
 	// -----------------------------------------------------------------------
-
-	private void ensureNetOut() {
-		// getSession() only when the buffer is needed, not on every wrap
-		if (this.buffers.netOut.capacity() == 0) {
-			this.buffers.ensureNetOut(packetSize());
-		}
-	}
 
 	private int packetSize() {
 		return this.engine.getSession().getPacketBufferSize();
