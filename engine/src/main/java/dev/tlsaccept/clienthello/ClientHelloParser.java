@@ -28,6 +28,10 @@ final class ClientHelloParser {
 
 	private static final int EXTENSION_ALPN = 0x0010;
 
+	private static final int EXTENSION_SESSION_TICKET = 0x0023;
+
+	private static final int EXTENSION_PRE_SHARED_KEY = 0x0029;
+
 	private static final int EXTENSION_SUPPORTED_VERSIONS = 0x002b;
 
 	private static final int EXTENSION_PSK_KEY_EXCHANGE_MODES = 0x002d;
@@ -63,6 +67,10 @@ final class ClientHelloParser {
 	private byte @Nullable [] firstAlpn;
 
 	private @Nullable String serverName;
+
+	private int sessionIdLength;
+
+	private int sessionTicketLength;
 
 	private ClientHelloParser(byte[] buffer, int available) {
 		this.buffer = buffer;
@@ -122,6 +130,7 @@ final class ClientHelloParser {
 		if (sessionId.remaining() > 32) {
 			throw malformed("legacy_session_id is " + sessionId.remaining() + " bytes, more than 32");
 		}
+		this.sessionIdLength = sessionId.remaining();
 		sessionId.skip(sessionId.remaining(), "legacy_session_id");
 		Cursor ciphers = body.vector16("cipher_suites");
 		if (ciphers.remaining() < 2 || ciphers.remaining() % 2 != 0) {
@@ -182,6 +191,10 @@ final class ClientHelloParser {
 				modes.skip(modes.remaining(), "psk_key_exchange_modes");
 			}
 			case EXTENSION_KEY_SHARE -> parseKeyShares(data.vector16("client_shares"));
+			case EXTENSION_SESSION_TICKET -> {
+				this.sessionTicketLength = data.remaining();
+				data.skip(data.remaining(), "session_ticket");
+			}
 			default -> data.skip(data.remaining(), "extension");
 		}
 		if (data.hasRemaining()) {
@@ -265,7 +278,18 @@ final class ClientHelloParser {
 				this.cipherSuites.stream().map(TlsNames::cipherSuite).toList(), this.extensions,
 				this.supportedGroups.stream().map(TlsNames::group).toList(),
 				this.signatureAlgorithms.stream().map(TlsNames::signatureScheme).toList(), this.alpn, this.serverName,
-				ja4, parseError);
+				ja4, parseError, resumptionOffer());
+	}
+
+	private ResumptionOffer resumptionOffer() {
+		if (this.extensions.contains(EXTENSION_PRE_SHARED_KEY)) {
+			return ResumptionOffer.PRE_SHARED_KEY;
+		}
+		if (this.sessionTicketLength > 0) {
+			return ResumptionOffer.SESSION_TICKET;
+		}
+		boolean offersTls13 = this.supportedVersions != null && this.supportedVersions.contains(TlsNames.TLS13);
+		return (this.sessionIdLength > 0 && !offersTls13) ? ResumptionOffer.SESSION_ID : ResumptionOffer.NONE;
 	}
 
 	private Malformed malformed(String detail) {

@@ -36,11 +36,15 @@ import org.jspecify.annotations.Nullable;
  * empty when {@code parseError} is set
  * @param parseError why the ClientHello could not be read in full, or {@code null} if it
  * was
+ * @param resumptionOffered what the client offered to resume (a TLS 1.3 pre-shared key, a
+ * TLS 1.2 ticket or session ID), {@link ResumptionOffer#NONE} for none: beside the
+ * record's {@code resumed}, an offer the server did not take (a ticket from an instance
+ * with other ticket keys, or an expired one) shows why a client paid a full handshake
  */
 public record ClientHelloSummary(int legacyVersion, List<String> supportedVersions, List<Integer> cipherSuites,
 		List<String> cipherSuiteNames, List<Integer> extensions, List<String> supportedGroups,
 		List<String> signatureAlgorithms, List<String> alpn, @Nullable String serverName, String ja4,
-		@Nullable String parseError) {
+		@Nullable String parseError, ResumptionOffer resumptionOffered) {
 
 	/**
 	 * A summary; the lists are copied, so that the summary is immutable.
@@ -55,6 +59,7 @@ public record ClientHelloSummary(int legacyVersion, List<String> supportedVersio
 	 * @param serverName the SNI host name, if any
 	 * @param ja4 the JA4 fingerprint, or empty
 	 * @param parseError why the ClientHello could not be read in full, if it could not
+	 * @param resumptionOffered what the client offered to resume
 	 */
 	public ClientHelloSummary {
 		supportedVersions = List.copyOf(supportedVersions);
@@ -65,6 +70,30 @@ public record ClientHelloSummary(int legacyVersion, List<String> supportedVersio
 		signatureAlgorithms = List.copyOf(signatureAlgorithms);
 		alpn = List.copyOf(alpn);
 		Objects.requireNonNull(ja4, "ja4 must not be null; use an empty string when there is no fingerprint");
+		Objects.requireNonNull(resumptionOffered,
+				"resumptionOffered must not be null; use ResumptionOffer.NONE when the client offered no session");
+	}
+
+	/**
+	 * A summary of a ClientHello that offered no session to resume.
+	 * @param legacyVersion the legacy_version field
+	 * @param supportedVersions the supported_versions extension, as version names
+	 * @param cipherSuites the cipher suite codes
+	 * @param cipherSuiteNames the cipher suite names
+	 * @param extensions the extension types
+	 * @param supportedGroups the supported group names
+	 * @param signatureAlgorithms the signature scheme names
+	 * @param alpn the ALPN protocols
+	 * @param serverName the SNI host name, if any
+	 * @param ja4 the JA4 fingerprint, or empty
+	 * @param parseError why the ClientHello could not be read in full, if it could not
+	 */
+	public ClientHelloSummary(int legacyVersion, List<String> supportedVersions, List<Integer> cipherSuites,
+			List<String> cipherSuiteNames, List<Integer> extensions, List<String> supportedGroups,
+			List<String> signatureAlgorithms, List<String> alpn, @Nullable String serverName, String ja4,
+			@Nullable String parseError) {
+		this(legacyVersion, supportedVersions, cipherSuites, cipherSuiteNames, extensions, supportedGroups,
+				signatureAlgorithms, alpn, serverName, ja4, parseError, ResumptionOffer.NONE);
 	}
 
 	/**

@@ -107,7 +107,19 @@ final class DelegatedTasks {
 		return true;
 	}
 
-	private void runHere() {
+	/**
+	 * Whether the tasks go to an executor ({@link #delegateTo}), rather than run on the
+	 * calling thread.
+	 */
+	boolean delegates() {
+		return this.executor != null;
+	}
+
+	/**
+	 * Run the engine's pending tasks here, even when an executor was given: the caller
+	 * knows they are cheap.
+	 */
+	void runHere() {
 		Runnable task;
 		while ((task = this.engine.getDelegatedTask()) != null) {
 			task.run();

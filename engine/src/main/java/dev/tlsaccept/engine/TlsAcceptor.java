@@ -135,6 +135,18 @@ public final class TlsAcceptor implements AutoCloseable {
 
 	private final DelegatedTasks tasks;
 
+	/** Where a resumption's task may run inline; {@code null}: never. */
+	private final @Nullable InlineResumptions inlineResumptions;
+
+	/** The first delegated task is yet to come: the only one a resumption has. */
+	private boolean firstTask = true;
+
+	/**
+	 * A token of {@link #inlineResumptions} is held: given back once the server's hello
+	 * shows the resumption.
+	 */
+	private boolean inlineTokenHeld;
+
 	/** The data phase, once the handshake is done. */
 	private final RecordChannel channel;
 
@@ -146,6 +158,7 @@ public final class TlsAcceptor implements AutoCloseable {
 		this.buffers = new RecordBuffers(bio);
 		this.engine = context.newEngine(bio.remoteAddress());
 		this.tasks = new DelegatedTasks(this.engine, this::releaseEngine);
+		this.inlineResumptions = InlineResumptions.of(context);
 		this.channel = new RecordChannel(this.engine, bio, this.buffers, this.tasks, new ChannelOwner());
 	}
 
@@ -155,7 +168,13 @@ public final class TlsAcceptor implements AutoCloseable {
 	 * {@link #accept()}, as Netty's {@code SslHandler} can. While they run,
 	 * {@code accept()} returns {@code -1 WANT_ASYNC}; when they are done,
 	 * {@code whenDone} is called (on the executor's thread) and the caller calls
-	 * {@code accept()} again. Call before the first {@code accept()}.
+	 * {@code accept()} again. One exception: on an engine whose resumption costs less
+	 * than the two thread hand-offs ({@code openssl}), a handshake whose ClientHello
+	 * offers a session (a TLS 1.3 pre-shared key, a TLS 1.2 ticket or session ID) runs
+	 * its task on the calling thread, never answering {@code WANT_ASYNC}; offers that
+	 * turn out to be full handshakes (a ticket the server cannot decrypt) are bounded to
+	 * a burst of 16 and 16 a second per context, after which tasks go to the executor
+	 * again. Call before the first {@code accept()}.
 	 * @param executor where the tasks run
 	 * @param whenDone told when they are done; not called when the acceptor was closed
 	 * meanwhile
@@ -277,7 +296,10 @@ public final class TlsAcceptor implements AutoCloseable {
 			}
 			switch (status) {
 				case NEED_TASK -> {
-					if (this.tasks.run()) {
+					if (runsInline()) {
+						this.tasks.runHere();
+					}
+					else if (this.tasks.run()) {
 						return wantAsync();
 					}
 				}
@@ -300,6 +322,34 @@ public final class TlsAcceptor implements AutoCloseable {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Whether this handshake's first delegated task runs here although tasks are
+	 * delegated: the client offers a session the engine can resume cheaply, and few such
+	 * guesses were wrong lately (see {@link InlineResumptions}).
+	 */
+	private boolean runsInline() {
+		boolean first = this.firstTask;
+		this.firstTask = false;
+		InlineResumptions inline = this.inlineResumptions;
+		ClientHelloSummary offered = this.clientHello.summary();
+		if (!first || inline == null || !this.tasks.delegates() || offered == null || !offersResumableSession(offered)
+				|| !inline.tryAcquire()) {
+			return false;
+		}
+		this.inlineTokenHeld = true;
+		return true;
+	}
+
+	/** Whether the client offers a session of the protocol the server will choose. */
+	private boolean offersResumableSession(ClientHelloSummary offered) {
+		boolean tls13 = offered.supportedVersions().contains("TLSv1.3") && this.config.protocols().contains("TLSv1.3");
+		return switch (offered.resumptionOffered()) {
+			case PRE_SHARED_KEY -> tls13;
+			case SESSION_TICKET, SESSION_ID -> !tls13;
+			case NONE -> false;
+		};
 	}
 
 	private AcceptResult wantAsync() {
@@ -340,6 +390,11 @@ public final class TlsAcceptor implements AutoCloseable {
 			}
 			this.serverHello.feed(this.buffers.netOut.array(), this.buffers.netOut.arrayOffset() + start,
 					result.bytesProduced());
+			InlineResumptions inline = this.inlineResumptions;
+			if (this.inlineTokenHeld && inline != null && this.serverHello.resumed()) {
+				this.inlineTokenHeld = false;
+				inline.release();
+			}
 		}
 		switch (result.getStatus()) {
 			case BUFFER_OVERFLOW -> {

@@ -288,7 +288,8 @@ public final class TlsServerContext implements AutoCloseable {
 	 * undelegated silently loses the engine's behaviour: keep this class in step with
 	 * {@link TlsEngineContext}).
 	 */
-	private final class Counted implements TlsEngineContext, RefusalCounter, FailureTranslator.Source {
+	private final class Counted
+			implements TlsEngineContext, RefusalCounter, FailureTranslator.Source, InlineResumptions.Source {
 
 		@Override
 		public String provider() {
@@ -323,6 +324,11 @@ public final class TlsServerContext implements AutoCloseable {
 		@Override
 		public FailureTranslator failures() {
 			return FailureTranslator.of(TlsServerContext.this.engineContext);
+		}
+
+		@Override
+		public @Nullable InlineResumptions inlineResumptions() {
+			return InlineResumptions.of(TlsServerContext.this.engineContext);
 		}
 
 		@Override

@@ -21,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * The loop calls {@link #drive()} when the channel is ready, the deadline timer ends it
  * with {@code -1 SYSCALL} "handshake timed out", and {@link #cut()} ends it when the
  * server stops; the handshake reports its result exactly once. The engine's delegated
- * tasks (the signature, the key exchange) run on the server's task executor, never on the
- * loop ({@code WANT_ASYNC} while they run). Confined to its loop thread.
+ * tasks (the signature, the key exchange) run on the server's task executor
+ * ({@code WANT_ASYNC} while they run), never on the loop, but for a resumption on an
+ * engine where it is cheaper than the hand-off (see {@link TlsAcceptor#delegateTasks}).
+ * Confined to its loop thread.
  *
  * <p>
  * With {@code proxy-protocol} on, the handshake first reads the PROXY protocol header the

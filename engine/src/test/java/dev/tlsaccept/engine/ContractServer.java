@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A test server that drives one {@link TlsAcceptor} per connection in a given
@@ -52,9 +55,20 @@ final class ContractServer implements AutoCloseable {
 
 	private volatile boolean running = true;
 
+	/**
+	 * Where non-blocking acceptors run their delegated tasks ({@code WANT_ASYNC} while
+	 * they do), as a selector loop lends them; {@code null}: on the connection's thread.
+	 */
+	private final @Nullable Executor tasks;
+
 	ContractServer(TlsServerContext context, BioMode mode) throws IOException {
+		this(context, mode, null);
+	}
+
+	ContractServer(TlsServerContext context, BioMode mode, @Nullable Executor tasks) throws IOException {
 		this.context = context;
 		this.mode = mode;
+		this.tasks = tasks;
 		this.server = ServerSocketChannel.open();
 		this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 		this.acceptor = new Thread(this::acceptLoop, "contract-acceptor");
@@ -117,11 +131,17 @@ final class ContractServer implements AutoCloseable {
 					try (TlsAcceptor acceptor = this.context.newNonBlockingAcceptor(channel);
 							Selector selector = Selector.open()) {
 						SelectionKey key = channel.register(selector, 0);
+						if (this.tasks != null) {
+							acceptor.delegateTasks(this.tasks, selector::wakeup);
+						}
 						AcceptResult result = acceptor.accept();
 						calls.add(result);
 						while (result.error().isRetryable()) {
-							key.interestOps((result.error() == SslError.WANT_READ) ? SelectionKey.OP_READ
-									: SelectionKey.OP_WRITE);
+							key.interestOps(switch (result.error()) {
+								case WANT_READ -> SelectionKey.OP_READ;
+								case WANT_WRITE -> SelectionKey.OP_WRITE;
+								default -> 0;
+							});
 							long waitMillis = TimeUnit.NANOSECONDS
 								.toMillis(acceptor.deadlineNanos() - System.nanoTime());
 							if (waitMillis <= 0 || selector.select(waitMillis) == 0

@@ -406,6 +406,9 @@ public class TlsHandshakesEndpoint {
 	 * @param protocolOffered the highest protocol version offered
 	 * @param serverName the SNI host name, or {@code ******}
 	 * @param alpn the ALPN protocols offered
+	 * @param resumptionOffered what the client offered to resume: {@code PRE_SHARED_KEY}
+	 * (TLS 1.3), {@code SESSION_TICKET} or {@code SESSION_ID} (TLS 1.2), {@code NONE};
+	 * offered but not {@code resumed}: a ticket the server could not use
 	 * @param parseError why the hello could not be read in full
 	 * @param legacyVersion the legacy_version field, e.g. {@code TLSv1.2}
 	 * @param supportedVersions the supported_versions extension
@@ -415,7 +418,7 @@ public class TlsHandshakesEndpoint {
 	 * @param signatureAlgorithms the signature algorithms offered
 	 */
 	public record ClientHelloDescriptor(String ja4, @Nullable String protocolOffered, @Nullable String serverName,
-			List<String> alpn, @Nullable String parseError, @Nullable String legacyVersion,
+			List<String> alpn, String resumptionOffered, @Nullable String parseError, @Nullable String legacyVersion,
 			@Nullable List<String> supportedVersions, @Nullable List<String> cipherSuites,
 			@Nullable List<Integer> extensions, @Nullable List<String> supportedGroups,
 			@Nullable List<String> signatureAlgorithms) {
@@ -424,11 +427,12 @@ public class TlsHandshakesEndpoint {
 			String serverName = masker.mask(hello.serverName());
 			if (!full) {
 				return new ClientHelloDescriptor(hello.ja4(), hello.protocolOffered(), serverName, hello.alpn(),
-						hello.parseError(), null, null, null, null, null, null);
+						hello.resumptionOffered().name(), hello.parseError(), null, null, null, null, null, null);
 			}
 			return new ClientHelloDescriptor(hello.ja4(), hello.protocolOffered(), serverName, hello.alpn(),
-					hello.parseError(), legacyVersion(hello.legacyVersion()), hello.supportedVersions(),
-					hello.cipherSuiteNames(), hello.extensions(), hello.supportedGroups(), hello.signatureAlgorithms());
+					hello.resumptionOffered().name(), hello.parseError(), legacyVersion(hello.legacyVersion()),
+					hello.supportedVersions(), hello.cipherSuiteNames(), hello.extensions(), hello.supportedGroups(),
+					hello.signatureAlgorithms());
 		}
 
 		private static @Nullable String legacyVersion(int version) {

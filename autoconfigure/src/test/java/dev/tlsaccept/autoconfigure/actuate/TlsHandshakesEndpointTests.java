@@ -202,7 +202,7 @@ class TlsHandshakesEndpointTests {
 			.containsEntry("alert",
 					Map.of("name", "protocol_version", "number", 70, "direction", "SENT", "level", "FATAL"));
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.handshakes[4].clientHello")).containsOnlyKeys("ja4",
-				"protocolOffered", "serverName", "alpn");
+				"protocolOffered", "serverName", "alpn", "resumptionOffered");
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.summary")).containsOnlyKeys("total", "byOutcome",
 				"byCode", "byError", "byAlert", "byProtocol", "byGroup", "resumed", "durationMillis");
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.handshakes[1]")).containsEntry("id", "99")
@@ -226,7 +226,8 @@ class TlsHandshakesEndpointTests {
 			.containsEntry("extensions", List.of(0, 10, 13, 43))
 			.containsEntry("supportedGroups", List.of("x25519", "secp256r1"))
 			.containsEntry("signatureAlgorithms", List.of("ecdsa_secp256r1_sha256"))
-			.containsEntry("alpn", List.of("h2"));
+			.containsEntry("alpn", List.of("h2"))
+			.containsEntry("resumptionOffered", "NONE");
 		assertThat(JsonPath.<String>read(json, "$.protocol")).isEqualTo("TLSv1.3");
 		assertThat(JsonPath.<String>read(json, "$.applicationProtocol")).isEqualTo("h2");
 		assertThat(endpoint.handshake(SecurityContext.NONE, "1000")).isNull();
