@@ -85,6 +85,19 @@ class InlineResumptionTests {
 		assertThat(wentToExecutor(resumed)).as("resumption: %s", resumed.calls()).isFalse();
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "TLSv1.3", "TLSv1.2" })
+	void resumptionsGiveTheirTokensBackSoTheyStayInlineBeyondTheBurst(String protocol) throws Exception {
+		ContractServer server = start(FIXED, newKey());
+		Path session = directory.resolve("beyond-" + protocol);
+		full(server, protocol, session);
+		for (int i = 0; i < InlineResumptions.BURST + 4; i++) {
+			ContractServer.Outcome resumed = offer(server, protocol, session);
+			assertThat(resumed.result().resumed()).as("resumption %d: %s", i + 1, resumed.result()).isTrue();
+			assertThat(wentToExecutor(resumed)).as("resumption %d: %s", i + 1, resumed.calls()).isFalse();
+		}
+	}
+
 	@Test
 	void sessionIdResumptionRunsInlineToo() throws Exception {
 		// a client without tickets: the server's session cache
