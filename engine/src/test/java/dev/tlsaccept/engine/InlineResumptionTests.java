@@ -1,10 +1,7 @@
 package dev.tlsaccept.engine;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,10 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import dev.tlsaccept.clienthello.ResumptionOffer;
-import dev.tlsaccept.keys.KeyMaterial;
-import dev.tlsaccept.keys.KeyMaterials;
-import dev.tlsaccept.peers.OpenSslClient;
-import dev.tlsaccept.peers.OpenSslResult;
 import dev.tlsaccept.peers.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static dev.tlsaccept.engine.SavedSessionClients.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,17 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InlineResumptionTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
-
-	private static final SecureRandom RANDOM = new SecureRandom();
-
 	/** Tokens never refill: how many wrong guesses ran inline is exact. */
 	private static final Clock FIXED = Clock.fixed(Instant.parse("2026-12-02T00:00:00Z"), ZoneOffset.UTC);
 
 	@TempDir
 	static Path directory;
 
-	static TestPki pki;
+	static SavedSessionClients sessions;
 
 	private final List<ContractServer> servers = new ArrayList<>();
 
@@ -57,7 +47,7 @@ class InlineResumptionTests {
 
 	@BeforeAll
 	static void createPki() {
-		pki = TestPki.create(directory.resolve("pki"));
+		sessions = new SavedSessionClients(TestPki.create(directory.resolve("pki")));
 	}
 
 	@AfterEach
@@ -141,30 +131,18 @@ class InlineResumptionTests {
 	/** A full handshake that saves the session. */
 	private ContractServer.Outcome full(ContractServer server, String protocol, Path session, String... args)
 			throws Exception {
-		Files.deleteIfExists(session);
-		OpenSslResult client = client(server, protocol).args(args).args("-sess_out", session.toString()).run();
-		ContractServer.Outcome outcome = server.next(WAIT);
-		assertThat(outcome.result().isSuccess()).as("%s / %s", outcome.result(), client.describe()).isTrue();
+		ContractServer.Outcome outcome = sessions.saveSession(server, protocol, session, args);
 		assertThat(outcome.result().resumed()).isFalse();
-		assertThat(session).as("s_client saved no session: %s", client.describe()).isNotEmptyFile();
 		return outcome;
 	}
 
 	private ContractServer.Outcome offer(ContractServer server, String protocol, Path session, String... args)
 			throws Exception {
-		client(server, protocol).args(args).args("-sess_in", session.toString()).run();
-		return server.next(WAIT);
-	}
-
-	private OpenSslClient client(ContractServer server, String protocol) {
-		OpenSslClient client = new OpenSslClient().connect("127.0.0.1", server.port())
-			.caFile(pki.caCert())
-			.timeout(WAIT);
-		return "TLSv1.3".equals(protocol) ? client.tls13() : client.tls12();
+		return sessions.offerSession(server, protocol, session, args);
 	}
 
 	private ContractServer start(Clock clock, SessionTicketKey... keys) throws Exception {
-		TlsConfig config = TlsConfig.builder(serverKey())
+		TlsConfig config = TlsConfig.builder(sessions.serverKey())
 			.engine("openssl")
 			.clock(clock)
 			.sessionTicketKeys(List.of(keys))
@@ -172,16 +150,6 @@ class InlineResumptionTests {
 		ContractServer server = new ContractServer(TlsServerContext.create(config), BioMode.NON_BLOCKING, this.tasks);
 		this.servers.add(server);
 		return server;
-	}
-
-	private static KeyMaterial serverKey() {
-		return KeyMaterials.fromPem(pki.serverCert(), pki.serverKey(), null);
-	}
-
-	private static SessionTicketKey newKey() {
-		byte[] bytes = new byte[48];
-		RANDOM.nextBytes(bytes);
-		return SessionTicketKey.of(bytes);
 	}
 
 }

@@ -1,15 +1,11 @@
 package dev.tlsaccept.engine;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tlsaccept.keys.KeyMaterial;
-import dev.tlsaccept.keys.KeyMaterials;
-import dev.tlsaccept.peers.OpenSslClient;
 import dev.tlsaccept.peers.OpenSslResult;
 import dev.tlsaccept.peers.TestPki;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static dev.tlsaccept.engine.SavedSessionClients.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -30,20 +27,20 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class SessionTicketResumptionTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
+	private static final Duration WAIT = SavedSessionClients.WAIT;
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	@TempDir
 	static Path directory;
 
-	static TestPki pki;
+	static SavedSessionClients sessions;
 
 	private final List<ContractServer> servers = new ArrayList<>();
 
 	@BeforeAll
 	static void createPki() {
-		pki = TestPki.create(directory.resolve("pki"));
+		sessions = new SavedSessionClients(TestPki.create(directory.resolve("pki")));
 	}
 
 	@AfterEach
@@ -61,7 +58,7 @@ class SessionTicketResumptionTests {
 		ContractServer b = start("openssl", key);
 		Path session = directory.resolve("a-" + protocol + ".pem");
 		assertThat(full(a, protocol, session)).isFalse();
-		OpenSslResult client = client(b, protocol).args("-sess_in", session.toString()).run();
+		OpenSslResult client = sessions.client(b, protocol).args("-sess_in", session.toString()).run();
 		AcceptResult resumed = b.next(WAIT).result();
 		assertThat(resumed.isSuccess()).as("%s", resumed).isTrue();
 		assertThat(resumed.resumed()).as("%s / %s", resumed, client.describe()).isTrue();
@@ -77,10 +74,10 @@ class SessionTicketResumptionTests {
 		assertThat(full(start("openssl", old), "TLSv1.3", session)).isFalse();
 		// new key first (encrypts), old key second (only decrypts)
 		ContractServer rotating = start("openssl", rotated, old);
-		client(rotating, "TLSv1.3").args("-sess_in", session.toString()).run();
+		sessions.client(rotating, "TLSv1.3").args("-sess_in", session.toString()).run();
 		assertThat(rotating.next(WAIT).result().resumed()).isTrue();
 		ContractServer rotatedOut = start("openssl", rotated);
-		OpenSslResult client = client(rotatedOut, "TLSv1.3").args("-sess_in", session.toString()).run();
+		OpenSslResult client = sessions.client(rotatedOut, "TLSv1.3").args("-sess_in", session.toString()).run();
 		AcceptResult full = rotatedOut.next(WAIT).result();
 		assertThat(full.isSuccess()).as("%s", full).isTrue();
 		assertThat(full.resumed()).isFalse();
@@ -92,7 +89,7 @@ class SessionTicketResumptionTests {
 		Path session = directory.resolve("own.pem");
 		assertThat(full(start("openssl"), "TLSv1.3", session)).isFalse();
 		ContractServer other = start("openssl");
-		client(other, "TLSv1.3").args("-sess_in", session.toString()).run();
+		sessions.client(other, "TLSv1.3").args("-sess_in", session.toString()).run();
 		assertThat(other.next(WAIT).result().resumed()).isFalse();
 	}
 
@@ -107,7 +104,7 @@ class SessionTicketResumptionTests {
 		ContractServer server = start(engine);
 		Path session = directory.resolve(engine + "-" + protocol + ".pem");
 		assertThat(full(server, protocol, session)).isFalse();
-		OpenSslResult client = client(server, protocol).args("-sess_in", session.toString()).run();
+		OpenSslResult client = sessions.client(server, protocol).args("-sess_in", session.toString()).run();
 		AcceptResult resumed = server.next(WAIT).result();
 		assertThat(resumed.isSuccess()).as("%s", resumed).isTrue();
 		assertThat(resumed.resumed()).as("%s / %s", resumed, client.describe()).isTrue();
@@ -117,7 +114,10 @@ class SessionTicketResumptionTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "jdk", "bouncy-castle" })
 	void jsseEnginesRefuseSessionTicketKeys(String engine) {
-		TlsConfig config = TlsConfig.builder(serverKey()).engine(engine).sessionTicketKeys(List.of(newKey())).build();
+		TlsConfig config = TlsConfig.builder(sessions.serverKey())
+			.engine(engine)
+			.sessionTicketKeys(List.of(newKey()))
+			.build();
 		assertThatExceptionOfType(TlsConfigException.class).isThrownBy(() -> TlsServerContext.create(config))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo(TlsConfigException.Setting.SESSION_TICKET_KEYS))
 			.withMessageContaining("use engine 'openssl'");
@@ -127,7 +127,7 @@ class SessionTicketResumptionTests {
 	void opensslRefusesEightyByteKeys() {
 		byte[] bytes = new byte[80];
 		RANDOM.nextBytes(bytes);
-		TlsConfig config = TlsConfig.builder(serverKey())
+		TlsConfig config = TlsConfig.builder(sessions.serverKey())
 			.engine("openssl")
 			.sessionTicketKeys(List.of(SessionTicketKey.of(bytes)))
 			.build();
@@ -145,36 +145,17 @@ class SessionTicketResumptionTests {
 
 	/** A full handshake that saves the session; returns whether it was resumed. */
 	private boolean full(ContractServer server, String protocol, Path session) throws Exception {
-		Files.deleteIfExists(session);
-		OpenSslResult client = client(server, protocol).args("-sess_out", session.toString()).run();
-		AcceptResult result = server.next(WAIT).result();
-		assertThat(result.isSuccess()).as("%s / %s", result, client.describe()).isTrue();
-		assertThat(session).as("s_client saved no session: %s", client.describe()).isNotEmptyFile();
-		return result.resumed();
-	}
-
-	private OpenSslClient client(ContractServer server, String protocol) {
-		OpenSslClient client = new OpenSslClient().connect("127.0.0.1", server.port())
-			.caFile(pki.caCert())
-			.timeout(WAIT);
-		return "TLSv1.3".equals(protocol) ? client.tls13() : client.tls12();
+		return sessions.saveSession(server, protocol, session).result().resumed();
 	}
 
 	private ContractServer start(String engine, SessionTicketKey... keys) throws Exception {
-		TlsConfig config = TlsConfig.builder(serverKey()).engine(engine).sessionTicketKeys(List.of(keys)).build();
+		TlsConfig config = TlsConfig.builder(sessions.serverKey())
+			.engine(engine)
+			.sessionTicketKeys(List.of(keys))
+			.build();
 		ContractServer server = new ContractServer(TlsServerContext.create(config), BioMode.BLOCKING);
 		this.servers.add(server);
 		return server;
-	}
-
-	private static KeyMaterial serverKey() {
-		return KeyMaterials.fromPem(pki.serverCert(), pki.serverKey(), null);
-	}
-
-	private static SessionTicketKey newKey() {
-		byte[] bytes = new byte[48];
-		RANDOM.nextBytes(bytes);
-		return SessionTicketKey.of(bytes);
 	}
 
 }
