@@ -70,7 +70,13 @@ final class InlineResumptions {
 		long now = now();
 		while (true) {
 			long current = this.full.get();
-			long next = ((current - now > 0) ? current : now) + INTERVAL_NANOS;
+			long base = (current - now > 0) ? current : now;
+			if (base - now > BURST_NANOS) {
+				// only a wall clock set back gets here: start afresh rather than wait for
+				// it
+				base = now;
+			}
+			long next = base + INTERVAL_NANOS;
 			if (next - now > BURST_NANOS) {
 				return false;
 			}

@@ -47,6 +47,13 @@ class InlineResumptionsTests {
 		drain();
 	}
 
+	@Test
+	void aClockSetBackStartsAfresh() {
+		drain();
+		this.clock.advance(Duration.ofHours(-1));
+		drain();
+	}
+
 	/** Take exactly the burst. */
 	private void drain() {
 		int taken = 0;
