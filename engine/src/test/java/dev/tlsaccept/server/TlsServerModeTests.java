@@ -378,8 +378,9 @@ class TlsServerModeTests {
 				server.stop();
 			});
 			assertThat(stopCalled.await(5, TimeUnit.SECONDS)).isTrue();
+			// STOPPING is set just before the listening socket closes: wait for the close
 			ServerFixtures.await(Duration.ofSeconds(5), "the server to stop accepting",
-					() -> server.state() == TlsServer.State.STOPPING);
+					() -> server.state() == TlsServer.State.STOPPING && refusesConnections(server));
 			// new connections are refused meanwhile
 			assertThatExceptionOfType(IOException.class)
 				.isThrownBy(() -> ServerFixtures.connect(server, "TLSv1.3").close());
@@ -398,6 +399,15 @@ class TlsServerModeTests {
 		assertThat(server.stats().openConnections()).isZero();
 		assertThat(server.stats().handshakesSucceeded()).isEqualTo(1);
 		ServerFixtures.awaitNoThreads(server.settings().name());
+	}
+
+	private static boolean refusesConnections(TlsServer server) {
+		try (Socket probe = ServerFixtures.raw(server)) {
+			return false;
+		}
+		catch (IOException ex) {
+			return true;
+		}
 	}
 
 }
