@@ -1,7 +1,6 @@
 package dev.tlsaccept.engine;
 
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
@@ -26,20 +25,7 @@ final class BoringSslFailures implements FailureTranslator {
 
 	@Override
 	public @Nullable TlsAlert receivedAlert(SSLException failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			String message = cause.getMessage();
-			if (message != null) {
-				Matcher matcher = RECEIVED_ALERT.matcher(message);
-				if (matcher.find()) {
-					TlsAlert alert = TlsAlert.fatal(matcher.group(1).toLowerCase(Locale.ROOT),
-							TlsAlert.Direction.RECEIVED);
-					if (alert != null) {
-						return alert;
-					}
-				}
-			}
-		}
-		return null;
+		return Failures.receivedAlertNamed(failure, RECEIVED_ALERT);
 	}
 
 	/**

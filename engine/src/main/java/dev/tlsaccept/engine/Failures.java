@@ -7,6 +7,8 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
 
@@ -232,6 +234,30 @@ final class Failures {
 			}
 			if (cause.getCause() == cause) {
 				break;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The alert that the first message of a cause chain naming a known alert says was
+	 * received, for engines that tell it only in words.
+	 * @param failure the chain's head
+	 * @param pattern finds the alert's IANA name, in any case, as its group 1
+	 * @return the received alert, or {@code null}
+	 */
+	static @Nullable TlsAlert receivedAlertNamed(Throwable failure, Pattern pattern) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String message = cause.getMessage();
+			if (message != null) {
+				Matcher matcher = pattern.matcher(message);
+				if (matcher.find()) {
+					TlsAlert alert = TlsAlert.fatal(matcher.group(1).toLowerCase(Locale.ROOT),
+							TlsAlert.Direction.RECEIVED);
+					if (alert != null) {
+						return alert;
+					}
+				}
 			}
 		}
 		return null;

@@ -28,16 +28,7 @@ final class JdkFailures implements FailureTranslator {
 	/** SunJSSE's {@code Received fatal alert: handshake_failure}. */
 	@Override
 	public @Nullable TlsAlert receivedAlert(SSLException failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			String message = cause.getMessage();
-			if (message != null) {
-				Matcher matcher = RECEIVED_ALERT.matcher(message);
-				if (matcher.find()) {
-					return TlsAlert.fatal(matcher.group(1).toLowerCase(Locale.ROOT), TlsAlert.Direction.RECEIVED);
-				}
-			}
-		}
-		return null;
+		return Failures.receivedAlertNamed(failure, RECEIVED_ALERT);
 	}
 
 	@Override
