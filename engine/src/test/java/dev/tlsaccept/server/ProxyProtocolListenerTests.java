@@ -335,27 +335,9 @@ class ProxyProtocolListenerTests {
 	@EnumSource(BioMode.class)
 	void startIsReportedOnceTheHeaderIsReadWithTheClientAndTheHealthCheckFlagBeforeTheEnd(BioMode mode)
 			throws Exception {
-		List<Object> seen = new CopyOnWriteArrayList<>();
-		List<String> threads = new CopyOnWriteArrayList<>();
-		HandshakeObserver observer = new HandshakeObserver() {
-
-			@Override
-			public boolean observesStarts() {
-				return true;
-			}
-
-			@Override
-			public void handshakeStarted(HandshakeStarted started) {
-				threads.add(Thread.currentThread().getName());
-				seen.add(started);
-			}
-
-			@Override
-			public void handshakeFinished(HandshakeEvent event) {
-				seen.add(event);
-			}
-
-		};
+		StartAndEndRecorder observer = new StartAndEndRecorder();
+		List<Object> seen = observer.seen;
+		List<String> threads = observer.startThreads;
 		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName("proxy-" + mode.configName()))
 			.address(ServerFixtures.LOOPBACK)
 			.bioMode(mode)

@@ -94,27 +94,9 @@ class TlsServerModeTests {
 	@ParameterizedTest
 	@EnumSource(BioMode.class)
 	void everyAdmittedHandshakeIsReportedStartedBeforeItEndsOffTheSelectorThreads(BioMode mode) throws Exception {
-		List<Object> seen = new CopyOnWriteArrayList<>();
-		List<String> threads = new CopyOnWriteArrayList<>();
-		HandshakeObserver observer = new HandshakeObserver() {
-
-			@Override
-			public boolean observesStarts() {
-				return true;
-			}
-
-			@Override
-			public void handshakeStarted(HandshakeStarted started) {
-				threads.add(Thread.currentThread().getName());
-				seen.add(started);
-			}
-
-			@Override
-			public void handshakeFinished(HandshakeEvent event) {
-				seen.add(event);
-			}
-
-		};
+		StartAndEndRecorder observer = new StartAndEndRecorder();
+		List<Object> seen = observer.seen;
+		List<String> threads = observer.startThreads;
 		TlsServerSettings settings = TlsServerSettings.builder(ServerFixtures.uniqueName(mode.configName()))
 			.bioMode(mode)
 			.address(ServerFixtures.LOOPBACK)
