@@ -116,14 +116,8 @@ class HaproxyProxyProtocolTests {
 		this.server.start();
 		int frontend = startHaproxy(List.of(this.events), this.server.port());
 
-		try (Socket raw = new Socket()) {
-			raw.bind(new InetSocketAddress(InetAddress.getByName(CLIENT), 0));
-			raw.connect(new InetSocketAddress(ServerFixtures.LOOPBACK, frontend), 5_000);
-			raw.setSoTimeout(10_000);
-			try (SSLSocket tls = (SSLSocket) ServerFixtures.clientContext(ServerFixtures.keys())
-				.getSocketFactory()
-				.createSocket(raw, "localhost", frontend, false)) {
-				tls.setEnabledProtocols(new String[] { "TLSv1.3" });
+		try (Socket raw = fromClient(frontend)) {
+			try (SSLSocket tls = tls13Over(raw, frontend)) {
 				tls.startHandshake();
 				tls.getOutputStream().write("through haproxy\n".getBytes(StandardCharsets.US_ASCII));
 				tls.getOutputStream().flush();
@@ -162,14 +156,8 @@ class HaproxyProxyProtocolTests {
 		String untrusted = "refused: PROXY protocol header from a source that is not a trusted proxy";
 		int frontend = startHaproxy(List.of(this.events), (e) -> untrusted.equals(e.result().reason()),
 				this.server.port());
-		try (Socket raw = new Socket()) {
-			raw.bind(new InetSocketAddress(InetAddress.getByName(CLIENT), 0));
-			raw.connect(new InetSocketAddress(ServerFixtures.LOOPBACK, frontend), 5_000);
-			raw.setSoTimeout(10_000);
-			try (SSLSocket tls = (SSLSocket) ServerFixtures.clientContext(ServerFixtures.keys())
-				.getSocketFactory()
-				.createSocket(raw, "localhost", frontend, false)) {
-				tls.setEnabledProtocols(new String[] { "TLSv1.3" });
+		try (Socket raw = fromClient(frontend)) {
+			try (SSLSocket tls = tls13Over(raw, frontend)) {
 				assertThatExceptionOfType(IOException.class).isThrownBy(tls::startHandshake);
 			}
 		}
@@ -288,15 +276,33 @@ class HaproxyProxyProtocolTests {
 			.count();
 	}
 
-	private static String echoThroughHaproxy(int frontend) throws Exception {
-		try (Socket raw = new Socket()) {
+	/** A TCP connection from the client's address to HAProxy's frontend. */
+	private static Socket fromClient(int frontend) throws IOException {
+		Socket raw = new Socket();
+		try {
 			raw.bind(new InetSocketAddress(InetAddress.getByName(CLIENT), 0));
 			raw.connect(new InetSocketAddress(ServerFixtures.LOOPBACK, frontend), 5_000);
 			raw.setSoTimeout(10_000);
-			try (SSLSocket tls = (SSLSocket) ServerFixtures.clientContext(ServerFixtures.keys())
-				.getSocketFactory()
-				.createSocket(raw, "localhost", frontend, false)) {
-				tls.setEnabledProtocols(new String[] { "TLSv1.3" });
+			return raw;
+		}
+		catch (IOException ex) {
+			raw.close();
+			throw ex;
+		}
+	}
+
+	/** A TLS 1.3 client over the connection, which stays open when it closes. */
+	private static SSLSocket tls13Over(Socket raw, int frontend) throws Exception {
+		SSLSocket tls = (SSLSocket) ServerFixtures.clientContext(ServerFixtures.keys())
+			.getSocketFactory()
+			.createSocket(raw, "localhost", frontend, false);
+		tls.setEnabledProtocols(new String[] { "TLSv1.3" });
+		return tls;
+	}
+
+	private static String echoThroughHaproxy(int frontend) throws Exception {
+		try (Socket raw = fromClient(frontend)) {
+			try (SSLSocket tls = tls13Over(raw, frontend)) {
 				tls.startHandshake();
 				tls.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
 				tls.getOutputStream().flush();
