@@ -65,11 +65,7 @@ class TlsHandshakeObservationTests {
 			.run((context) -> {
 				int port = context.getBean(TlsListener.class).getPort();
 				try (SSLSocket socket = handshake(new Socket("127.0.0.1", port), port, "device-7.example")) {
-					await().atMost(Duration.ofSeconds(20))
-						.untilAsserted(() -> assertThat(registry)
-							.hasObservationWithNameEqualTo(DefaultTlsHandshakeObservationConvention.NAME)
-							.that()
-							.hasBeenStopped());
+					awaitStoppedHandshake(registry);
 					assertThat(registry).hasSingleObservationThat()
 						.hasContextualNameEqualTo("tls handshake edge")
 						.doesNotHaveError()
@@ -156,11 +152,7 @@ class TlsHandshakeObservationTests {
 				try (Socket raw = fromProxy(port)) {
 					raw.getOutputStream().write(TestTls.proxyV2(CLIENT, new byte[0]));
 					handshake(raw, port, null).close();
-					await().atMost(Duration.ofSeconds(20))
-						.untilAsserted(() -> assertThat(registry)
-							.hasObservationWithNameEqualTo(DefaultTlsHandshakeObservationConvention.NAME)
-							.that()
-							.hasBeenStopped());
+					awaitStoppedHandshake(registry);
 					assertThat(registry).hasSingleObservationThat()
 						.doesNotHaveError()
 						.hasLowCardinalityKeyValue("outcome", "SUCCESS")
@@ -255,6 +247,15 @@ class TlsHandshakeObservationTests {
 	void backsOffWithoutMicrometersObservationApi() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ObservationRegistry.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(HandshakeObservations.class));
+	}
+
+	/** Wait until the handshake's observation, by its default name, has been stopped. */
+	private static void awaitStoppedHandshake(TestObservationRegistry registry) {
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(registry)
+				.hasObservationWithNameEqualTo(DefaultTlsHandshakeObservationConvention.NAME)
+				.that()
+				.hasBeenStopped());
 	}
 
 	private static Socket fromProxy(int port) throws IOException {
